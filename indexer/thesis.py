@@ -1,0 +1,97 @@
+"""Parse one thesis file: read → clean → structure → sentences and passages → language."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from indexer.cleaner import clean
+from indexer.document import Passage, Sentence, Thesis
+from indexer.errors import ThesisReadError
+from indexer.headings import find_headings
+from indexer.language import detect_language
+from indexer.layout import split_lines
+from indexer.passages import TokenCounter, fit_to_budget, pack_passages
+from indexer.reader import read_thesis
+from indexer.sentences import split_sentences
+from indexer.structure import build_sections, calibrate_pages
+
+# Chosen on the dev set (see eval/README.md); passages of ~200 e5 tokens average ~700 characters.
+DEFAULT_TOKEN_BUDGET = 200
+DEFAULT_OVERLAP = 1
+# Bump whenever the parse of an unchanged file can change, so that indexes are rebuilt.
+PARSER_VERSION = "1"
+
+
+def parse_thesis(
+    path: Path,
+    *,
+    count_tokens: TokenCounter,
+    token_budget: int = DEFAULT_TOKEN_BUDGET,
+    overlap: int = DEFAULT_OVERLAP,
+    mask_personal_data: bool = True,
+) -> Thesis:
+    """Parse the thesis file at `path`; raise ThesisReadError when it holds no usable text."""
+    text, data, warnings = read_thesis(path)
+    thesis = parse_text(
+        path.name, text, count_tokens=count_tokens, token_budget=token_budget,
+        overlap=overlap, mask_personal_data=mask_personal_data,
+    )
+    thesis.content_hash = hashlib.sha256(data).hexdigest()
+    thesis.warnings = warnings
+    return thesis
+
+
+def parse_text(
+    doc: str,
+    text: str,
+    *,
+    count_tokens: TokenCounter,
+    token_budget: int = DEFAULT_TOKEN_BUDGET,
+    overlap: int = DEFAULT_OVERLAP,
+    mask_personal_data: bool = True,
+) -> Thesis:
+    """Parse the decoded text of a thesis file named `doc`."""
+    lines = split_lines(text)
+    cleaned = clean(lines, find_headings(lines), mask_personal_data=mask_personal_data)
+    if not any(b.kind == "paragraph" for b in cleaned.blocks):
+        raise ThesisReadError(f"{doc}: no running text found (only headings or page numbers)")
+    thesis = Thesis(
+        doc=doc, text=cleaned.text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        source=cleaned.source, pages=calibrate_pages(cleaned), sections=build_sections(cleaned),
+    )
+    spans = [
+        piece
+        for block in cleaned.blocks
+        if block.kind == "paragraph"
+        for span in split_sentences(cleaned.text, block.start, block.end)
+        for piece in fit_to_budget(cleaned.text, span, token_budget, count_tokens)
+    ]
+    thesis.sentences = [
+        Sentence(i, a, b, cleaned.text[a:b], thesis.section_at(a).index, thesis.page_at(a).number)
+        for i, (a, b) in enumerate(spans)
+    ]
+    thesis.passages = _passages(thesis, token_budget, overlap, count_tokens)
+    return thesis
+
+
+def _passages(thesis: Thesis, budget: int, overlap: int, count_tokens: TokenCounter) -> list[Passage]:
+    # The fixed cost of prompt and special tokens: what two one-token words cost beyond one each.
+    overhead = 2 * count_tokens("a") - count_tokens("a a")
+    by_section: dict[int, list[Sentence]] = {}
+    for sentence in thesis.sentences:
+        by_section.setdefault(sentence.section, []).append(sentence)
+    passages: list[Passage] = []
+    for section_index, sentences in by_section.items():
+        section = thesis.sections[section_index]
+        tokens = [count_tokens(s.text) - overhead for s in sentences]
+        for first, last in pack_passages(tokens, budget - overhead, overlap):
+            start, end = sentences[first].start, sentences[last].end
+            body = thesis.text[start:end]
+            passages.append(Passage(
+                index=len(passages), start=start, end=end, text=body, section=section_index,
+                part=section.part, page_start=thesis.page_at(start).number,
+                page_end=thesis.page_at(end - 1).number, first_sentence=sentences[first].index,
+                last_sentence=sentences[last].index, n_tokens=overhead + sum(tokens[first : last + 1]),
+                language=detect_language(body),
+            ))
+    return passages
