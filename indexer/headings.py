@@ -123,6 +123,12 @@ def _at_boundary(lines: list[Line], i: int) -> bool:
     return True
 
 
+def _ends_page(lines: list[Line], i: int) -> bool:
+    """Whether line i is the last line of its page."""
+    j = next((j for j in range(i + 1, len(lines)) if lines[j].kind != "blank"), None)
+    return j is not None and lines[j].page_start
+
+
 def _next_text(lines: list[Line], i: int) -> int | None:
     """Index of the next text line after i, or None when a break or the end comes first."""
     for j in range(i + 1, len(lines)):
@@ -150,6 +156,8 @@ def find_headings(lines: list[Line]) -> list[Heading]:
             if not follows_outline(outline, heading.outline):
                 continue
             outline = heading.outline
+        if heading.kind == "caps" and _ends_page(lines, i):
+            continue  # word processors keep headings with the next line; a label at a page foot is a figure's
         if heading.kind in ("front", "back"):
             used: tuple[int, ...] = (i,)
         else:

@@ -3,6 +3,8 @@
 In the dumps, every visual line is followed by an empty line, a line of spaces marks a paragraph
 break, a line that starts with exactly one space and then text is the first line of a page, and
 a line holding only a number (or roman numeral) is a printed page number left by extraction.
+The last line of a page is not followed by an empty line, so a marker line that comes after the
+usual empty line is a paragraph that merely starts with a space, not a new page.
 """
 from __future__ import annotations
 
@@ -14,9 +16,6 @@ LineKind = Literal["blank", "break", "page_number", "text"]
 
 _ROMAN = re.compile(r"(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})", re.IGNORECASE)
 _PAGE_START = re.compile(r"^ \S")
-# A page-start marker this close (in raw lines) after the previous page start is a stray
-# leading space, not a new page: no real page holds a single visual line.
-_MIN_PAGE_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,6 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     offset = 0
     blank_run = 0
-    last_page_start = 0
     seen_text = False
     for index, raw in enumerate(text.split("\n")):
         start, end = offset, offset + len(raw)
@@ -79,11 +77,9 @@ def split_lines(text: str) -> list[Line]:
             page_start = index > 0
             kind: LineKind = "page_number"
         else:
-            page_start = marker and index - last_page_start >= _MIN_PAGE_LINES
+            page_start = marker and blank_run == 0 and index > 0
             kind = "text"
             seen_text = True
-        if page_start:
-            last_page_start = index
         printed = int(token) if is_number and token and token.isdigit() else None
         lines.append(Line(index, start, end, raw, kind, page_start, printed))
         blank_run = 0
