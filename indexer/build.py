@@ -1,0 +1,215 @@
+"""Build or update the index: corpus/*.txt in, a new snapshot on disk out.
+
+Theses whose file hash (and masking choice) is unchanged since the live snapshot are copied
+from it with their vectors; the rest are parsed and embedded. If the live snapshot was made
+with another schema, model, parser version or passage budget, everything is rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from tqdm import tqdm
+
+from indexer.catalog import CATALOG_NAME, ThesisMeta, load_catalog
+from indexer.errors import IndexerError, ThesisReadError
+from indexer.store import (
+    SCHEMA_VERSION, IndexSnapshot, SnapshotWriter, build_lock, current_snapshot, format_count,
+    load_thesis, open_index, plural, read_manifest,
+)
+
+
+class EncoderLike(Protocol):
+    model_id: str
+    dimension: int
+    dtype: str
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+    def count_tokens(self, text: str) -> int: ...
+
+
+@dataclass
+class BuildReport:
+    """What a build did; `summary()` is printed by the CLI."""
+
+    theses: int = 0
+    reembedded: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    passages: int = 0
+    sentences: int = 0
+    embedded_passages: int = 0
+    embedded_sentences: int = 0
+    passage_seconds: float = 0.0  # time spent embedding passages
+    sentence_seconds: float = 0.0  # time spent embedding sentences
+    seconds: float = 0.0
+    dtype: str = ""
+    snapshot: Path | None = None  # the new live snapshot; None if nothing was switched
+    notes: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, message)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.snapshot is not None else 1
+
+    def summary(self) -> str:
+        if self.snapshot is None:
+            head = "Nothing indexed; the previous index (if any) is unchanged."
+        else:
+            rate = (f"{self.embedded_passages / max(self.passage_seconds, 1e-9):.1f} passages/s, "
+                    f"{self.embedded_sentences / max(self.sentence_seconds, 1e-9):.1f} sentences/s embedded, "
+                    f"{self.dtype}" if self.reembedded else "nothing re-embedded")
+            head = (f"Indexed {plural(self.theses, 'thesis', 'theses')} ({self.reembedded} re-embedded, "
+                    f"{self.unchanged} unchanged, {self.removed} removed): {format_count(self.passages)} passages, "
+                    f"{format_count(self.sentences)} sentences in {self.seconds:.1f} s ({rate})")
+        lines = [head, *self.notes]
+        if self.problems:
+            lines.append(f"Skipped {plural(len(self.problems), 'file', 'files')}:")
+            lines += [f"  {msg if doc in msg else f'{doc}: {msg}'}" for doc, msg in self.problems]
+        return "\n".join(lines)
+
+
+def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, dtype: str = "auto",
+                encoder: EncoderLike | None = None, token_budget: int | None = None,
+                progress: bool = True) -> BuildReport:
+    """Build or update the index in `index_dir` from `corpus_dir`; see the module docstring.
+
+    Files that cannot be read are reported and skipped. Any exception (KeyboardInterrupt
+    included) before the switch leaves the previous snapshot untouched.
+    """
+    from indexer.thesis import DEFAULT_TOKEN_BUDGET, PARSER_VERSION
+
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if not corpus_dir.is_dir():
+        raise IndexerError(f"No corpus folder {corpus_dir}/")
+    catalog = load_catalog(corpus_dir / CATALOG_NAME)
+    files = sorted(p for p in corpus_dir.glob("*.txt") if p.is_file())
+    report = BuildReport()
+    if not files:
+        report.problems.append((f"{corpus_dir}/", "no .txt files"))
+        return report
+    if encoder is None:
+        from indexer.encoder import Encoder
+
+        encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
+    report.dtype = encoder.dtype
+    settings = {"schema_version": SCHEMA_VERSION, "model_id": encoder.model_id, "dimension": encoder.dimension,
+                "parser_version": PARSER_VERSION, "token_budget": token_budget or DEFAULT_TOKEN_BUDGET}
+    unknown = sorted(set(catalog) - {p.name for p in files})
+    if unknown:
+        report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
+
+    with build_lock(index_dir):
+        previous = _open_previous(index_dir, settings, {p.name for p in files}, report)
+        try:
+            with SnapshotWriter(index_dir, encoder.dimension) as writer:
+                for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
+                    meta = catalog.get(path.name, ThesisMeta())
+                    try:
+                        _add_thesis(writer, path, meta, encoder, previous, settings["token_budget"], report)
+                    except ThesisReadError as exc:
+                        report.problems.append((path.name, str(exc)))
+                if not writer.theses:
+                    return report
+                totals = writer.totals()
+                report.theses, report.passages, report.sentences = (
+                    totals["theses"], totals["passages"], totals["sentences"])
+                report.seconds = time.perf_counter() - started
+                report.snapshot = writer.commit(_manifest(settings, encoder, writer, report.seconds))
+        finally:
+            if previous is not None:
+                previous.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
+                   report: BuildReport) -> IndexSnapshot | None:
+    """The live snapshot if its theses can be reused under `settings`, else None and a note why.
+
+    Also counts the theses it holds that are no longer among `docs` as removed.
+    """
+    snapshot = current_snapshot(index_dir)
+    if snapshot is None:
+        return None
+    try:
+        manifest = read_manifest(snapshot)
+    except IndexerError as exc:
+        report.notes.append(f"Re-embedding everything: {exc}")
+        return None
+    report.removed = len(set(manifest.get("theses", {})) - docs)
+    changes = [f"{key.replace('_', ' ')} {manifest.get(key)} → {value}"
+               for key, value in settings.items() if manifest.get(key) != value]
+    if changes:
+        report.notes.append("Re-embedding everything: " + "; ".join(changes))
+        return None
+    try:
+        return open_index(index_dir, model_id=settings["model_id"])
+    except IndexerError as exc:
+        report.notes.append(f"Re-embedding everything: {exc}")
+        return None
+
+
+def _add_thesis(writer: SnapshotWriter, path: Path, meta: ThesisMeta, encoder: EncoderLike,
+                previous: IndexSnapshot | None, token_budget: int, report: BuildReport) -> None:
+    """Copy one thesis from the previous snapshot if unchanged, else parse and embed it."""
+    from indexer.thesis import parse_thesis
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ThesisReadError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    mask = not meta.keep_personal_data
+    old = previous.manifest["theses"].get(path.name) if previous is not None else None
+    if old is not None and old["content_hash"] == digest and old["masked"] == mask:
+        stored = load_thesis(previous, path.name)
+        writer.add(stored.thesis, meta, stored.passage_vectors, stored.sentence_vectors, dtype=old.get("dtype", "?"))
+        report.unchanged += 1
+        return
+    thesis = parse_thesis(path, count_tokens=encoder.count_tokens, token_budget=token_budget,
+                          mask_personal_data=mask)
+    began = time.perf_counter()
+    passage_vectors = _encode(encoder, [p.text for p in thesis.passages])
+    middle = time.perf_counter()
+    sentence_vectors = _encode(encoder, [s.text for s in thesis.sentences])
+    report.passage_seconds += middle - began
+    report.sentence_seconds += time.perf_counter() - middle
+    report.embedded_passages += len(thesis.passages)
+    report.embedded_sentences += len(thesis.sentences)
+    writer.add(thesis, meta, passage_vectors, sentence_vectors, dtype=encoder.dtype)
+    report.reembedded += 1
+
+
+def _encode(encoder: EncoderLike, texts: list[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, encoder.dimension), dtype=np.float32)
+    return np.asarray(encoder.encode_passages(texts), dtype=np.float32)
+
+
+def _manifest(settings: dict[str, Any], encoder: EncoderLike, writer: SnapshotWriter,
+              seconds: float) -> dict[str, Any]:
+    """The build-level part of the manifest (the writer adds theses and totals)."""
+    dtypes = sorted({entry["dtype"] for entry in writer.theses.values()})
+    return {
+        **settings,
+        "dtype": "+".join(dtypes),
+        "prefixes": _prefixes(encoder),
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(seconds, 2),
+    }
+
+
+def _prefixes(encoder: EncoderLike) -> dict[str, str]:
+    """The query/passage prefixes the encoder adds, if it says."""
+    for name in ("prefixes", "prompts"):
+        value = getattr(encoder, name, None)
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+    return {}

@@ -1,0 +1,128 @@
+"""corpus/catalog.toml: bibliographic metadata per thesis file.
+
+One TOML table per corpus file name::
+
+    ["000_56c92893e0805444.txt"]
+    title = "…"
+    authors = ["Etternavn, Fornavn"]
+    year = 2019
+    institution = "…"
+    degree = "…"
+    language = "no"
+    evidence = "free text: where in the thesis the fields were found"
+    keep_personal_data = false   # true: do not mask names/phones/e-mails in appendices
+
+Every key is optional; an empty string (or a missing key) means unknown.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import CatalogError
+
+CATALOG_NAME = "catalog.toml"
+
+
+@dataclass(frozen=True)
+class ThesisMeta:
+    """What the catalog says about one thesis; empty values mean unknown."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    institution: str = ""
+    degree: str = ""
+    language: str = ""
+    keep_personal_data: bool = False
+
+
+_STRING_KEYS = ("title", "institution", "degree", "language")
+_KNOWN_KEYS = frozenset((*_STRING_KEYS, "authors", "year", "keep_personal_data", "evidence"))
+
+
+def load_catalog(path: Path) -> dict[str, ThesisMeta]:
+    """Read the catalog at `path`; a missing file is an empty catalog.
+
+    Raises CatalogError (naming the file, and the line for syntax errors) when it is invalid.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the catalog: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends in "(at line N, column M)".
+        raise CatalogError(f"{path}: TOML syntax error: {exc}") from exc
+    catalog: dict[str, ThesisMeta] = {}
+    for doc, table in data.items():
+        if not isinstance(table, dict):
+            raise CatalogError(
+                f'{path}: "{doc}" must be a table like ["{doc}"] with title, authors, year, …; '
+                f"found a {_type_name(table)}"
+            )
+        catalog[doc] = _meta(path, doc, table)
+    return catalog
+
+
+def _meta(path: Path, doc: str, table: dict[str, Any]) -> ThesisMeta:
+    unknown = sorted(set(table) - _KNOWN_KEYS)
+    if unknown:
+        raise CatalogError(
+            f'{path}: unknown key(s) {", ".join(unknown)} in ["{doc}"]; '
+            f'allowed: {", ".join(sorted(_KNOWN_KEYS))}'
+        )
+
+    def fail(key: str, expected: str) -> CatalogError:
+        return CatalogError(
+            f'{path}: ["{doc}"] {key} must be {expected}, not {_type_name(table[key])} {table[key]!r}'
+        )
+
+    strings: dict[str, str] = {}
+    for key in _STRING_KEYS:
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise fail(key, "a string")
+        strings[key] = value.strip()
+
+    authors = table.get("authors", [])
+    if isinstance(authors, str):
+        authors = [authors] if authors.strip() else []
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise fail("authors", 'a list of strings like ["Etternavn, Fornavn"]')
+
+    year = table.get("year")
+    if year == "":
+        year = None
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise fail("year", "a whole number like 2019 (or left out)")
+
+    keep = table.get("keep_personal_data", False)
+    if not isinstance(keep, bool):
+        raise fail("keep_personal_data", "true or false")
+
+    evidence = table.get("evidence", "")
+    if not isinstance(evidence, (str, list)):
+        raise fail("evidence", "free text")
+
+    return ThesisMeta(
+        authors=[a.strip() for a in authors if a.strip()],
+        year=year,
+        keep_personal_data=keep,
+        **strings,
+    )
+
+
+def _type_name(value: Any) -> str:
+    return {
+        str: "a string", int: "a number", float: "a number", bool: "a boolean",
+        list: "a list", dict: "a table",
+    }.get(type(value), type(value).__name__)

@@ -1,0 +1,105 @@
+"""Command line: `python -m qa {ask,batch,eval,calibrate}`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from indexer.errors import IndexerError
+
+DEFAULT_INDEX = Path("index")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m qa", description="Ask the Tesesøk index.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, k: int) -> None:
+        p.add_argument("--k", type=int, default=k, help=f"number of passages (default: {k})")
+        p.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
+
+    ask = sub.add_parser("ask", help="answer one question with cited quotes")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as a batch output line")
+    ask.add_argument("--thesis", action="append", default=[], help="only this corpus file (repeatable)")
+    ask.add_argument("--language", action="append", default=[], help="only passages in this language (no, en)")
+    ask.add_argument("--part", action="append", default=[], help="only this part: front, body, appendix")
+    common(ask, 5)
+
+    batch = sub.add_parser("batch", help="answer a JSONL file of questions")
+    batch.add_argument("input", type=Path, help='JSONL lines {"id": ..., "question": ...}')
+    batch.add_argument("--out", type=Path, default=None, help="output JSONL (default: standard output)")
+    common(batch, 5)
+
+    evaluate = sub.add_parser("eval", help="retrieval and answer metrics on a gold question set")
+    evaluate.add_argument("gold", type=Path)
+    evaluate.add_argument("--compare", action="store_true", help="also run lexical-only and dense-only")
+    common(evaluate, 10)
+
+    calibrate = sub.add_parser("calibrate", help="abstention rates per threshold on gold question sets")
+    calibrate.add_argument("gold", type=Path, nargs="+")
+    calibrate.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except IndexerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from qa.engine import Engine
+
+    if args.command == "batch" and not args.input.is_file():
+        print(f"error: no such file {args.input}", file=sys.stderr)
+        return 2
+    engine = Engine(args.index)
+    if args.command == "ask":
+        from qa.answer import ask
+        from qa.filters import Filters
+        from qa.render import render_answer
+
+        answer = ask(engine, args.question, k=args.k,
+                     filters=Filters.of(args.thesis, args.language, args.part))
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
+    elif args.command == "batch":
+        from qa.batch import run_batch
+
+        with args.input.open("rb") as source:
+            out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+            try:
+                answered, errors = run_batch(engine, source, out, args.k)
+            finally:
+                if args.out:
+                    out.close()
+        print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
+    elif args.command == "eval":
+        from qa.evaluate import format_report, format_table, load_questions
+        from qa.predict import evaluate_methods
+
+        results = evaluate_methods(engine, load_questions(args.gold), args.k, compare=args.compare)
+        print(format_table(results))
+        print()
+        print(format_report(results["hybrid (shipped)"]))
+    elif args.command == "calibrate":
+        from qa.calibrate import best_scores, threshold_table
+        from qa.evaluate import load_questions
+
+        questions = [q for path in args.gold for q in load_questions(path)]
+        print(threshold_table(*best_scores(engine, questions)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Extractive answers: the best one to three verbatim sentences of the top passages, cited.
+
+Sentences are scored with the embeddings stored in the index (no model call beyond the query's).
+The answer takes the best sentence and up to two more that score nearly as well, each from a
+different source and none a near-duplicate of another, in source order, each followed by its
+source number `[n]`. When even the best sentence is not similar enough to the question, the
+answer abstains but the nearest passages are still listed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa.citation import Work, citation_strings
+from indexer.lexical import analyse
+from qa.engine import Engine
+from qa.filters import Filters
+from qa.search import MAX_QUERY_CHARS, Hit, retrieve
+
+NO_ANSWER = {"no": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."}
+TRUNCATED = {
+    "no": f"Spørsmålet var langt; bare de første {MAX_QUERY_CHARS} tegnene ble brukt.",
+    "en": f"The question was long; only its first {MAX_QUERY_CHARS} characters were used.",
+}
+MAX_SENTENCES = 3
+SOURCES_SCANNED = 3  # answer sentences come from the top passages only
+# Calibrated on eval/dev.jsonl + eval/unanswerable.jsonl with `python -m qa calibrate`:
+# abstain when the best sentence's cosine to the question is below this.
+ABSTAIN_BELOW = 0.0
+# A sentence's score: its cosine to the question plus this times the share of the question's
+# (stemmed) terms it contains; chosen on the dev set (answer-sentence hit rate 0.18 → 0.24).
+TERM_WEIGHT = 0.1
+RUNNER_UP_MARGIN = 0.02  # a further sentence must score within this of the best one
+MIN_WORDS = 4  # shorter "sentences" (fragments, list items) are not answers on their own
+NEAR_DUPLICATE = 0.6  # word-set overlap above which two sentences say the same
+
+
+@dataclass(frozen=True)
+class Quote:
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    page: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source: a retrieved passage, its thesis and section, and the quote cited from it."""
+
+    number: int
+    hit: Hit
+    work: Work
+    section_number: str
+    section_title: str
+    quote: Quote | None
+    citation: dict[str, str]
+
+    @property
+    def page(self) -> int:
+        return self.quote.page if self.quote else self.hit.page_start
+
+
+@dataclass
+class Answer:
+    question: str
+    language: str
+    text: str
+    abstained: bool
+    sources: list[Source]
+    best_score: float
+    cited: list[tuple[int, Quote]] = field(default_factory=list)  # (source number, quote) in answer order
+    notices: list[str] = field(default_factory=list)
+
+    def to_json(self, id_: object = None) -> dict:
+        """The batch contract's output line (see DESIGN.md, "Contracts")."""
+        out: dict = {} if id_ is None else {"id": id_}
+        out.update(question=self.question, answer=self.text, abstained=self.abstained,
+                   passages=[_source_json(s) for s in self.sources])
+        if self.notices:
+            out["notices"] = list(self.notices)
+        return out
+
+
+def _source_json(source: Source) -> dict:
+    hit = source.hit
+    title = source.work.title or source.work.doc
+    return {
+        "doc": hit.doc, "thesis": title, "section": f"{source.section_number} {source.section_title}".strip(),
+        "page": source.page, "start": source.quote.start if source.quote else hit.start,
+        "end": source.quote.end if source.quote else hit.end, "score": round(hit.score, 4),
+        "text": hit.text, "quote": source.quote.text if source.quote else "",
+        "passage_start": hit.start, "passage_end": hit.end, "citation": source.citation,
+    }
+
+
+def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
+    """Answer `question` from the corpus with up to three cited verbatim sentences."""
+    retrieval = retrieve(engine, question, k, filters)
+    language = retrieval.language
+    notices = [TRUNCATED[language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
+    terms = set(analyse(retrieval.query, language))
+    scored = _score_sentences(engine, retrieval.hits[:SOURCES_SCANNED], retrieval.vector, terms, language)
+    best = scored[0][0] if scored else -1.0
+    chosen = [] if best < ABSTAIN_BELOW else _choose(scored)
+    quotes = {hit_index: quote for _, hit_index, quote in chosen}
+    sources = [_source(engine, n + 1, hit, quotes.get(n)) for n, hit in enumerate(retrieval.hits)]
+    cited = [(hit_index + 1, quote) for _, hit_index, quote in sorted(chosen, key=lambda c: (c[1], c[2].start))]
+    text = " ".join(f"{quote.text} [{number}]" for number, quote in cited) if cited else NO_ANSWER[language]
+    return Answer(retrieval.query, language, text, not cited, sources, float(best), cited, notices)
+
+
+def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
+                     terms: set[str], language: str) -> list[tuple[float, int, Quote]]:
+    """(score, hit index, quote) for every sentence of the hits, best first."""
+    if vector is None or not hits:
+        return []
+    out: list[tuple[float, int, Quote]] = []
+    index = engine.snapshot.sentence_index
+    for hit_index, hit in enumerate(hits):
+        rows = np.flatnonzero((engine.s_thesis == hit.thesis_id) & (engine.s_start >= hit.start) & (engine.s_end <= hit.end))
+        for row in rows:
+            sid = int(engine.sentence_ids[row])
+            start, end = int(engine.s_start[row]), int(engine.s_end[row])
+            text = engine.text(hit.thesis_id, start, end)
+            if len(text.split()) < MIN_WORDS:
+                continue
+            cosine = float(index.reconstruct(sid) @ vector)
+            shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
+            score = cosine + TERM_WEIGHT * shared
+            out.append((score, hit_index, Quote(sid, start, end, text, int(engine.s_page[row]), cosine)))
+    out.sort(key=lambda item: (-item[0], item[1], item[2].start))
+    return out
+
+
+def _choose(scored: list[tuple[float, int, Quote]]) -> list[tuple[float, int, Quote]]:
+    """The best sentence and up to two close runners-up from other sources, without repeats."""
+    if not scored:
+        return []
+    chosen = [scored[0]]
+    for item in scored[1:]:
+        if len(chosen) == MAX_SENTENCES or item[0] < scored[0][0] - RUNNER_UP_MARGIN:
+            break
+        if any(item[1] == c[1] or _similar(item[2].text, c[2].text) for c in chosen):
+            continue
+        chosen.append(item)
+    return chosen
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) > NEAR_DUPLICATE
+
+
+def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Source:
+    thesis = engine.theses[hit.thesis_id]
+    section = engine.sections[hit.section_id]
+    work = Work(title=thesis.title, authors=thesis.authors, year=thesis.year,
+                institution=thesis.institution, degree=thesis.degree, doc=thesis.doc)
+    page = quote.page if quote else hit.page_start
+    return Source(number, hit, work, section.number, section.title, quote, citation_strings(work, page))

@@ -1,0 +1,82 @@
+"""`qa batch`: answer a JSONL file of questions, one output line per input line, same order."""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from tqdm import tqdm
+
+from indexer.errors import IndexerError
+from qa.answer import ask
+from qa.engine import Engine
+from qa.filters import Filters
+
+
+def parse_line(raw: bytes) -> dict:
+    """One input line as a JSON object; ValueError says what is wrong."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 (byte {exc.start})") from None
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(item, dict):
+        raise ValueError("not a JSON object")
+    return item
+
+
+def _filters(item: dict) -> Filters | None:
+    spec = item.get("filters")
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not all(isinstance(v, list) for v in spec.values()):
+        raise ValueError('"filters" must be an object of lists: {"theses": [...], "languages": [...], "parts": [...]}')
+    unknown = set(spec) - {"theses", "languages", "parts"}
+    if unknown:
+        raise ValueError(f'unknown filter {", ".join(sorted(unknown))}; use "theses", "languages" or "parts"')
+    return Filters.of(**spec)
+
+
+def answer_lines(engine: Engine, lines: Iterable[bytes], k: int) -> Iterator[dict]:
+    """The output object for every input line (blank lines are skipped)."""
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        item: dict = {}
+        try:
+            item = parse_line(raw.rstrip(b"\r\n"))
+            if not isinstance(item.get("question"), str):
+                raise ValueError('missing "question" (a string)')
+            yield ask(engine, item["question"], k=k, filters=_filters(item)).to_json(item.get("id"))
+        except (ValueError, IndexerError) as exc:
+            item = item or _salvage(raw)
+            yield {"id": item.get("id"), "question": item.get("question"), "error": f"line {number}: {exc}"}
+
+
+def _salvage(raw: bytes) -> dict:
+    """What can be read of a line that is not valid UTF-8, to label its error line."""
+    try:
+        item = json.loads(raw.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError:
+        return {}
+    return item if isinstance(item, dict) else {}
+
+
+def run_batch(engine: Engine, source: IO[bytes], out: IO[str], k: int, *, progress: bool = True) -> tuple[int, int]:
+    """Answer every line of `source` into `out`; returns (answered, errors)."""
+    lines = source.readlines()
+    answered = errors = 0
+    bar = tqdm(total=sum(1 for raw in lines if raw.strip()), desc="Questions", unit="q",
+               file=sys.stderr, disable=not progress)
+    for result in answer_lines(engine, lines, k):
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+        errors += "error" in result
+        answered += "error" not in result
+        bar.update()
+    bar.close()
+    return answered, errors

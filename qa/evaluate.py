@@ -1,0 +1,257 @@
+"""Evaluation over a gold question set: what `python -m qa eval` runs and prints.
+
+`evaluate(questions, predict)` calls `predict` once per question and scores the returned
+`Prediction` with the rule in `../shared/eval/README.md` (see `qa.metrics`). Answerable questions
+are scored on ranking (Recall@k, MRR@10, nDCG@10) overall, per `lang` and per `kind`; unanswerable
+ones (kind `unanswerable` or no gold quotes) only on abstention.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa.metrics import answer_hits, ranking_metrics
+
+UNANSWERABLE = "unanswerable"
+DEFAULT_KS = (1, 5, 10)
+TOP = 10  # passages per question that count (ranking metrics and mean passage length)
+
+
+@dataclass
+class Prediction:
+    """What a system returns for one question.
+
+    `passages`: `(doc, text)` best first, `doc` the corpus file name. `abstained`: the system said it
+    found no answer. `answer`: `(doc, first answer sentence)`, None when there is no answer sentence.
+    """
+
+    passages: list[tuple[str, str]] = field(default_factory=list)
+    abstained: bool = False
+    answer: tuple[str, str] | None = None
+
+
+def is_unanswerable(question: dict) -> bool:
+    """Kind `unanswerable` or no gold quotes."""
+    return question.get("kind") == UNANSWERABLE or not question.get("gold")
+
+
+def load_questions(path: Path) -> list[dict]:
+    """Read a JSONL question set (`id, lang, kind, question, gold[{doc, quote}], answer`).
+
+    Blank lines are skipped. A bad line raises `ValueError` naming the file and line number: not
+    JSON, not an object, a missing or mistyped field, a duplicate id, or gold quotes on a question
+    of kind `unanswerable`. `answer` is optional (defaults to "").
+    """
+    path = Path(path)
+    questions: list[dict] = []
+    seen: dict[str, int] = {}
+    with path.open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+
+            def bad(msg: str) -> ValueError:
+                return ValueError(f"{path}:{lineno}: {msg}")
+
+            try:
+                q = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise bad(f"invalid JSON ({e.msg} at column {e.colno})") from None
+            if not isinstance(q, dict):
+                raise bad(f"expected a JSON object, got {type(q).__name__}")
+            for key in ("id", "lang", "kind", "question"):
+                if not isinstance(q.get(key), str) or not q[key].strip():
+                    raise bad(f"field {key!r} must be a non-empty string")
+            gold = q.get("gold")
+            if not isinstance(gold, list):
+                raise bad("field 'gold' must be a list of {doc, quote}")
+            for i, g in enumerate(gold):
+                if not (isinstance(g, dict) and all(isinstance(g.get(k), str) and g[k].strip() for k in ("doc", "quote"))):
+                    raise bad(f"gold[{i}] must be an object with non-empty string fields 'doc' and 'quote'")
+            if q["kind"] == UNANSWERABLE and gold:
+                raise bad("a question of kind 'unanswerable' must have an empty 'gold'")
+            if not isinstance(q.setdefault("answer", ""), str):
+                raise bad("field 'answer' must be a string")
+            if q["id"] in seen:
+                raise bad(f"duplicate id {q['id']!r} (first on line {seen[q['id']]})")
+            seen[q["id"]] = lineno
+            questions.append(q)
+    return questions
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _group(rows: list[dict], metric_names: list[str]) -> dict[str, Any]:
+    """Mean of every ranking metric and of answer hits over answerable rows, plus `n`."""
+    out: dict[str, Any] = {name: _mean([r["metrics"][name] for r in rows]) for name in metric_names}
+    out["answer_hit"] = _mean([1.0 if r["answer_hit"] else 0.0 for r in rows])
+    out["n"] = len(rows)
+    return out
+
+
+def evaluate(
+    questions: list[dict],
+    predict: Callable[[dict], Prediction],
+    *,
+    progress: bool = False,
+    ks: Iterable[int] = DEFAULT_KS,
+) -> dict:
+    """Run `predict` on every question and score the predictions.
+
+    Returns `{"overall", "by_lang", "by_kind", "abstention", "answer_hit_rate",
+    "mean_passage_chars", "n", "per_question"}`:
+    - `overall`, `by_lang[lang]`, `by_kind[kind]`: mean `recall@k`, `mrr@10`, `ndcg@10` and
+      `answer_hit` over the answerable questions of the group, and their count `n` (groups hold
+      only answerable questions, so there is no `by_kind["unanswerable"]`).
+    - `abstention`: `unanswerable` (count), `abstained_correctly` (share of them that abstained),
+      `answerable` (count), `wrongly_abstained` (share of them that abstained). A share over an
+      empty set is None.
+    - `answer_hit_rate`: share of answerable questions whose `Prediction.answer` overlaps a gold
+      quote (`qa.metrics.answer_hits`); an abstention or a missing answer is a miss.
+    - `mean_passage_chars`: mean length of all returned top-10 passages, pooled over all questions
+      (None if no passage was returned).
+    - `n`: number of questions; `per_question`: one dict per question (id, lang, kind,
+      unanswerable, abstained, answer_hit, metrics, n_passages) for inspection.
+    """
+    ks = tuple(sorted(set(ks)))
+    iterator: Iterable[dict] = questions
+    if progress:
+        try:
+            from tqdm import tqdm
+
+            iterator = tqdm(questions, desc="eval", unit="q", file=sys.stderr)
+        except ImportError:  # pragma: no cover - tqdm ships with the requirements
+            pass
+
+    per_question: list[dict] = []
+    lengths: list[int] = []
+    for q in iterator:
+        pred = predict(q)
+        top = list(pred.passages)[:TOP]
+        lengths.extend(len(text) for _, text in top)
+        row: dict[str, Any] = {
+            "id": q.get("id"),
+            "lang": q.get("lang"),
+            "kind": q.get("kind"),
+            "unanswerable": is_unanswerable(q),
+            "abstained": bool(pred.abstained),
+            "n_passages": len(top),
+            "metrics": None,
+            "answer_hit": None,
+        }
+        if not row["unanswerable"]:
+            row["metrics"] = ranking_metrics(pred.passages, q["gold"], ks)
+            row["answer_hit"] = bool(
+                not pred.abstained and pred.answer is not None and answer_hits(pred.answer[0], pred.answer[1], q["gold"])
+            )
+        per_question.append(row)
+
+    answerable = [r for r in per_question if not r["unanswerable"]]
+    unanswerable = [r for r in per_question if r["unanswerable"]]
+    metric_names = list(answerable[0]["metrics"]) if answerable else [f"recall@{k}" for k in ks] + ["mrr@10", "ndcg@10"]
+
+    def grouped(key: str) -> dict[str, dict]:
+        groups: dict[str, list[dict]] = {}
+        for r in answerable:
+            groups.setdefault(r[key], []).append(r)
+        return {name: _group(rows, metric_names) for name, rows in sorted(groups.items())}
+
+    overall = _group(answerable, metric_names)
+    return {
+        "overall": overall,
+        "by_lang": grouped("lang"),
+        "by_kind": grouped("kind"),
+        "abstention": {
+            "unanswerable": len(unanswerable),
+            "abstained_correctly": _mean([1.0 if r["abstained"] else 0.0 for r in unanswerable]),
+            "answerable": len(answerable),
+            "wrongly_abstained": _mean([1.0 if r["abstained"] else 0.0 for r in answerable]),
+        },
+        "answer_hit_rate": overall["answer_hit"],
+        "mean_passage_chars": _mean(lengths),
+        "n": len(per_question),
+        "per_question": per_question,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain-text tables
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _render(header: list[str], rows: list[list[str]]) -> str:
+    """Left-aligned first column, right-aligned numbers, a rule under the header."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+def format_table(results: dict[str, dict]) -> str:
+    """One row per method (`{name: evaluate() result}`), the headline figures side by side.
+
+    Columns: nDCG@10 overall / en / no, R@1, R@5, R@10 (overall), MRR@10, answer hit rate,
+    abstained correctly (unanswerable), wrongly abstained (answerable), mean passage chars.
+    """
+    header = ["method", "nDCG@10", "nDCG en", "nDCG no", "R@1", "R@5", "R@10", "MRR@10",
+              "answer hit", "abstain ok", "wrong abst", "mean chars"]  # fmt: skip
+    rows = []
+    for name, res in results.items():
+        overall = res["overall"]
+        by_lang = res.get("by_lang", {})
+        ab = res["abstention"]
+        rows.append([
+            name,
+            _fmt(overall.get("ndcg@10")),
+            _fmt(by_lang.get("en", {}).get("ndcg@10")),
+            _fmt(by_lang.get("no", {}).get("ndcg@10")),
+            _fmt(overall.get("recall@1")),
+            _fmt(overall.get("recall@5")),
+            _fmt(overall.get("recall@10")),
+            _fmt(overall.get("mrr@10")),
+            _fmt(res.get("answer_hit_rate")),
+            _fmt(ab.get("abstained_correctly")),
+            _fmt(ab.get("wrongly_abstained")),
+            _fmt(res.get("mean_passage_chars"), 1),
+        ])  # fmt: skip
+    return _render(header, rows)
+
+
+def format_report(result: dict) -> str:
+    """The breakdown of one method: rows overall, lang=…, kind=…; then abstention and answers.
+
+    Columns: R@1, R@5, R@10, MRR@10, nDCG@10, answer hit, n (answerable questions in the row).
+    """
+    header = ["", "R@1", "R@5", "R@10", "MRR@10", "nDCG@10", "ans hit", "n"]
+
+    def row(label: str, g: dict) -> list[str]:
+        return [label, *(_fmt(g.get(m)) for m in ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_hit")),
+                str(g.get("n", 0))]  # fmt: skip
+
+    rows = [row("overall", result["overall"])]
+    langs = result.get("by_lang", {})
+    for lang in ["no", "en", *sorted(set(langs) - {"no", "en"})]:
+        if lang in langs:
+            rows.append(row(f"lang={lang}", langs[lang]))
+    for kind, g in result.get("by_kind", {}).items():
+        rows.append(row(f"kind={kind}", g))
+    ab = result["abstention"]
+    footer = [
+        f"questions: {result['n']} ({ab['answerable']} answerable, {ab['unanswerable']} unanswerable)",
+        f"abstained correctly on unanswerable: {_fmt(ab['abstained_correctly'])} (n={ab['unanswerable']})",
+        f"wrongly abstained on answerable: {_fmt(ab['wrongly_abstained'])} (n={ab['answerable']})",
+        f"answer hit rate: {_fmt(result.get('answer_hit_rate'))}",
+        f"mean passage length (top {TOP}): {_fmt(result.get('mean_passage_chars'), 1)} chars",
+    ]
+    return _render(header, rows) + "\n\n" + "\n".join(footer)

@@ -1,0 +1,31 @@
+"""Plain-text rendering of an answer for the terminal (`python -m qa ask`)."""
+from __future__ import annotations
+
+import textwrap
+
+from qa.answer import Answer
+
+_LABELS = {
+    "no": {"answer": "Svar", "sources": "Kilder", "page": "s.", "passage": "Utdrag"},
+    "en": {"answer": "Answer", "sources": "Sources", "page": "p.", "passage": "Excerpt"},
+}
+_EXCERPT = 300
+
+
+def render_answer(answer: Answer, width: int = 100) -> str:
+    """The answer with its [n] markers, then the numbered sources with section, page and quote."""
+    labels = _LABELS[answer.language]
+    lines = [*(f"({notice})" for notice in answer.notices)]
+    lines += textwrap.wrap(f"{labels['answer']}: {answer.text}", width) + ["", f"{labels['sources']}:"]
+    for source in answer.sources:
+        work = source.work
+        who = "; ".join(work.authors) or work.title or work.doc
+        section = f"{source.section_number} {source.section_title}".strip() or "—"
+        lines.append(f"[{source.number}] {who} ({work.year or 'u.å.'}) · {work.doc} · {section} · {labels['page']} {source.page}")
+        if source.quote:
+            lines += textwrap.wrap(f"«{source.quote.text}»", width, initial_indent="    ", subsequent_indent="    ")
+            lines.append(f"    {source.citation['norwegian']}  ·  APA: {source.citation['apa']}")
+        else:
+            excerpt = source.hit.text if len(source.hit.text) <= _EXCERPT else source.hit.text[:_EXCERPT] + " …"
+            lines += textwrap.wrap(f"{labels['passage']}: {excerpt}", width, initial_indent="    ", subsequent_indent="    ")
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+"""Session-wide fixtures: one real encoder, one copy of the corpus, one index built from it.
+
+The whole suite shares these (model loading and a full build are expensive); tests must not
+modify what they return — copy first (see `copy_corpus`).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+def copy_corpus(dest: Path, names: list[str] | None = None) -> Path:
+    """Copy the corpus (or only the thesis files in `names`, plus the catalog) to `dest`, writable."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix == ".toml" or (path.suffix == ".txt" and (names is None or path.name in names)):
+            shutil.copyfile(path, dest / path.name)  # copyfile: the originals are read-only
+    return dest
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real default encoder, loaded once for the whole session."""
+    from indexer.encoder import Encoder
+
+    return Encoder(show_progress=False)
+
+
+@pytest.fixture(scope="session")
+def corpus_copy(tmp_path_factory) -> Path:
+    """A temporary copy of the real corpus (do not modify: `built_index` is built from it)."""
+    return copy_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def build_report(tmp_path_factory, corpus_copy, encoder):
+    """The report of one full build of the real corpus with the real encoder."""
+    from indexer.build import build_index
+
+    report = build_index(corpus_copy, tmp_path_factory.mktemp("built") / "index", encoder=encoder, progress=False)
+    assert report.exit_code == 0, report.summary()
+    return report
+
+
+@pytest.fixture(scope="session")
+def built_index(build_report) -> Path:
+    """The index folder built once per session from the whole real corpus (read-only use)."""
+    return build_report.snapshot.parent.parent

@@ -1,0 +1,201 @@
+"""The on-disk index as built from the real corpus with the real model."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from indexer.catalog import load_catalog
+from indexer.errors import IndexMismatchError, IndexMissingError
+from indexer.store import CURRENT, MANIFEST, SCHEMA_VERSION, SNAPSHOTS, current_snapshot, index_status, open_index
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def snap(built_index):
+    with open_index(built_index) as snapshot:
+        yield snapshot
+
+
+def faiss_ids(index: faiss.Index) -> np.ndarray:
+    return faiss.vector_to_array(faiss.downcast_index(index).id_map)
+
+
+@pytest.mark.parametrize("table, attr", [("passages", "passage_index"), ("sentences", "sentence_index")])
+def test_sqlite_ids_are_faiss_ids(snap, table, attr):
+    index = getattr(snap, attr)
+    row_ids = [r["id"] for r in snap.query(f"SELECT id FROM {table}")]
+    ids = faiss_ids(index)
+    assert index.ntotal == len(row_ids) == len(ids) > 0
+    assert set(ids.tolist()) == set(row_ids)
+    assert len(set(row_ids)) == len(row_ids)
+    assert index.d == snap.dimension
+
+
+@pytest.mark.parametrize("attr", ["passage_index", "sentence_index"])
+def test_vectors_are_normalised(snap, attr):
+    index = getattr(snap, attr)
+    vectors = index.reconstruct_batch(faiss_ids(index))
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_stored_vector_is_the_encoding_of_its_passage(snap, encoder):
+    rng = np.random.default_rng(7)
+    rows = snap.query("SELECT id, text FROM passages")
+    picked = [rows[i] for i in rng.choice(len(rows), size=6, replace=False)]
+    fresh = encoder.encode_passages([r["text"] for r in picked])
+    stored = snap.passage_index.reconstruct_batch(np.array([r["id"] for r in picked], dtype=np.int64))
+    cosines = np.sum(fresh * stored, axis=1) / (np.linalg.norm(fresh, axis=1) * np.linalg.norm(stored, axis=1))
+    assert cosines.min() > 0.999, cosines
+    # and a sentence
+    (row,) = snap.query("SELECT id, text FROM sentences ORDER BY id LIMIT 1 OFFSET 100")
+    vector = snap.sentence_index.reconstruct(row["id"])
+    assert float(encoder.encode_passages([row["text"]])[0] @ vector) > 0.999
+
+
+def test_offsets_hold(snap):
+    texts = {r["id"]: r["text"] for r in snap.query("SELECT id, text FROM theses")}
+    for table in ("passages", "sentences"):
+        for r in snap.query(f"SELECT thesis_id, start, end, text FROM {table}"):
+            assert texts[r["thesis_id"]][r["start"]:r["end"]] == r["text"]
+    for r in snap.query("SELECT thesis_id, start, content_start, end FROM sections"):
+        assert 0 <= r["start"] <= r["content_start"] <= r["end"] <= len(texts[r["thesis_id"]])
+
+
+def test_references_are_consistent(snap):
+    # a sentence's passage holds it; a passage's sentences lie in its section
+    bad = snap.query("""
+        SELECT s.id FROM sentences s JOIN passages p ON p.id = s.passage_id
+        WHERE s.start < p.start OR s.end > p.end OR s.thesis_id != p.thesis_id
+           OR s.idx < p.first_sentence OR s.idx > p.last_sentence""")
+    assert bad == []
+    assert snap.query("SELECT id FROM sentences WHERE passage_id IS NULL") == []
+    bad = snap.query("""
+        SELECT p.id FROM passages p JOIN sections c ON c.id = p.section_id
+        WHERE p.start < c.content_start OR p.end > c.end OR p.thesis_id != c.thesis_id""")
+    assert bad == []
+    bad = snap.query("""SELECT c.id FROM sections c JOIN sections parent ON parent.id = c.parent_id
+                        WHERE parent.thesis_id != c.thesis_id""")
+    assert bad == []
+
+
+def test_manifest_describes_the_build(snap, corpus_copy, encoder):
+    m = snap.manifest
+    assert m["schema_version"] == SCHEMA_VERSION
+    assert m["model_id"] == encoder.model_id and m["dimension"] == encoder.dimension
+    assert m["dtype"] == encoder.dtype
+    files = sorted(corpus_copy.glob("*.txt"))
+    assert list(m["theses"]) == [p.name for p in files]
+    for path in files:
+        entry = m["theses"][path.name]
+        assert entry["content_hash"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        (row,) = snap.query("SELECT COUNT(*) AS n FROM passages JOIN theses t ON t.id = thesis_id WHERE doc = ?",
+                            (path.name,))
+        assert entry["passages"] == row["n"] > 0
+    for table in ("theses", "passages", "sentences", "pages", "sections"):
+        assert m["totals"][table] == snap.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+    assert m["build_seconds"] > 0 and m["built_at"]
+
+
+def test_catalog_metadata_is_stored(snap, corpus_copy):
+    catalog = load_catalog(corpus_copy / "catalog.toml")
+    for r in snap.query("SELECT * FROM theses"):
+        meta = catalog.get(r["doc"])
+        if meta is not None:
+            assert (r["title"], json.loads(r["authors"]), r["year"]) == (meta.title, meta.authors, meta.year)
+
+
+def test_snapshot_layout(built_index):
+    snapshot = current_snapshot(built_index)
+    assert (built_index / CURRENT).read_text().strip() == snapshot.name
+    assert [p.name for p in (built_index / SNAPSHOTS).iterdir()] == [snapshot.name]
+    assert {"manifest.json", "passages.sqlite", "passages.faiss", "sentences.faiss"} <= {
+        p.name for p in snapshot.iterdir()}
+
+
+def test_database_is_read_only(snap):
+    import sqlite3
+
+    with pytest.raises(sqlite3.OperationalError):
+        snap.db.execute("DELETE FROM theses")
+
+
+def test_missing_index_is_refused(tmp_path):
+    with pytest.raises(IndexMissingError) as info:
+        open_index(tmp_path / "nothing")
+    assert "python -m indexer build" in str(info.value)
+
+
+@pytest.fixture
+def index_clone(built_index, tmp_path) -> Path:
+    clone = tmp_path / "index"
+    shutil.copytree(built_index, clone)
+    return clone
+
+
+def edit_manifest(index_dir: Path, **changes) -> None:
+    path = current_snapshot(index_dir) / MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest.update(changes)
+    path.write_text(json.dumps(manifest))
+
+
+def test_other_schema_is_refused(index_clone):
+    edit_manifest(index_clone, schema_version=SCHEMA_VERSION + 1)
+    with pytest.raises(IndexMismatchError) as info:
+        open_index(index_clone)
+    message = str(info.value)
+    assert "python -m indexer build" in message and f"--index {index_clone}" in message
+    assert f"schema {SCHEMA_VERSION + 1}" in message
+
+
+def test_other_model_is_refused(index_clone, encoder):
+    edit_manifest(index_clone, model_id="someone/other-model")
+    with pytest.raises(IndexMismatchError) as info:
+        open_index(index_clone, model_id=encoder.model_id)
+    message = str(info.value)
+    assert "someone/other-model" in message and "python -m indexer build" in message
+    open_index(index_clone).close()  # a reader that does not care about the model may open it
+
+
+def test_status_mentions_every_thesis(built_index, corpus_copy):
+    status = index_status(built_index)
+    for path in corpus_copy.glob("*.txt"):
+        assert path.name in status
+    assert "passages" in status and "sentences" in status
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "indexer", *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_status_without_index(tmp_path):
+    result = run_cli("status", "--index", str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: No index in")
+    assert "python -m indexer build" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_status(built_index, corpus_copy):
+    result = run_cli("status", "--index", str(built_index))
+    assert result.returncode == 0, result.stderr
+    assert all(p.name in result.stdout for p in corpus_copy.glob("*.txt"))
+
+
+def test_damaged_index_is_reported(index_clone):
+    from indexer.errors import IndexerError
+
+    (current_snapshot(index_clone) / "passages.sqlite").write_bytes(b"not a database")
+    with pytest.raises(IndexerError, match="damaged.*python -m indexer build"):
+        open_index(index_clone)

@@ -1,0 +1,77 @@
+"""Answers: verbatim quotes at exact offsets, in the stated section and page; abstention; edge cases."""
+import pytest
+
+from qa.answer import NO_ANSWER, ask
+from qa.batch import answer_lines
+from qa.errors import QueryError
+
+
+def page_of(engine, thesis_id: int, offset: int) -> int:
+    rows = engine.snapshot.query("SELECT number FROM pages WHERE thesis_id = ? AND start <= ? ORDER BY start DESC LIMIT 1",
+                                 (thesis_id, offset))
+    return rows[0]["number"]
+
+
+def test_every_cited_quote_in_a_dev_batch_is_exact(engine, dev_questions):
+    import json
+
+    lines = [json.dumps({"id": q["id"], "question": q["question"]}).encode() for q in dev_questions]
+    by_doc = {t.doc: t for t in engine.theses.values()}
+    checked = 0
+    for line in answer_lines(engine, lines, k=5):
+        for p in line["passages"]:
+            if not p["quote"]:
+                continue
+            thesis = by_doc[p["doc"]]
+            assert thesis.text[p["start"]:p["end"]] == p["quote"]
+            assert p["quote"] in line["answer"]
+            sections = engine.snapshot.query(
+                "SELECT number, title, start, end FROM sections WHERE thesis_id = ? AND start <= ? AND ? <= end",
+                (thesis.id, p["start"], p["end"]))
+            assert any(f"{s['number']} {s['title']}".strip() == p["section"] for s in sections)
+            assert p["page"] == page_of(engine, thesis.id, p["start"])
+            checked += 1
+    assert checked >= len(dev_questions) * 0.5
+
+
+def test_answer_cites_its_sources_with_markers(engine):
+    answer = ask(engine, "Hva er gatekapital?")
+    assert not answer.abstained and answer.cited
+    for number, quote in answer.cited:
+        assert f"{quote.text} [{number}]" in answer.text
+        assert answer.sources[number - 1].quote == quote
+    assert len(answer.cited) <= 3 and len({n for n, _ in answer.cited}) == len(answer.cited)
+
+
+def test_english_question_gets_a_norwegian_quote(engine):
+    answer = ask(engine, "What did the anthropologist John Barnes study when he coined the term social network?")
+    assert answer.language == "en" and answer.cited
+    assert any("Barnes" in q.text for _, q in answer.cited)
+
+
+def test_one_word_query(engine):
+    answer = ask(engine, "recovery")
+    assert answer.sources and answer.language in ("no", "en")
+
+
+def test_empty_query_is_a_clear_error(engine):
+    with pytest.raises(QueryError, match="empty"):
+        ask(engine, " \n\t ")
+
+
+def test_long_query_is_truncated_with_a_notice(engine):
+    question = ("Hva betyr sosialt nettverk for recovery? " * 130)[:5000]
+    answer = ask(engine, question)
+    assert answer.notices and "2000" in answer.notices[0]
+    assert len(answer.question) == 2000 and answer.sources
+
+
+def test_abstention_message_follows_the_question_language(engine, monkeypatch):
+    import qa.answer
+
+    monkeypatch.setattr(qa.answer, "ABSTAIN_BELOW", 10.0)  # force abstention
+    norwegian = ask(engine, "Hvor mange sengeplasser har natthjemmet?")
+    english = ask(engine, "How many beds does the night shelter have?")
+    assert norwegian.abstained and norwegian.text == NO_ANSWER["no"] and norwegian.sources
+    assert english.abstained and english.text == NO_ANSWER["en"] and english.sources
+    assert all(s.quote is None for s in english.sources)

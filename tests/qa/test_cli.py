@@ -1,0 +1,37 @@
+"""`python -m qa ask|eval`: output for people and programs, clear errors."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_qa(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qa", *args], cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def test_ask_prints_answer_and_numbered_sources(built_index):
+    result = run_qa("ask", "Hva skiller legemidlene Subuxone og Subutex?", "--index", str(built_index), "--k", "3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Svar: ") and "\nKilder:\n[1] " in result.stdout and "[3] " in result.stdout
+    assert "s. " in result.stdout
+
+
+def test_ask_json_is_a_batch_line(built_index):
+    result = run_qa("ask", "What is street capital?", "--json", "--index", str(built_index))
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert set(line) >= {"question", "answer", "abstained", "passages"} and len(line["passages"]) == 5
+
+
+def test_ask_empty_question_and_missing_index(built_index, tmp_path):
+    empty = run_qa("ask", "   ", "--index", str(built_index))
+    assert empty.returncode == 2 and "error: the question is empty" in empty.stderr and "Traceback" not in empty.stderr
+    missing = run_qa("ask", "rus", "--index", str(tmp_path / "none"))
+    assert missing.returncode == 2 and "python -m indexer build" in missing.stderr
+
+
+def test_unknown_filter_from_the_command_line(built_index):
+    result = run_qa("ask", "rus", "--part", "middle", "--index", str(built_index))
+    assert result.returncode == 2 and "unknown part filter 'middle'" in result.stderr

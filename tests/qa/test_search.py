@@ -1,0 +1,80 @@
+"""Hybrid retrieval on the real index: cross-lingual hits, filters, merging, determinism."""
+import pytest
+
+from qa.errors import QueryError
+from qa.filters import Filters
+from qa.search import search
+
+
+def test_english_question_finds_norwegian_passage(engine):
+    hits = search(engine, "Which workplace example does Goffman use for front stage and back stage?", k=5)
+    assert hits and any("servitørbransjen" in h.text for h in hits)
+    assert all(h.language == "no" for h in hits[:3])
+
+
+def test_norwegian_question_finds_its_passage(engine):
+    hits = search(engine, "Hva er gatekapital?", k=5)
+    assert any("Gatekapital" in h.text or "gatekapital" in h.text for h in hits)
+
+
+def test_hits_are_exact_spans_of_their_thesis(engine):
+    for hit in search(engine, "sosialt nettverk og recovery", k=10):
+        assert engine.theses[hit.thesis_id].text[hit.start:hit.end] == hit.text
+        assert hit.page_start <= hit.page_end
+
+
+def test_overlapping_passages_are_merged_not_repeated(engine):
+    for query in ("ensomhet og tilbakefall", "Hva betyr masterstatus?", "ettervern for unge voksne"):
+        hits = search(engine, query, k=10)
+        for i, a in enumerate(hits):
+            for b in hits[i + 1:]:
+                assert a.thesis_id != b.thesis_id or a.end <= b.start or b.end <= a.start
+
+
+def test_thesis_filter(engine):
+    doc = "003_5d318866ea7f4178.txt"
+    unfiltered = search(engine, "Hva er recovery?", k=10)
+    hits = search(engine, "Hva er recovery?", k=10, filters=Filters.of(theses=[doc]))
+    assert len(hits) == 10 and {h.doc for h in hits} == {doc}
+    assert [h.doc for h in unfiltered] != [h.doc for h in hits]
+
+
+def test_language_and_part_filters(engine):
+    english = search(engine, "social networks", k=5, filters=Filters.of(languages=["en"]))
+    assert english and all(h.language == "en" for h in english)
+    front = search(engine, "sosialt nettverk", k=5, filters=Filters.of(parts=["front"]))
+    assert front and all(h.part == "front" for h in front)
+    appendix = search(engine, "samtykke", k=3, filters=Filters.of(parts=["appendix"]))
+    assert appendix and all(h.part == "appendix" for h in appendix)
+
+
+@pytest.mark.parametrize("filters, message", [
+    (Filters.of(theses=["nope.txt"]), "unknown thesis filter 'nope.txt'"),
+    (Filters.of(languages=["de"]), "unknown language filter 'de'"),
+    (Filters.of(parts=["middle"]), "unknown part filter 'middle'"),
+])
+def test_unknown_filter_values_are_refused(engine, filters, message):
+    with pytest.raises(QueryError, match=message):
+        search(engine, "rus", filters=filters)
+
+
+def test_same_query_same_ranking(engine):
+    query = "Why might young people open up more easily in a self-help group?"
+    first = [(h.passage_id, round(h.score, 6)) for h in search(engine, query, k=10)]
+    for _ in range(3):
+        assert [(h.passage_id, round(h.score, 6)) for h in search(engine, query, k=10)] == first
+
+
+def test_methods_differ_and_hybrid_uses_both(engine):
+    query = "Hvorfor ville deltakerne på gatelaget unngå samtaler om narkotika?"
+    lexical = search(engine, query, k=5, method="lexical")
+    dense = search(engine, query, k=5, method="dense")
+    assert all(h.dense == 0 for h in lexical) and all(h.lexical == 0 for h in dense)
+    hybrid = search(engine, query, k=5)
+    assert all(h.dense > 0 and h.sentence > 0 for h in hybrid)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\x00\x01\n"])
+def test_empty_queries_are_refused(engine, query):
+    with pytest.raises(QueryError, match="empty"):
+        search(engine, query)
