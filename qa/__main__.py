@@ -97,7 +97,9 @@ def _run(args: argparse.Namespace) -> int:
         from qa.evaluate import load_questions
 
         questions = [q for path in args.gold for q in load_questions(path)]
-        print(threshold_table(*best_scores(engine, questions)))
+        for language, (answerable, unanswerable) in sorted(best_scores(engine, questions).items()):
+            print(f"questions in {language!r}: {len(answerable)} answerable, {len(unanswerable)} unanswerable")
+            print(threshold_table(answerable, unanswerable), end="\n\n")
     return 0
 
 

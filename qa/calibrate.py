@@ -2,8 +2,8 @@
 
 `python -m qa calibrate eval/dev.jsonl eval/unanswerable.jsonl` prints, for candidate thresholds,
 the share of unanswerable questions that would abstain and of answerable ones that would wrongly
-abstain. `qa.answer.ABSTAIN_BELOW` is set from this table: the highest threshold that keeps wrong
-abstentions at or below 10%, provided it abstains on at least 80% of the unanswerable questions.
+abstain, per question language. `qa.answer.ABSTAIN_BELOW` is set from these tables: per language,
+the highest round threshold that keeps wrong abstentions at or below 10%.
 """
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from qa.engine import Engine
 from qa.evaluate import is_unanswerable
 
 
-def best_scores(engine: Engine, questions: list[dict]) -> tuple[list[float], list[float]]:
-    """Best answer-sentence score per question: (answerable, unanswerable)."""
-    answerable, unanswerable = [], []
+def best_scores(engine: Engine, questions: list[dict]) -> dict[str, tuple[list[float], list[float]]]:
+    """Best answer-sentence score per question: {language: (answerable, unanswerable)}."""
+    out: dict[str, tuple[list[float], list[float]]] = {}
     for q in questions:
-        score = ask(engine, q["question"], k=10).best_score
-        (unanswerable if is_unanswerable(q) else answerable).append(score)
-    return answerable, unanswerable
+        answer = ask(engine, q["question"], k=10)
+        answerable, unanswerable = out.setdefault(answer.language, ([], []))
+        (unanswerable if is_unanswerable(q) else answerable).append(answer.best_score)
+    return out
 
 
 def threshold_table(answerable: list[float], unanswerable: list[float]) -> str:

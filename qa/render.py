@@ -19,9 +19,10 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     lines += textwrap.wrap(f"{labels['answer']}: {answer.text}", width) + ["", f"{labels['sources']}:"]
     for source in answer.sources:
         work = source.work
-        who = "; ".join(work.authors) or work.title or work.doc
+        who = "; ".join(work.authors) or work.title
+        thesis = f"{who} ({work.year or 'u.å.'}) · {work.doc}" if who else work.doc
         section = f"{source.section_number} {source.section_title}".strip() or "—"
-        lines.append(f"[{source.number}] {who} ({work.year or 'u.å.'}) · {work.doc} · {section} · {labels['page']} {source.page}")
+        lines.append(f"[{source.number}] {thesis} · {section} · {labels['page']} {source.page}")
         if source.quote:
             lines += textwrap.wrap(f"«{source.quote.text}»", width, initial_indent="    ", subsequent_indent="    ")
             lines.append(f"    {source.citation['norwegian']}  ·  APA: {source.citation['apa']}")

@@ -82,17 +82,12 @@ class Retrieval:
     vector: np.ndarray | None  # the query embedding (None for lexical-only searches)
 
 
-def search(
-    engine: Engine,
-    query: str,
-    k: int = 10,
-    filters: Filters | None = None,
-    *,
-    method: Method = "hybrid",
-    weights: dict[str, Weights] | None = None,
-) -> list[Hit]:
-    """The `k` best passages for `query`, best first; overlapping passages are merged."""
-    return retrieve(engine, query, k, filters, method=method, weights=weights).hits
+def search(engine: Engine, query: str, k: int = 10, filters: Filters | None = None, **options) -> list[Hit]:
+    """The `k` best passages for `query`, best first; overlapping passages are merged.
+
+    `options` are those of `retrieve` (`method`, `weights`).
+    """
+    return retrieve(engine, query, k, filters, **options).hits
 
 
 def retrieve(

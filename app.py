@@ -1,0 +1,251 @@
+"""Tesesøk in the browser: ask the theses a question, read cited sources, browse the corpus.
+
+Start with `make run` (or `streamlit run app.py`); the index folder comes from `TESESOK_INDEX`
+(default `index`). A thin layer over `qa`: answers come from `qa.answer.ask`, the page is built
+from `ui` (texts in `ui.strings`, escaped HTML in `ui.render`, downloads in `ui.export`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from indexer.document import PARTS
+from indexer.errors import IndexerError, IndexMissingError
+from qa.answer import Answer, Source, ask
+from qa.engine import Engine
+from qa.errors import QueryError
+from qa.filters import Filters
+from ui import corpus, export, render
+from ui.loader import DEFAULT_INDEX, PROJECT_DIR, get_engine, index_dir
+from ui.strings import DEFAULT_LANGUAGE, EXAMPLES, LANGUAGES, language_name, part_name, t
+
+MAX_SOURCES = 10
+DEFAULT_SOURCES = 5
+CITATION_STYLES = ("apa", "norwegian")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the sidebar asks for: search filters, number of sources and citation style."""
+
+    filters: Filters
+    k: int
+    style: str
+
+
+def main() -> None:
+    st.set_page_config(page_title="Tesesøk", page_icon="🔎", layout="centered", initial_sidebar_state="expanded")
+    st.html(render.STYLE)
+    lang = choose_language()
+    st.title(t(lang, "page_title"))
+    st.caption(t(lang, "tagline"))
+    engine = load_engine(lang)
+    if engine is None:
+        return
+    settings = sidebar(engine, lang)
+    ask_tab, corpus_tab = st.tabs([t(lang, "tab_ask"), t(lang, "tab_corpus")])
+    with ask_tab:
+        ask_view(engine, settings, lang)
+    with corpus_tab:
+        corpus_view(engine, lang)
+
+
+# --- set-up ----------------------------------------------------------------------------------
+
+def choose_language() -> str:
+    """The interface language chosen at the top of the sidebar (bokmål by default)."""
+    choice = st.sidebar.radio(t(DEFAULT_LANGUAGE, "interface_language"), list(LANGUAGES),
+                              format_func=LANGUAGES.__getitem__, key="ui_lang", horizontal=True)
+    return choice or DEFAULT_LANGUAGE
+
+
+def load_engine(lang: str) -> Engine | None:
+    """The shared engine; None (with a message on the page) when the index is missing or broken."""
+    folder = index_dir()
+    try:
+        with st.spinner(t(lang, "loading"), show_time=True):
+            return get_engine(folder)
+    except IndexMissingError:
+        no_index_message(folder, lang)
+    except IndexerError as exc:
+        st.error(t(lang, "index_error"))
+        st.code(str(exc), language=None, wrap_lines=True)
+    return None
+
+
+def no_index_message(folder: Path, lang: str) -> None:
+    """Explain that there is no index yet and what to run to build one."""
+    st.warning(t(lang, "no_index_title"), icon="📭")
+    st.markdown(t(lang, "no_index_md"))
+    st.caption(t(lang, "no_index_folder"))
+    st.code(str(folder), language=None)
+    build = ".venv/bin/python -m indexer build"
+    if folder != (PROJECT_DIR / DEFAULT_INDEX).resolve():
+        build += f" --index {folder}"
+    st.caption(t(lang, "no_index_make"))
+    st.code("make run", language="bash")
+    st.caption(t(lang, "no_index_build"))
+    st.code(build, language="bash")
+
+
+def sidebar(engine: Engine, lang: str) -> Settings:
+    """Filters (thesis, passage language, part, number of sources) and the citation style."""
+    bar = st.sidebar
+    bar.header(t(lang, "filters_heading"))
+    theses = {info.doc: info for info in engine.theses.values()}
+
+    def thesis_label(doc: str) -> str:
+        info = theses[doc]
+        return render.thesis_label(doc, info.authors, info.year, info.title, info.degree, lang)
+
+    common = {"placeholder": t(lang, "filter_all"), "help": t(lang, "filter_help")}
+    docs = bar.multiselect(t(lang, "filter_theses"), sorted(theses), key="f_theses", format_func=thesis_label, **common)
+    languages = bar.multiselect(t(lang, "filter_languages"), corpus.passage_languages(engine), key="f_languages",
+                                format_func=lambda code: language_name(lang, code), **common)
+    parts = bar.multiselect(t(lang, "filter_parts"), list(PARTS), key="f_parts",
+                            format_func=lambda part: part_name(lang, part), **common)
+    k = bar.slider(t(lang, "filter_k"), 1, MAX_SOURCES, DEFAULT_SOURCES, key="f_k")
+    bar.header(t(lang, "settings_heading"))
+    style = bar.radio(t(lang, "citation_style"), CITATION_STYLES, key="cite_style",
+                      format_func=lambda s: t(lang, f"style_{s}"))
+    return Settings(Filters.of(docs, languages, parts), int(k), style or CITATION_STYLES[0])
+
+
+# --- asking ----------------------------------------------------------------------------------
+
+def ask_view(engine: Engine, settings: Settings, lang: str) -> None:
+    question_form(lang)
+    question = st.session_state.get("active_question")
+    if question is None:
+        st.info(t(lang, "welcome"), icon="💡")
+    else:
+        answer = answer_for(engine, question, settings, lang)
+        if answer is not None:
+            show_answer(engine, answer, settings, lang)
+    st.divider()
+    st.caption(t(lang, "footer"))
+
+
+def question_form(lang: str) -> None:
+    """The question box (Enter submits) and the example questions."""
+    with st.form("ask_form", border=False, enter_to_submit=True):
+        box, button = st.columns([6, 1], vertical_alignment="bottom")
+        box.text_input(t(lang, "question_label"), key="question", placeholder=t(lang, "question_placeholder"),
+                       label_visibility="collapsed")
+        submitted = button.form_submit_button(t(lang, "ask_button"), type="primary", width="stretch")
+    if submitted:
+        st.session_state["active_question"] = st.session_state.get("question", "")
+    st.pills(t(lang, "examples_label"), EXAMPLES.get(lang, EXAMPLES[DEFAULT_LANGUAGE]), key="example",
+             on_change=use_example)
+
+
+def use_example() -> None:
+    """Callback of the example pills: put the example in the box and ask it."""
+    example = st.session_state.get("example")
+    if example:
+        st.session_state["question"] = example
+        st.session_state["active_question"] = example
+    st.session_state["example"] = None
+
+
+def is_blank(question: str) -> bool:
+    return not "".join(ch for ch in question if ch.isprintable()).strip()
+
+
+def answer_for(engine: Engine, question: str, settings: Settings, lang: str) -> Answer | None:
+    """The answer to `question` under `settings`, computed once per change; None after a warning."""
+    if is_blank(question):
+        st.warning(t(lang, "empty_question"), icon="✏️")
+        return None
+    key = (id(engine), question, settings.filters, settings.k)
+    cached = st.session_state.get("last_answer")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    try:
+        with st.spinner(t(lang, "searching")):
+            answer = ask(engine, question, settings.k, settings.filters)
+    except QueryError as exc:
+        st.warning(t(lang, "query_error"), icon="⚠️")
+        st.text(str(exc))
+        return None
+    st.session_state["last_answer"] = (key, answer)
+    return answer
+
+
+def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -> None:
+    st.html(render.question_html(answer.question, lang))
+    for notice in answer.notices:
+        st.info(notice, icon="ℹ️")
+    if not answer.sources:
+        st.warning(t(lang, "no_passages"), icon="🔍")
+        return
+    if answer.abstained:
+        st.warning(f"**{t(lang, 'abstained')}** {t(lang, 'abstained_hint')}", icon="🤷")
+        st.subheader(t(lang, "nearest_heading"))
+    else:
+        st.subheader(t(lang, "answer_heading"))
+        st.html(render.answer_html(answer))
+        st.subheader(t(lang, "sources_heading"))
+    for source in answer.sources:
+        source_card(engine, source, settings.style, lang)
+    export_buttons(answer, settings, lang)
+
+
+def source_card(engine: Engine, source: Source, style: str, lang: str) -> None:
+    """One numbered source: thesis, section, page, passage with the quote marked, context, citation."""
+    with st.container(border=True, key=f"source-{source.number}"):
+        st.html(render.card_html(source, lang))
+        with st.expander(t(lang, "context_label"), icon=":material/article:"):
+            st.html(render.context_html(source, corpus.surroundings(engine, source.hit), lang))
+        st.caption(t(lang, "copy_label" if source.quote else "copy_label_passage"))
+        st.code(render.copy_text(source, style), language=None, wrap_lines=True)
+
+
+def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:
+    st.subheader(t(lang, "export_heading"))
+    files = (
+        ("export_json", "json", "application/json", export.answer_json(answer, settings.filters, settings.k)),
+        ("export_csv", "csv", "text/csv", export.sources_csv(answer)),
+        ("export_bibtex", "bib", "application/x-bibtex", export.bibtex_file(answer)),
+        ("export_ris", "ris", "application/x-research-info-systems", export.ris_file(answer)),
+    )
+    for column, (label, extension, mime, data) in zip(st.columns(len(files)), files):
+        column.download_button(t(lang, label), data, file_name=export.file_name(answer.question, extension),
+                               mime=mime, key=f"download_{extension}", on_click="ignore",
+                               icon=":material/download:", width="stretch")
+
+
+# --- corpus ----------------------------------------------------------------------------------
+
+def corpus_view(engine: Engine, lang: str) -> None:
+    """The theses in the index with metadata and counts, and what the index was built with."""
+    info = corpus.index_info(engine)
+    st.subheader(t(lang, "corpus_heading"))
+    metrics = (("metric_theses", info.theses), ("metric_pages", info.pages),
+               ("metric_passages", info.passages), ("metric_sentences", info.sentences))
+    for column, (label, value) in zip(st.columns(len(metrics)), metrics):
+        column.metric(t(lang, label), f"{value:,}".replace(",", "\u00a0"))
+    rows = [{
+        t(lang, "col_doc"): row.doc,
+        t(lang, "col_authors"): render.authors_text(row.authors, lang),
+        t(lang, "col_year"): row.year,
+        t(lang, "col_title"): row.title or t(lang, "untitled"),
+        t(lang, "col_degree"): row.degree,
+        t(lang, "col_institution"): row.institution,
+        t(lang, "col_pages"): row.pages,
+        t(lang, "col_passages"): row.passages,
+        t(lang, "col_sentences"): row.sentences,
+        t(lang, "col_languages"): render.language_mix(row.languages, lang),
+    } for row in corpus.thesis_rows(engine)]
+    st.dataframe(rows, hide_index=True, width="stretch", key="corpus_table")
+    st.subheader(t(lang, "index_heading"))
+    details = ((t(lang, "index_model"), info.model_id), (t(lang, "index_built"), info.built_at),
+               (t(lang, "index_dtype"), info.dtype), (t(lang, "index_folder"), info.folder))
+    st.dataframe([{t(lang, "index_property"): name, t(lang, "index_value"): value} for name, value in details], hide_index=True, width="stretch")
+    st.markdown(t(lang, "corpus_add_md"))
+
+
+if __name__ == "__main__":
+    main()

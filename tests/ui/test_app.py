@@ -1,0 +1,269 @@
+"""The app's logic through Streamlit's AppTest, on the session index with a preloaded engine."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html import unescape
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.conftest import APP
+from ui import loader
+
+TIMEOUT = 60
+NO_QUESTION = "Hvilke former for sosial støtte skiller Schiefloe mellom?"
+EN_QUESTION = "What four kinds of social support does Schiefloe distinguish?"
+
+
+@pytest.fixture
+def app_for(monkeypatch, engine):
+    """A function returning a started AppTest over `index` (the engine is preloaded for it)."""
+    def start(index, preload: bool = True) -> AppTest:
+        monkeypatch.setenv(loader.ENV_VAR, str(index))
+        if preload:
+            loader.preload(index, engine)
+        return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+
+    yield start
+    loader.forget_preloaded()
+
+
+@pytest.fixture
+def app(app_for, built_index) -> AppTest:
+    at = app_for(built_index)
+    assert not at.exception
+    return at
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.text_input(key="question").input(question)
+    at.button[0].click().run()  # the form's submit button (Enter in the browser)
+    assert not at.exception, at.exception
+    return at
+
+
+def last_answer(at: AppTest):
+    return at.session_state["last_answer"][1]
+
+
+def cards(at: AppTest) -> list[str]:
+    return [h.value for h in at.html if 'class="ts-head"' in h.value]
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in (at.warning, at.info, at.error, at.markdown, at.caption)
+                    for e in kind)
+
+
+# --- asking ----------------------------------------------------------------------------------
+
+def test_first_page_explains_what_to_do(app):
+    assert app.title[0].value == "Tesesøk"
+    assert "Skriv et spørsmål" in app.info[0].value
+    assert app.text_input(key="question").value == ""
+    assert len(app.tabs) == 2
+
+
+def test_asking_shows_answer_with_markers_and_source_cards(app, engine):
+    ask(app, NO_QUESTION)
+    answer = last_answer(app)
+    assert not answer.abstained
+    answer_html = next(h.value for h in app.html if 'class="ts-answer"' in h.value)
+    for number, quote in answer.cited:
+        assert f"[{number}]" in answer_html
+        assert quote.text in unescape(answer_html)
+    shown = cards(app)
+    assert len(shown) == len(answer.sources) == 5
+    for source, card in zip(answer.sources, shown):
+        assert f'<span class="ts-num">{source.number}</span>' in card
+        assert source.hit.doc in card
+        if source.quote:  # the quoted sentence is highlighted, and is verbatim thesis text
+            marked = unescape(re.search(r'<mark class="ts-quote">(.*?)</mark>', card, re.S).group(1))
+            assert marked == source.quote.text
+            assert marked in engine.theses[source.hit.thesis_id].text
+            assert f"s. {source.quote.page}" in card
+    copies = [c.value for c in app.code]
+    assert len(copies) == len(answer.sources)
+    assert copies[0].endswith(answer.sources[0].citation["reference_apa"])
+    assert answer.sources[0].citation["apa"] in copies[0]
+
+
+def test_surrounding_text_is_the_neighbouring_passages(app, engine):
+    ask(app, NO_QUESTION)
+    source = last_answer(app).sources[0]
+    context = next(h.value for h in app.html if "ts-context-label" in h.value)
+    text = engine.theses[source.hit.thesis_id].text
+    before = unescape(re.search(r'ts-context-muted">(.*?)</div>', context, re.S).group(1))
+    assert text[:source.hit.start].endswith(before)
+    assert len(app.expander) == len(last_answer(app).sources)
+
+
+def test_english_question_and_english_interface(app):
+    app.radio(key="ui_lang").set_value("en").run()
+    assert app.button[0].label == "Search"
+    ask(app, EN_QUESTION)
+    answer = last_answer(app)
+    assert answer.language == "en" and answer.sources
+    assert app.subheader[0].value in ("Answer", "Nearest passages")
+    assert app.download_button[0].label == "Answer and sources (JSON)"
+
+
+def test_example_question_is_asked_when_picked(app):
+    example = app.button_group(key="example").options[0].content
+    app.button_group(key="example").select(example).run()
+    assert app.text_input(key="question").value == example
+    assert last_answer(app).question == example
+    assert cards(app)
+
+
+def test_citation_style_changes_the_copy_block(app):
+    ask(app, NO_QUESTION)
+    source = last_answer(app).sources[0]
+    assert source.citation["apa"] in app.code[0].value
+    app.radio(key="cite_style").set_value("norwegian").run()
+    assert source.citation["norwegian"] in app.code[0].value
+
+
+def test_empty_question_gives_a_friendly_warning(app):
+    ask(app, "   ")
+    assert app.warning[0].value == "Skriv et spørsmål først."
+    assert not cards(app)
+
+
+def test_question_with_markup_is_shown_as_text(app):
+    ask(app, "<script>alert(1)</script> Hva er sosial støtte?")
+    question = next(h.value for h in app.html if "ts-question" in h.value)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in question
+    assert "<script>" not in " ".join(h.value for h in app.html)
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+def test_thesis_filter_restricts_the_sources(app, engine):
+    ask(app, NO_QUESTION)
+    before = {s.hit.doc for s in last_answer(app).sources}
+    other = next(doc for doc in sorted(engine.docs) if doc not in before)
+    app.multiselect(key="f_theses").select(other).run()
+    after = last_answer(app)
+    assert after.sources and {s.hit.doc for s in after.sources} == {other}
+    assert all(other in card for card in cards(app))
+
+
+def test_part_language_and_count_filters(app):
+    ask(app, NO_QUESTION)
+    app.multiselect(key="f_parts").select("front").run()
+    assert {s.hit.part for s in last_answer(app).sources} == {"front"}
+    app.multiselect(key="f_parts").unselect("front").run()
+    app.multiselect(key="f_languages").select("en").run()
+    assert {s.hit.language for s in last_answer(app).sources} == {"en"}
+    app.multiselect(key="f_languages").unselect("en").run()
+    app.slider(key="f_k").set_value(2).run()
+    assert len(last_answer(app).sources) == 2 == len(cards(app))
+
+
+def test_filters_that_exclude_everything_say_so(app):
+    ask(app, NO_QUESTION)
+    app.multiselect(key="f_theses").select("003_5d318866ea7f4178.txt").run()
+    app.multiselect(key="f_languages").select("en").run()
+    assert "Ingen passasjer passer filtrene" in texts(app)
+    assert not cards(app)
+
+
+def test_filters_survive_a_language_switch(app):
+    app.multiselect(key="f_parts").select("body").run()
+    app.radio(key="ui_lang").set_value("en").run()
+    assert app.multiselect(key="f_parts").value == ["body"]
+    assert app.multiselect(key="f_parts").label == "Part of the thesis"
+
+
+# --- abstention and errors -------------------------------------------------------------------
+
+def test_abstention_is_clear_and_nearest_passages_are_listed(app, monkeypatch):
+    import qa.answer
+
+    monkeypatch.setattr(qa.answer, "ABSTAIN_BELOW", 10.0)  # nothing is relevant enough
+    ask(app, "Hvor mange medlemmer har Anonyme Narkomane i Norge?")
+    answer = last_answer(app)
+    assert answer.abstained and answer.sources
+    assert "Fant ikke noe svar i korpuset." in app.warning[0].value
+    assert app.subheader[0].value == "Nærmeste passasjer"
+    assert not any('class="ts-answer"' in h.value for h in app.html)
+    assert len(cards(app)) == len(answer.sources)
+    assert all("ts-badge" not in card for card in cards(app))
+
+
+def test_missing_index_explains_what_to_run(app_for, tmp_path):
+    at = app_for(tmp_path / "no-index", preload=False)
+    assert not at.exception
+    assert at.warning[0].value == "Ingen indeks ennå"
+    commands = [c.value for c in at.code]
+    assert "make run" in commands
+    assert any(c.startswith(".venv/bin/python -m indexer build") and str(tmp_path / "no-index") in c
+               for c in commands)
+    assert not at.tabs
+
+
+# --- corpus view -----------------------------------------------------------------------------
+
+def test_corpus_view_lists_theses_and_index(app, engine):
+    table = app.dataframe[0].value
+    assert sorted(table["Fil"]) == sorted(engine.docs)
+    assert (table["Passasjer"] > 0).all() and (table["Sider"] > 0).all()
+    assert table["Språk i passasjene"].str.contains("norsk").all()
+    info = app.dataframe[1].value
+    assert engine.snapshot.manifest["model_id"] in set(info["Verdi"])
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Oppgaver"] == str(len(engine.docs))
+
+
+# --- export ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Bytes behind every download button's URL, recorded as the app adds them."""
+    files: dict[str, bytes] = {}
+
+    class Recording(MemoryMediaFileStorage):
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            files[self.get_url(file_id)] = self.get_file(file_id).content
+            return file_id
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", Recording)
+    return files
+
+
+def test_export_payloads(app, downloads):
+    ask(app, NO_QUESTION)
+    answer = last_answer(app)
+    buttons = {b.proto.file_name.rsplit(".", 1)[1]: downloads[b.proto.url] for b in app.download_button}
+    assert set(buttons) == {"json", "csv", "bib", "ris"}
+    assert app.download_button[0].proto.file_name.startswith("tesesok-hvilke-former-for-sosial")
+
+    payload = json.loads(buttons["json"].decode("utf-8"))
+    assert payload["question"] == NO_QUESTION and payload["answer"] == answer.text
+    assert payload["abstained"] is False and payload["k"] == 5
+    assert [p["number"] for p in payload["passages"]] == [1, 2, 3, 4, 5]
+    for key in ("doc", "thesis", "section", "page", "start", "end", "score", "text", "quote", "citation"):
+        assert key in payload["passages"][0]
+
+    rows = list(csv.DictReader(io.StringIO(buttons["csv"].decode("utf-8-sig"))))
+    assert len(rows) == len(answer.sources)
+    assert rows[0]["quote"] == (answer.sources[0].quote.text if answer.sources[0].quote else "")
+
+    docs = {s.hit.doc for s in answer.sources}
+    assert buttons["bib"].decode().count("\n@") + 1 == len(docs)
+    assert buttons["ris"].decode().count("TY  - THES") == len(docs)
+
+
+def test_export_follows_the_filters(app, downloads):
+    ask(app, NO_QUESTION)
+    app.multiselect(key="f_parts").select("body").run()
+    json_button = next(b for b in app.download_button if b.proto.file_name.endswith(".json"))
+    payload = json.loads(downloads[json_button.proto.url])
+    assert payload["filters"]["parts"] == ["body"]
+    assert {p["part"] for p in payload["passages"]} == {"body"}

@@ -1,0 +1,78 @@
+"""Download payloads for the current answer: JSON and CSV of answer and sources, BibTeX and RIS.
+
+Pure functions returning bytes (UTF-8; the CSV with a byte-order mark so spreadsheet programs
+show æ, ø and å). The JSON is the batch contract's line (`Answer.to_json`, see DESIGN.md) plus
+the question's language, the filters and the number of sources asked for, and per passage its
+source number and whether the answer cites it. BibTeX and RIS hold each thesis behind the listed
+sources once, in source order.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from qa.answer import Answer
+from qa.citation import Work, ascii_fold, bibtex, ris
+from qa.filters import Filters
+
+CSV_COLUMNS = ("number", "cited", "doc", "authors", "year", "title", "section", "page", "part",
+               "language", "score", "quote", "passage", "citation_apa", "citation_norwegian",
+               "reference_apa")
+
+
+def answer_payload(answer: Answer, filters: Filters | None = None, k: int | None = None) -> dict:
+    """The answer as a JSON-ready dict (the batch contract plus language, filters, k, numbering)."""
+    payload = answer.to_json()
+    cited = {number for number, _ in answer.cited}
+    for source, passage in zip(answer.sources, payload["passages"]):
+        passage.update(number=source.number, cited=source.number in cited, part=source.hit.part,
+                       language=source.hit.language, authors=list(source.work.authors), year=source.work.year)
+    filters = filters or Filters()
+    payload.update(language=answer.language, k=k if k is not None else len(answer.sources),
+                   filters={"theses": list(filters.theses), "languages": list(filters.languages),
+                            "parts": list(filters.parts)})
+    return payload
+
+
+def answer_json(answer: Answer, filters: Filters | None = None, k: int | None = None) -> bytes:
+    return (json.dumps(answer_payload(answer, filters, k), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def sources_csv(answer: Answer) -> bytes:
+    """One row per source (columns `CSV_COLUMNS`), UTF-8 with BOM, CRLF line ends."""
+    cited = {number for number, _ in answer.cited}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for s in answer.sources:
+        writer.writerow([
+            s.number, "yes" if s.number in cited else "no", s.hit.doc, "; ".join(s.work.authors), s.work.year,
+            s.work.title, f"{s.section_number} {s.section_title}".strip(), s.page, s.hit.part, s.hit.language,
+            f"{s.hit.score:.4f}", s.quote.text if s.quote else "", s.hit.text, s.citation["apa"],
+            s.citation["norwegian"], s.citation["reference_apa"],
+        ])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def works(answer: Answer) -> list[Work]:
+    """The theses behind the answer's sources, each once, in source order."""
+    seen: dict[str, Work] = {}
+    for source in answer.sources:
+        seen.setdefault(source.work.doc, source.work)
+    return list(seen.values())
+
+
+def bibtex_file(answer: Answer) -> bytes:
+    return "\n".join(bibtex(w) for w in works(answer)).encode("utf-8")
+
+
+def ris_file(answer: Answer) -> bytes:
+    return "\n".join(ris(w) for w in works(answer)).encode("utf-8")
+
+
+def file_name(question: str, extension: str) -> str:
+    """"tesesok-hva-er-recovery.json": the question folded to ASCII, at most 40 characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(question).lower()).strip("-")[:40].rstrip("-")
+    return f"tesesok-{slug or 'svar'}.{extension}"

@@ -1,0 +1,177 @@
+"""Text and HTML for the answer and its source cards.
+
+Every piece of corpus or query text that ends up in HTML goes through `esc` (html.escape), so a
+thesis or a question holding `<script>` or `<img onerror=…>` is shown as text, never run. The
+HTML built here is the only HTML the app inserts (`st.html`); everything else uses native
+Streamlit elements. Plain-text helpers (labels, the copy-ready block) need no escaping.
+"""
+from __future__ import annotations
+
+import html
+
+from qa.answer import Answer, Source
+from ui.corpus import Surroundings
+from ui.strings import language_name, part_name, t
+
+ACCENT = "#1f6f5c"
+
+STYLE = f"""<style>
+.ts-question {{ color: rgba(110,110,110,1); font-size: .95rem; margin-bottom: .35rem; overflow-wrap: anywhere; }}
+.ts-answer {{ font-size: 1.08rem; line-height: 1.65; padding: .85rem 1.1rem; border-left: 4px solid {ACCENT};
+  background: rgba(31,111,92,.08); border-radius: .4rem; overflow-wrap: anywhere; }}
+.ts-ref {{ font-weight: 700; color: {ACCENT}; font-size: .8em; margin-left: .1em; }}
+.ts-head {{ font-weight: 600; font-size: 1.02rem; line-height: 1.4; overflow-wrap: anywhere; }}
+.ts-num {{ display: inline-block; min-width: 1.8em; text-align: center; border-radius: .9em; background: {ACCENT};
+  color: #fff; font-size: .85em; margin-right: .45em; padding: 0 .35em; }}
+.ts-badge {{ font-size: .72rem; font-weight: 600; border: 1px solid {ACCENT}; color: {ACCENT}; border-radius: .7em;
+  padding: 0 .5em; margin-left: .45em; vertical-align: middle; white-space: nowrap; }}
+.ts-work {{ font-size: .9rem; margin-top: .1rem; overflow-wrap: anywhere; }}
+.ts-meta {{ color: rgba(110,110,110,1); font-size: .85rem; margin: .2rem 0 .55rem; overflow-wrap: anywhere; }}
+.ts-passage {{ line-height: 1.6; white-space: pre-line; overflow-wrap: anywhere; }}
+mark.ts-quote {{ background: rgba(255,205,40,.5); color: inherit; padding: .05em .15em; border-radius: .2em; }}
+.ts-context {{ line-height: 1.55; white-space: pre-line; overflow-wrap: anywhere; }}
+.ts-context-muted {{ color: rgba(110,110,110,1); }}
+.ts-context-label {{ font-size: .75rem; letter-spacing: .04em; text-transform: uppercase;
+  color: rgba(110,110,110,1); margin-top: .4rem; }}
+</style>"""
+
+
+def esc(text: object) -> str:
+    """`text` escaped for HTML (quotes too)."""
+    return html.escape(str(text), quote=True)
+
+
+# --- plain-text labels -----------------------------------------------------------------------
+
+def person(author: str) -> str:
+    """"Etternavn, Fornavn" as "Fornavn Etternavn"."""
+    surname, _, given = author.partition(",")
+    return f"{given.strip()} {surname.strip()}".strip()
+
+
+def authors_text(authors: tuple[str, ...], lang: str) -> str:
+    """"A", "A og B", "A, B og C" (English: "and"); "" without authors."""
+    names = [person(a) for a in authors]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {t(lang, 'and')} " + names[-1]
+
+
+def who_and_year(authors: tuple[str, ...], year: str, lang: str) -> str:
+    """"Guro Øydgard (u.å.)", "Ukjent forfatter (2010)"."""
+    who = authors_text(authors, lang) or t(lang, "unknown_author")
+    return f"{who} ({year or t(lang, 'no_year')})"
+
+
+def thesis_label(doc: str, authors: tuple[str, ...], year: str, title: str, degree: str, lang: str) -> str:
+    """A one-line label for a thesis, as in the thesis filter: "003 · Guro Øydgard (u.å.) · Master i …"."""
+    tag = doc.split("_", 1)[0] if "_" in doc else doc
+    detail = title or degree or t(lang, "untitled")
+    return f"{tag} · {who_and_year(authors, year, lang)} · {detail}"
+
+
+def page_text(start: int, end: int, lang: str) -> str:
+    return t(lang, "page", page=start) if start == end else t(lang, "pages", start=start, end=end)
+
+
+# --- answer ----------------------------------------------------------------------------------
+
+def question_html(question: str, lang: str) -> str:
+    return f'<div class="ts-question">{esc(t(lang, "asked"))}: <q>{esc(question)}</q></div>'
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer: each cited sentence, escaped, followed by its source marker [n]."""
+    if answer.cited:
+        parts = [f'{esc(quote.text)}<sup class="ts-ref">[{number}]</sup>' for number, quote in answer.cited]
+        body = " ".join(parts)
+    else:
+        body = esc(answer.text)
+    return f'<div class="ts-answer">{body}</div>'
+
+
+# --- source cards ----------------------------------------------------------------------------
+
+def quote_offset(source: Source) -> int | None:
+    """Where the source's quote starts inside its passage text, or None when it has no quote."""
+    quote, hit = source.quote, source.hit
+    if quote is None:
+        return None
+    offset = quote.start - hit.start
+    if 0 <= offset and hit.text[offset:offset + len(quote.text)] == quote.text:
+        return offset
+    found = hit.text.find(quote.text)
+    return found if found >= 0 else None
+
+
+def passage_html(source: Source) -> str:
+    """The passage text, escaped, with the quoted sentence (if any) in a <mark>."""
+    text, offset = source.hit.text, quote_offset(source)
+    if offset is None:
+        return f'<div class="ts-passage">{esc(text)}</div>'
+    end = offset + len(source.quote.text)
+    return (f'<div class="ts-passage">{esc(text[:offset])}<mark class="ts-quote">{esc(text[offset:end])}</mark>'
+            f'{esc(text[end:])}</div>')
+
+
+def meta_text(source: Source, lang: str) -> str:
+    """"Seksjon 2.1 Tittel · s. 12 · Hoveddel · norsk" (plain text)."""
+    hit = source.hit
+    section = f"{source.section_number} {source.section_title}".strip()
+    page = t(lang, "page", page=source.quote.page) if source.quote else page_text(hit.page_start, hit.page_end, lang)
+    parts = [f"{t(lang, 'section')} {section}" if section else "", page, part_name(lang, hit.part),
+             language_name(lang, hit.language)]
+    return " · ".join(p for p in parts if p)
+
+
+def card_html(source: Source, lang: str) -> str:
+    """A source card's body: number, thesis, section and page, and the passage with its quote marked."""
+    work = source.work
+    badge = f'<span class="ts-badge">{esc(t(lang, "cited_badge"))}</span>' if source.quote else ""
+    details = [work.title or t(lang, "untitled"), work.degree, work.institution, work.doc]
+    return (
+        f'<div class="ts-head"><span class="ts-num">{source.number}</span>'
+        f'{esc(who_and_year(work.authors, work.year, lang))}{badge}</div>'
+        f'<div class="ts-work">{esc(" · ".join(d for d in details if d))}</div>'
+        f'<div class="ts-meta">{esc(meta_text(source, lang))}</div>'
+        f"{passage_html(source)}"
+    )
+
+
+def context_html(source: Source, around: Surroundings, lang: str) -> str:
+    """The passage between the text before and after it, the neighbours muted, all escaped."""
+    def label(key: str, section: str) -> str:
+        extra = f" — {t(lang, 'context_other_section', section=section)}" if section else ""
+        return f'<div class="ts-context-label">{esc(t(lang, key) + extra)}</div>'
+
+    before = esc(around.before) if around.before else esc(t(lang, "context_none_before"))
+    after = esc(around.after) if around.after else esc(t(lang, "context_none_after"))
+    return (f'{label("context_before", around.before_section)}'
+            f'<div class="ts-context ts-context-muted">{before}</div>'
+            f'<div class="ts-context-label">[{source.number}]</div>{passage_html(source)}'
+            f'{label("context_after", around.after_section)}'
+            f'<div class="ts-context ts-context-muted">{after}</div>')
+
+
+def copy_text(source: Source, style: str) -> str:
+    """The copy-ready block: «quote» (in-text citation), a blank line, the APA reference entry.
+
+    `style` is "apa" or "norwegian"; without a quote the whole passage is quoted.
+    """
+    quoted = source.quote.text if source.quote else source.hit.text
+    in_text = source.citation.get(style) or source.citation["apa"]
+    return f"«{quoted}» {in_text}\n\n{source.citation['reference_apa']}"
+
+
+def language_mix(counts: dict[str, int], lang: str) -> str:
+    """Passage counts per language as shares: "norsk 96 % · engelsk 4 %" (largest first)."""
+    total = sum(counts.values())
+    if not total:
+        return ""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return " · ".join(f"{language_name(lang, code)} {_share(n, total)}" for code, n in ordered)
+
+
+def _share(n: int, total: int) -> str:
+    percent = round(100 * n / total)
+    return "<1 %" if n and not percent else f"{percent} %"

@@ -1,0 +1,190 @@
+"""Every text the interface shows, in Norwegian bokmål ("nb", the default) and English ("en").
+
+Look a text up with `t(lang, key, **values)`; `values` fill `{placeholders}`. Texts are plain
+text unless their key ends in `_md` (Markdown written here, never mixed with corpus text).
+"""
+from __future__ import annotations
+
+LANGUAGES: dict[str, str] = {"nb": "Norsk (bokmål)", "en": "English"}
+DEFAULT_LANGUAGE = "nb"
+
+STRINGS: dict[str, dict[str, str]] = {
+    # page
+    "page_title": {"nb": "Tesesøk", "en": "Tesesøk"},
+    "tagline": {
+        "nb": "Still spørsmål til norske studentoppgaver og få svar satt sammen av ordrette sitater "
+              "med kilde, seksjon og side.",
+        "en": "Ask questions about Norwegian student theses and get answers made of verbatim quotes "
+              "with source, section and page.",
+    },
+    "interface_language": {"nb": "Språk / Language", "en": "Språk / Language"},
+    "tab_ask": {"nb": "🔎 Spør", "en": "🔎 Ask"},
+    "tab_corpus": {"nb": "📚 Korpus", "en": "📚 Corpus"},
+    "footer": {
+        "nb": "Svarene er ordrette setninger fra oppgavene, valgt automatisk. Les alltid teksten rundt "
+              "før du siterer.",
+        "en": "Answers are verbatim sentences from the theses, chosen automatically. Always read the "
+              "surrounding text before you quote.",
+    },
+    # loading and errors
+    "loading": {
+        "nb": "Laster språkmodellen og indeksen … (første gang tar det rundt et halvt minutt)",
+        "en": "Loading the language model and the index … (the first time takes about half a minute)",
+    },
+    "no_index_title": {"nb": "Ingen indeks ennå", "en": "No index yet"},
+    "no_index_md": {
+        "nb": "Tesesøk fant ingen indeks i mappa vist nedenfor. Bygg den fra prosjektmappa med én av "
+              "kommandoene under, og last siden på nytt når den er ferdig (det tar noen minutter).",
+        "en": "Tesesøk found no index in the folder shown below. Build it from the project folder "
+              "with one of the commands below, then reload this page when it is done (it takes a few "
+              "minutes).",
+    },
+    "no_index_folder": {"nb": "Indeksmappe", "en": "Index folder"},
+    "no_index_make": {"nb": "Bygger indeksen i `index/` og starter appen:",
+                      "en": "Builds the index in `index/` and starts the app:"},
+    "no_index_build": {"nb": "Bygger bare indeksen:", "en": "Builds the index only:"},
+    "index_error": {"nb": "Indeksen kunne ikke lastes.", "en": "The index could not be loaded."},
+    "empty_question": {"nb": "Skriv et spørsmål først.", "en": "Type a question first."},
+    "query_error": {"nb": "Spørsmålet kunne ikke besvares.", "en": "The question could not be answered."},
+    # asking
+    "question_label": {"nb": "Spørsmål", "en": "Question"},
+    "question_placeholder": {
+        "nb": "Skriv et spørsmål på norsk eller engelsk og trykk Enter",
+        "en": "Type a question in Norwegian or English and press Enter",
+    },
+    "ask_button": {"nb": "Søk", "en": "Search"},
+    "examples_label": {"nb": "Eller prøv et eksempel:", "en": "Or try an example:"},
+    "searching": {"nb": "Søker i oppgavene …", "en": "Searching the theses …"},
+    "welcome": {
+        "nb": "Skriv et spørsmål over. Svaret settes sammen av opptil tre setninger fra oppgavene, hver "
+              "med et kildenummer [n]. Under svaret ser du kildene med seksjon, side, teksten rundt og "
+              "en ferdig referanse du kan kopiere.",
+        "en": "Type a question above. The answer is made of up to three sentences from the theses, each "
+              "with a source number [n]. Below the answer you see the sources with section, page, the "
+              "surrounding text and a ready-made citation to copy.",
+    },
+    "asked": {"nb": "Spørsmål", "en": "Question"},
+    "answer_heading": {"nb": "Svar", "en": "Answer"},
+    "abstained": {"nb": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."},
+    "abstained_hint": {
+        "nb": "Ingen setning svarte godt nok på spørsmålet. De nærmeste passasjene vises likevel nedenfor.",
+        "en": "No sentence answered the question well enough. The nearest passages are still listed below.",
+    },
+    "no_passages": {
+        "nb": "Ingen passasjer passer filtrene. Fjern noen filtre i sidefeltet.",
+        "en": "No passages match the filters. Remove some filters in the sidebar.",
+    },
+    "filtered_note": {"nb": "Filtre er på: {filters}", "en": "Filters on: {filters}"},
+    "sources_heading": {"nb": "Kilder", "en": "Sources"},
+    "nearest_heading": {"nb": "Nærmeste passasjer", "en": "Nearest passages"},
+    # source cards
+    "cited_badge": {"nb": "sitert i svaret", "en": "cited in the answer"},
+    "section": {"nb": "Seksjon", "en": "Section"},
+    "page": {"nb": "s. {page}", "en": "p. {page}"},
+    "pages": {"nb": "s. {start}–{end}", "en": "pp. {start}–{end}"},
+    "unknown_author": {"nb": "Ukjent forfatter", "en": "Unknown author"},
+    "untitled": {"nb": "[Uten tittel]", "en": "[Untitled]"},
+    "no_year": {"nb": "u.å.", "en": "n.d."},
+    "and": {"nb": "og", "en": "and"},
+    "context_label": {"nb": "Vis teksten rundt", "en": "Show the surrounding text"},
+    "context_before": {"nb": "Før", "en": "Before"},
+    "context_after": {"nb": "Etter", "en": "After"},
+    "context_none_before": {"nb": "(begynnelsen av oppgaven)", "en": "(start of the thesis)"},
+    "context_none_after": {"nb": "(slutten av oppgaven)", "en": "(end of the thesis)"},
+    "context_other_section": {"nb": "fra seksjon {section}", "en": "from section {section}"},
+    "copy_label": {
+        "nb": "Sitat med referanse, klart til å kopieres (kopiknappen øverst til høyre i feltet):",
+        "en": "Quote with citation, ready to copy (copy button at the top right of the box):",
+    },
+    "copy_label_passage": {
+        "nb": "Passasjen med referanse, klar til å kopieres:",
+        "en": "The passage with citation, ready to copy:",
+    },
+    # sidebar
+    "settings_heading": {"nb": "Innstillinger", "en": "Settings"},
+    "filters_heading": {"nb": "Filtre", "en": "Filters"},
+    "filter_theses": {"nb": "Oppgaver", "en": "Theses"},
+    "filter_languages": {"nb": "Språk i passasjen", "en": "Passage language"},
+    "filter_parts": {"nb": "Del av oppgaven", "en": "Part of the thesis"},
+    "filter_all": {"nb": "Alle", "en": "All"},
+    "filter_k": {"nb": "Antall kilder", "en": "Number of sources"},
+    "filter_help": {"nb": "Tomt felt betyr ingen begrensning.", "en": "An empty field means no restriction."},
+    "citation_style": {"nb": "Referansestil", "en": "Citation style"},
+    "style_apa": {"nb": "APA 7 (Etternavn & Etternavn, år, s. N)", "en": "APA 7 (Surname & Surname, year, s. N)"},
+    "style_norwegian": {"nb": "Norsk (Etternavn og Etternavn, år, s. N)",
+                        "en": "Norwegian (Surname og Surname, year, s. N)"},
+    "part_front": {"nb": "Innledende sider (forord, sammendrag)", "en": "Front matter (preface, abstract)"},
+    "part_body": {"nb": "Hoveddel", "en": "Body"},
+    "part_appendix": {"nb": "Vedlegg", "en": "Appendix"},
+    "lang_no": {"nb": "norsk", "en": "Norwegian"},
+    "lang_en": {"nb": "engelsk", "en": "English"},
+    # export
+    "export_heading": {"nb": "Last ned", "en": "Download"},
+    "export_json": {"nb": "Svar og kilder (JSON)", "en": "Answer and sources (JSON)"},
+    "export_csv": {"nb": "Kilder (CSV)", "en": "Sources (CSV)"},
+    "export_bibtex": {"nb": "Oppgavene (BibTeX)", "en": "Theses (BibTeX)"},
+    "export_ris": {"nb": "Oppgavene (RIS)", "en": "Theses (RIS)"},
+    # corpus view
+    "corpus_heading": {"nb": "Oppgavene i indeksen", "en": "Theses in the index"},
+    "metric_theses": {"nb": "Oppgaver", "en": "Theses"},
+    "metric_pages": {"nb": "Sider", "en": "Pages"},
+    "metric_passages": {"nb": "Passasjer", "en": "Passages"},
+    "metric_sentences": {"nb": "Setninger", "en": "Sentences"},
+    "index_heading": {"nb": "Indeksen", "en": "The index"},
+    "index_model": {"nb": "Språkmodell", "en": "Language model"},
+    "index_built": {"nb": "Bygget", "en": "Built"},
+    "index_dtype": {"nb": "Tallpresisjon", "en": "Number precision"},
+    "index_folder": {"nb": "Mappe", "en": "Folder"},
+    "index_property": {"nb": "Egenskap", "en": "Property"},
+    "index_value": {"nb": "Verdi", "en": "Value"},
+    "col_doc": {"nb": "Fil", "en": "File"},
+    "col_authors": {"nb": "Forfatter(e)", "en": "Author(s)"},
+    "col_year": {"nb": "År", "en": "Year"},
+    "col_title": {"nb": "Tittel", "en": "Title"},
+    "col_degree": {"nb": "Grad", "en": "Degree"},
+    "col_institution": {"nb": "Institusjon", "en": "Institution"},
+    "col_pages": {"nb": "Sider", "en": "Pages"},
+    "col_passages": {"nb": "Passasjer", "en": "Passages"},
+    "col_sentences": {"nb": "Setninger", "en": "Sentences"},
+    "col_languages": {"nb": "Språk i passasjene", "en": "Passage languages"},
+    "corpus_add_md": {
+        "nb": "**Legge til en oppgave:** legg tekstfila i `corpus/`, fyll inn det du vet i "
+              "`corpus/catalog.toml` og kjør `.venv/bin/python -m indexer build` (bare den nye fila "
+              "blir lest inn). Tomme felt i katalogen vises som «u.å.» og «[Uten tittel]» i referansene.",
+        "en": "**Adding a thesis:** put its text file in `corpus/`, fill in what you know in "
+              "`corpus/catalog.toml` and run `.venv/bin/python -m indexer build` (only the new file is "
+              "read). Empty catalogue fields show as “n.d.” and “[Untitled]” in citations.",
+    },
+}
+
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "nb": (
+        "Hva betyr det at rusmisbruket blir en masterstatus?",
+        "Hvilke former for sosial støtte skiller Schiefloe mellom?",
+        "Hva skiller de «marginaliserte» fra de «integrerte» rusavhengige?",
+    ),
+    "en": (
+        "What four kinds of social support does Schiefloe distinguish?",
+        "What is meant by street capital?",
+        "Into which main forms does Bourdieu divide the concept of capital?",
+    ),
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The text `key` in interface language `lang` (bokmål when `lang` is unknown)."""
+    entry = STRINGS[key]
+    text = entry.get(lang, entry[DEFAULT_LANGUAGE])
+    return text.format(**values) if values else text
+
+
+def language_name(lang: str, code: str) -> str:
+    """The name of passage language `code` ("no", "en", …) in interface language `lang`."""
+    key = f"lang_{code}"
+    return t(lang, key) if key in STRINGS else code
+
+
+def part_name(lang: str, part: str) -> str:
+    """The name of thesis part `part` ("front", "body", "appendix") in interface language `lang`."""
+    key = f"part_{part}"
+    return t(lang, key) if key in STRINGS else part
