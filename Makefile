@@ -11,20 +11,26 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test install index clean-index
+.PHONY: run test install index clean-index browser
 
 run: index
-	@if [ -f app.py ]; then \
-		echo "Starting Tesesøk on http://localhost:$(PORT)"; \
-		$(PY) -m streamlit run app.py --server.address localhost --server.port $(PORT) \
-			--server.headless true --browser.gatherUsageStats false; \
-	else \
-		echo "The index is built; the browser front end (app.py) does not exist yet."; \
-		echo "Meanwhile: $(PY) -m indexer status"; \
-	fi
+	@echo "Starting Tesesøk on http://localhost:$(PORT)"
+	TESESOK_INDEX=$(INDEX) $(PY) -m streamlit run app.py --server.address localhost --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build); they are skipped,
+# with a reason, where it cannot be installed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+			|| echo "Could not install chromium: the browser tests will be skipped."; \
+		else \
+			echo "chromium is not installed (sudo apt-get install chromium chromium-driver): the browser tests will be skipped."; \
+		fi; }
 
 install: $(STAMP)
 

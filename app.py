@@ -77,7 +77,7 @@ def load_engine(lang: str) -> Engine | None:
 
 def no_index_message(folder: Path, lang: str) -> None:
     """Explain that there is no index yet and what to run to build one."""
-    st.warning(t(lang, "no_index_title"), icon="📭")
+    st.warning(t(lang, "no_index_title"), icon=":material/folder_off:")
     st.markdown(t(lang, "no_index_md"))
     st.caption(t(lang, "no_index_folder"))
     st.code(str(folder), language=None)
@@ -119,7 +119,7 @@ def ask_view(engine: Engine, settings: Settings, lang: str) -> None:
     question_form(lang)
     question = st.session_state.get("active_question")
     if question is None:
-        st.info(t(lang, "welcome"), icon="💡")
+        st.info(t(lang, "welcome"), icon=":material/lightbulb:")
     else:
         answer = answer_for(engine, question, settings, lang)
         if answer is not None:
@@ -157,7 +157,7 @@ def is_blank(question: str) -> bool:
 def answer_for(engine: Engine, question: str, settings: Settings, lang: str) -> Answer | None:
     """The answer to `question` under `settings`, computed once per change; None after a warning."""
     if is_blank(question):
-        st.warning(t(lang, "empty_question"), icon="✏️")
+        st.warning(t(lang, "empty_question"), icon=":material/edit:")
         return None
     key = (id(engine), question, settings.filters, settings.k)
     cached = st.session_state.get("last_answer")
@@ -167,7 +167,7 @@ def answer_for(engine: Engine, question: str, settings: Settings, lang: str) -> 
         with st.spinner(t(lang, "searching")):
             answer = ask(engine, question, settings.k, settings.filters)
     except QueryError as exc:
-        st.warning(t(lang, "query_error"), icon="⚠️")
+        st.warning(t(lang, "query_error"), icon=":material/warning:")
         st.text(str(exc))
         return None
     st.session_state["last_answer"] = (key, answer)
@@ -177,12 +177,12 @@ def answer_for(engine: Engine, question: str, settings: Settings, lang: str) -> 
 def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -> None:
     st.html(render.question_html(answer.question, lang))
     for notice in answer.notices:
-        st.info(notice, icon="ℹ️")
+        st.info(notice, icon=":material/info:")
     if not answer.sources:
-        st.warning(t(lang, "no_passages"), icon="🔍")
+        st.warning(t(lang, "no_passages"), icon=":material/filter_alt_off:")
         return
     if answer.abstained:
-        st.warning(f"**{t(lang, 'abstained')}** {t(lang, 'abstained_hint')}", icon="🤷")
+        st.warning(f"**{t(lang, 'abstained')}** {t(lang, 'abstained_hint')}", icon=":material/search_off:")
         st.subheader(t(lang, "nearest_heading"))
     else:
         st.subheader(t(lang, "answer_heading"))
@@ -231,13 +231,13 @@ def corpus_view(engine: Engine, lang: str) -> None:
         t(lang, "col_doc"): row.doc,
         t(lang, "col_authors"): render.authors_text(row.authors, lang),
         t(lang, "col_year"): row.year,
-        t(lang, "col_title"): row.title or t(lang, "untitled"),
-        t(lang, "col_degree"): row.degree,
-        t(lang, "col_institution"): row.institution,
         t(lang, "col_pages"): row.pages,
         t(lang, "col_passages"): row.passages,
         t(lang, "col_sentences"): row.sentences,
         t(lang, "col_languages"): render.language_mix(row.languages, lang),
+        t(lang, "col_degree"): row.degree,
+        t(lang, "col_institution"): row.institution,
+        t(lang, "col_title"): row.title or t(lang, "untitled"),
     } for row in corpus.thesis_rows(engine)]
     st.dataframe(rows, hide_index=True, width="stretch", key="corpus_table")
     st.subheader(t(lang, "index_heading"))

@@ -148,7 +148,8 @@ def context_html(source: Source, around: Surroundings, lang: str) -> str:
     after = esc(around.after) if around.after else esc(t(lang, "context_none_after"))
     return (f'{label("context_before", around.before_section)}'
             f'<div class="ts-context ts-context-muted">{before}</div>'
-            f'<div class="ts-context-label">[{source.number}]</div>{passage_html(source)}'
+            f'<div class="ts-context-label">{esc(t(lang, "context_this", number=source.number))}</div>'
+            f'{passage_html(source)}'
             f'{label("context_after", around.after_section)}'
             f'<div class="ts-context ts-context-muted">{after}</div>')
 

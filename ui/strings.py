@@ -18,8 +18,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "with source, section and page.",
     },
     "interface_language": {"nb": "Språk / Language", "en": "Språk / Language"},
-    "tab_ask": {"nb": "🔎 Spør", "en": "🔎 Ask"},
-    "tab_corpus": {"nb": "📚 Korpus", "en": "📚 Corpus"},
+    "tab_ask": {"nb": ":material/search: Spør", "en": ":material/search: Ask"},
+    "tab_corpus": {"nb": ":material/library_books: Korpus", "en": ":material/library_books: Corpus"},
     "footer": {
         "nb": "Svarene er ordrette setninger fra oppgavene, valgt automatisk. Les alltid teksten rundt "
               "før du siterer.",
@@ -88,6 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "and": {"nb": "og", "en": "and"},
     "context_label": {"nb": "Vis teksten rundt", "en": "Show the surrounding text"},
     "context_before": {"nb": "Før", "en": "Before"},
+    "context_this": {"nb": "Kilde [{number}]", "en": "Source [{number}]"},
     "context_after": {"nb": "Etter", "en": "After"},
     "context_none_before": {"nb": "(begynnelsen av oppgaven)", "en": "(start of the thesis)"},
     "context_none_after": {"nb": "(slutten av oppgaven)", "en": "(end of the thesis)"},
@@ -165,8 +166,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "en": (
         "What four kinds of social support does Schiefloe distinguish?",
-        "What is meant by street capital?",
         "Into which main forms does Bourdieu divide the concept of capital?",
+        "How can social networks help people recover from addiction?",
     ),
 }
 

@@ -10,10 +10,6 @@ APP = REPO / "app.py"
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 HOSTILE_FILE = "999_hostile.txt"
-HOSTILE_TEXT = (
-    "Noen informanter skrev koden <img src=x onerror=alert(1)> i et skjema, og andre markerte ord "
-    "som <b>fet</b> i svarene sine om rusfrie venner."
-)
 HOSTILE_LINES = (
     " Sammendrag ",
     "Denne oppgaven handler om rus og fellesskap i norske byer. Vi ser på hvordan ",
