@@ -7,6 +7,7 @@ with another schema, model, parser version or passage budget, everything is rebu
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer.catalog import CATALOG_NAME, ThesisMeta, load_catalog
-from indexer.errors import IndexerError, ThesisReadError
+from indexer.errors import CatalogError, IndexerError, ThesisReadError
+from indexer.reader import read_bytes
 from indexer.store import (
     SCHEMA_VERSION, IndexSnapshot, SnapshotWriter, build_lock, current_snapshot, format_count,
     load_thesis, open_index, plural, read_manifest,
@@ -80,8 +82,11 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
                 progress: bool = True) -> BuildReport:
     """Build or update the index in `index_dir` from `corpus_dir`; see the module docstring.
 
-    Files that cannot be read are reported and skipped. Any exception (KeyboardInterrupt
-    included) before the switch leaves the previous snapshot untouched.
+    Files that cannot be read are reported and skipped, and so are links that lead out of the
+    corpus folder and files whose bytes repeat a file already indexed (each text is indexed once,
+    under the first name in sorted order). Any exception (KeyboardInterrupt included) before the
+    switch leaves the previous snapshot untouched; a failed write (disk full, …) raises
+    IndexerError saying so.
     """
     from indexer.thesis import DEFAULT_TOKEN_BUDGET, PARSER_VERSION
 
@@ -89,9 +94,20 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
         raise IndexerError(f"No corpus folder {corpus_dir}/")
-    catalog = load_catalog(corpus_dir / CATALOG_NAME)
-    files = sorted(p for p in corpus_dir.glob("*.txt") if p.is_file())
+    root = corpus_dir.resolve()
+    catalog_path = corpus_dir / CATALOG_NAME
+    if catalog_path.exists() and not _inside(catalog_path, root):
+        raise CatalogError(f"{catalog_path} is a link to {catalog_path.resolve()}, outside {corpus_dir}/; "
+                           f"put the catalog itself in the corpus folder")
+    catalog = load_catalog(catalog_path)
     report = BuildReport()
+    files = []
+    for path in sorted(corpus_dir.glob("*.txt")):
+        if not _inside(path, root):  # never follow a link out of the corpus folder
+            report.problems.append((path.name, f"{path.name}: a link to {path.resolve()}, outside "
+                                               f"{corpus_dir}/; refused (only files in the corpus folder are read)"))
+        elif path.is_file():
+            files.append(path)
     if not files:
         report.problems.append((f"{corpus_dir}/", "no .txt files"))
         return report
@@ -108,12 +124,20 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
 
     with build_lock(index_dir):
         previous = _open_previous(index_dir, settings, {p.name for p in files}, report)
+        live = current_snapshot(index_dir)
         try:
             with SnapshotWriter(index_dir, encoder.dimension) as writer:
+                indexed: dict[str, str] = {}  # content hash -> file name
                 for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
                     meta = catalog.get(path.name, ThesisMeta())
                     try:
-                        _add_thesis(writer, path, meta, encoder, previous, settings["token_budget"], report)
+                        digest = hashlib.sha256(read_bytes(path)).hexdigest()
+                        if digest in indexed:
+                            report.problems.append((path.name, f"{path.name}: same content as {indexed[digest]}; "
+                                                               f"indexed once, as {indexed[digest]}"))
+                            continue
+                        _add_thesis(writer, path, digest, meta, encoder, previous, settings["token_budget"], report)
+                        indexed[digest] = path.name
                     except ThesisReadError as exc:
                         report.problems.append((path.name, str(exc)))
                 if not writer.theses:
@@ -123,6 +147,11 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
                     totals["theses"], totals["passages"], totals["sentences"])
                 report.seconds = time.perf_counter() - started
                 report.snapshot = writer.commit(_manifest(settings, encoder, writer, report.seconds))
+        except (OSError, sqlite3.Error) as exc:  # disk full, quota, I/O error while writing
+            reason = getattr(exc, "strerror", None) or str(exc)
+            outcome = ("the previous index is unchanged" if current_snapshot(index_dir) == live
+                       else "the new index was switched in, but cleaning up after it failed")
+            raise IndexerError(f"Could not write the index in {index_dir}/ ({reason}); {outcome}") from exc
         finally:
             if previous is not None:
                 previous.close()
@@ -157,15 +186,19 @@ def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
         return None
 
 
-def _add_thesis(writer: SnapshotWriter, path: Path, meta: ThesisMeta, encoder: EncoderLike,
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, lies in the folder `root` (already resolved)."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
+
+
+def _add_thesis(writer: SnapshotWriter, path: Path, digest: str, meta: ThesisMeta, encoder: EncoderLike,
                 previous: IndexSnapshot | None, token_budget: int, report: BuildReport) -> None:
-    """Copy one thesis from the previous snapshot if unchanged, else parse and embed it."""
+    """Copy one thesis (file hash `digest`) from the previous snapshot if unchanged, else parse and embed it."""
     from indexer.thesis import parse_thesis
 
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise ThesisReadError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     mask = not meta.keep_personal_data
     old = previous.manifest["theses"].get(path.name) if previous is not None else None
     if old is not None and old["content_hash"] == digest and old["masked"] == mask:
@@ -175,6 +208,7 @@ def _add_thesis(writer: SnapshotWriter, path: Path, meta: ThesisMeta, encoder: E
         return
     thesis = parse_thesis(path, count_tokens=encoder.count_tokens, token_budget=token_budget,
                           mask_personal_data=mask)
+    report.notes.extend(thesis.warnings)  # e.g. "not valid UTF-8; decoded as Latin-1"
     began = time.perf_counter()
     passage_vectors = _encode(encoder, [p.text for p in thesis.passages])
     middle = time.perf_counter()

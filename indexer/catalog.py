@@ -16,6 +16,7 @@ Every key is optional; an empty string (or a missing key) means unknown.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ _KNOWN_KEYS = frozenset((*_STRING_KEYS, "authors", "year", "keep_personal_data",
 def load_catalog(path: Path) -> dict[str, ThesisMeta]:
     """Read the catalog at `path`; a missing file is an empty catalog.
 
-    Raises CatalogError (naming the file, and the line for syntax errors) when it is invalid.
+    Raises CatalogError (naming the file and the line) when it is invalid.
     """
     path = Path(path)
     try:
@@ -66,24 +67,42 @@ def load_catalog(path: Path) -> dict[str, ThesisMeta]:
     for doc, table in data.items():
         if not isinstance(table, dict):
             raise CatalogError(
-                f'{path}: "{doc}" must be a table like ["{doc}"] with title, authors, year, …; '
-                f"found a {_type_name(table)}"
+                f'{_where(path, raw, None, doc)}: "{doc}" must be a table like ["{doc}"] with title, authors, year, …; '
+                f"found {_type_name(table)}"
             )
-        catalog[doc] = _meta(path, doc, table)
+        catalog[doc] = _meta(path, raw, doc, table)
     return catalog
 
 
-def _meta(path: Path, doc: str, table: dict[str, Any]) -> ThesisMeta:
+def _where(path: Path, raw: bytes, doc: str | None, key: str | None) -> str:
+    """`path`, with ", line N" where the table `doc` (or its `key`; top level if `doc` is None) is written."""
+    def name(value: str) -> str:
+        return rf"""(?:"{re.escape(value)}"|'{re.escape(value)}'|{re.escape(value)})"""
+
+    header = re.compile(rf"^\s*\[\s*{name(doc)}\s*\]") if doc is not None else None
+    entry = re.compile(rf"^\s*{name(key)}\s*=") if key is not None else None
+    inside = doc is None
+    for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
+        if line.lstrip().startswith("["):
+            inside = bool(header and header.match(line))
+            if inside and entry is None:
+                return f"{path}, line {number}"
+        elif inside and entry is not None and entry.match(line):
+            return f"{path}, line {number}"
+    return str(path)
+
+
+def _meta(path: Path, raw: bytes, doc: str, table: dict[str, Any]) -> ThesisMeta:
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
         raise CatalogError(
-            f'{path}: unknown key(s) {", ".join(unknown)} in ["{doc}"]; '
+            f'{_where(path, raw, doc, unknown[0])}: unknown key(s) {", ".join(unknown)} in ["{doc}"]; '
             f'allowed: {", ".join(sorted(_KNOWN_KEYS))}'
         )
 
     def fail(key: str, expected: str) -> CatalogError:
         return CatalogError(
-            f'{path}: ["{doc}"] {key} must be {expected}, not {_type_name(table[key])} {table[key]!r}'
+            f'{_where(path, raw, doc, key)}: ["{doc}"] {key} must be {expected}, not {_type_name(table[key])} {table[key]!r}'
         )
 
     strings: dict[str, str] = {}

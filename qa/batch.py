@@ -21,12 +21,35 @@ def parse_line(raw: bytes) -> dict:
     except UnicodeDecodeError as exc:
         raise ValueError(f"not valid UTF-8 (byte {exc.start})") from None
     try:
-        item = json.loads(text)
+        item = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON (nested too deeply)") from None
     if not isinstance(item, dict):
         raise ValueError("not a JSON object")
     return item
+
+
+def _not_a_number(name: str) -> float:
+    raise ValueError(f"not valid JSON ({name} is not a JSON number)")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"not valid JSON (the number {text[:20]} is too large)")
+    return value
+
+
+def to_json_line(result: dict) -> str:
+    """One output line: JSON in UTF-8; lone surrogates (from "\\ud800" escapes) stay escaped."""
+    line = json.dumps(result, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(result)
+    return line
 
 
 def _filters(item: dict) -> Filters | None:
@@ -60,8 +83,8 @@ def answer_lines(engine: Engine, lines: Iterable[bytes], k: int) -> Iterator[dic
 def _salvage(raw: bytes) -> dict:
     """What can be read of a line that is not valid UTF-8, to label its error line."""
     try:
-        item = json.loads(raw.decode("utf-8", errors="replace"))
-    except json.JSONDecodeError:
+        item = json.loads(raw.decode("utf-8", errors="replace"), parse_constant=_not_a_number, parse_float=_finite)
+    except (ValueError, RecursionError):
         return {}
     return item if isinstance(item, dict) else {}
 
@@ -73,7 +96,7 @@ def run_batch(engine: Engine, source: IO[bytes], out: IO[str], k: int, *, progre
     bar = tqdm(total=sum(1 for raw in lines if raw.strip()), desc="Questions", unit="q",
                file=sys.stderr, disable=not progress)
     for result in answer_lines(engine, lines, k):
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.write(to_json_line(result) + "\n")
         out.flush()
         errors += "error" in result
         answered += "error" not in result

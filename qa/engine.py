@@ -1,6 +1,7 @@
 """Everything a query needs, loaded once from an index snapshot and shared between threads."""
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,7 @@ class Engine:
 
     def __init__(self, index_dir: Path | str = "index", *, encoder=None, dtype: str = "auto"):
         self.index_dir = Path(index_dir)
-        self.snapshot: IndexSnapshot = open_index(self.index_dir)
+        self._open()
         manifest = self.snapshot.manifest
         if encoder is None:
             from indexer.encoder import Encoder
@@ -57,9 +58,25 @@ class Engine:
                 f"Index in {self.index_dir}/ was built with model {manifest['model_id']}, not {encoder.model_id}. "
                 f"Run: python -m indexer build --index {self.index_dir} --model {encoder.model_id}")
         self.encoder = encoder
-        self._load_tables()
-        self.lexical = LexicalIndex.load(self.snapshot.path / LEXICAL_FOLDER)
         self._encode_lock = threading.Lock()
+
+    def _open(self, attempts: int = 3) -> None:
+        """Open the live snapshot and load its tables and BM25 index.
+
+        A build may switch snapshots (and delete the one just opened) while we read it; then
+        the new live snapshot is opened instead.
+        """
+        for attempt in range(1, attempts + 1):
+            self.snapshot: IndexSnapshot = open_index(self.index_dir)
+            try:
+                self._load_tables()
+                self.lexical = LexicalIndex.load(self.snapshot.path / LEXICAL_FOLDER)
+                return
+            except (OSError, ValueError, sqlite3.Error) as exc:
+                self.snapshot.close()
+                if attempt == attempts:
+                    raise IndexerError(f"Index in {self.index_dir}/ could not be read ({exc}). "
+                                       f"Run: python -m indexer build --index {self.index_dir}") from exc
 
     def _load_tables(self) -> None:
         db = self.snapshot

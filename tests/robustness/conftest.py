@@ -1,0 +1,180 @@
+"""Robustness fixtures: tiny corpora cut from the real theses, one tiny index, a fake encoder.
+
+The real encoder embeds about 10–30 texts per second on this machine, so these tests build
+from excerpts of a few pages (`tiny_corpus`), once per session (`tiny_built`), and work on
+copies (`tiny`). Tests about reading and parsing that need no meaningful vectors use
+`FakeEncoder`, which hashes texts into vectors instantly.
+
+Import helpers from here as `tests.robustness.conftest` (the repository root is on sys.path).
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "corpus"
+
+# The tiny corpus: real theses cut to a few pages (line ranges of the source files, 1-based,
+# inclusive). 003's excerpt keeps the consent form of its appendix (author's phone and e-mail).
+EXCERPTS = {
+    "000_56c92893e0805444.txt": [(1, 130)],
+    "004_d1b033983cbf4306.txt": [(1, 110)],
+    "003_5d318866ea7f4178.txt": [(1, 40), (4500, 4613)],
+}
+CONSENT_EMAIL = "guro.wisth.oydgard@stud.uin.no"
+CONSENT_PHONE = "99541104"
+
+# Questions about the tiny corpus, Norwegian and English, with and without filters.
+QUESTIONS = [
+    ("Hvordan kan man forstå rusens sosiale funksjon?", None),
+    ("Hva er viktig i ettervern etter døgnbasert rusbehandling?", None),
+    ("What should aftercare contain for young people after treatment?", None),
+    ("Why do social groups matter for drug addiction?", None),
+    ("Hvilke mål har rusmiddelmisbrukere for fremtiden?", None),
+    ("samtykkeerklæring intervju", {"parts": ["appendix"]}),
+    ("identitet og tilhørighet", {"theses": ["000_56c92893e0805444.txt"]}),
+    ("Hva er ICD-10?", {"languages": ["no"]}),
+    ("Goffman Bourdieu", None),
+    ("Hva koster en kinobillett i Tromsø?", None),  # nothing in the corpus answers this
+]
+
+
+def excerpt(name: str, ranges: list[tuple[int, int]] | None = None) -> bytes:
+    """The lines `ranges` (1-based, inclusive) of corpus file `name`, as bytes (UTF-8)."""
+    lines = (CORPUS / name).read_text(encoding="utf-8").split("\n")
+    ranges = ranges or EXCERPTS[name]
+    return ("\n".join(line for a, b in ranges for line in lines[a - 1 : b]) + "\n").encode("utf-8")
+
+
+def make_tiny_corpus(dest: Path, names: list[str] | None = None, catalog: str | None = None) -> Path:
+    """Write the tiny corpus (or only `names` of it) to `dest`, with the real catalog (or `catalog`)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names or EXCERPTS:
+        (dest / name).write_bytes(excerpt(name))
+    text = (CORPUS / "catalog.toml").read_text(encoding="utf-8") if catalog is None else catalog
+    (dest / "catalog.toml").write_text(text, encoding="utf-8")
+    return dest
+
+
+def prose(n_chars: int, seed: int = 0) -> str:
+    """Norwegian-looking running text of about `n_chars` characters (sentences, no line breaks)."""
+    rng = np.random.default_rng(seed)
+    words = ("rus behandling ettervern identitet tilhørighet nettverk sosial kommune tjenester "
+             "informantene opplever hverdagen mål fremtiden hjelp samarbeid oppfølging bolig arbeid "
+             "mestring familie venner rusfri tilbakefall motivasjon").split()
+    out, size = [], 0
+    while size < n_chars:
+        n = int(rng.integers(8, 20))
+        sentence = " ".join(words[int(i)] for i in rng.integers(0, len(words), n))
+        sentence = sentence[0].upper() + sentence[1:] + "."
+        out.append(sentence)
+        size += len(sentence) + 1
+    return " ".join(out)
+
+
+def fingerprint(index: Path) -> dict[str, str]:
+    """Hashes of CURRENT and of every file of the live snapshot (bm25/ included)."""
+    from indexer.store import CURRENT, current_snapshot
+
+    snapshot = current_snapshot(index)
+    files = [index / CURRENT, *sorted(p for p in snapshot.rglob("*") if p.is_file())]
+    return {str(p.relative_to(index)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def snapshot_folders(index: Path) -> list[str]:
+    from indexer.store import SNAPSHOTS
+
+    folder = index / SNAPSHOTS
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def results(engine, calls=None) -> list[tuple]:
+    """What a list of calls returns, in comparable form (ids, offsets, scores to 1e-5, answer text).
+
+    `calls` are ("search"|"ask", question, filters) triples; default: both kinds for QUESTIONS.
+    """
+    from qa.answer import ask
+    from qa.filters import Filters
+    from qa.search import search
+
+    calls = calls if calls is not None else [(kind, q, f) for q, f in QUESTIONS for kind in ("search", "ask")]
+    return [run_call(engine, call, ask, search, Filters) for call in calls]
+
+
+def run_call(engine, call, ask=None, search=None, Filters=None) -> tuple:
+    if ask is None:
+        from qa.answer import ask
+        from qa.filters import Filters
+        from qa.search import search
+    kind, question, filters = call
+    f = Filters.of(**filters) if filters else None
+    if kind == "search":
+        hits = search(engine, question, k=5, filters=f)
+        return ("search", tuple((h.doc, h.passage_id, h.start, h.end, round(h.score, 5)) for h in hits))
+    answer = ask(engine, question, k=5, filters=f)
+    return ("ask", answer.text, answer.abstained,
+            tuple((s.hit.doc, s.hit.passage_id, s.hit.start, s.hit.end, round(s.hit.score, 5)) for s in answer.sources))
+
+
+class FakeEncoder:
+    """A stand-in encoder: instant, deterministic unit vectors hashed from the text.
+
+    Token counts are words + 4 (the prompt and special tokens), like the real one's shape. Use
+    it where the test is about reading, parsing and writing, not about retrieval quality.
+    """
+
+    model_id = "test/fake-hash-encoder"
+    dimension = 32
+    dtype = "fp32"
+    prompts = {"query": "query: ", "passage": "passage: "}
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) + 4
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        raw = b"".join(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=self.dimension).digest()
+                       for t in texts)
+        vectors = np.frombuffer(raw, dtype=np.uint8).reshape(len(texts), self.dimension).astype(np.float32) - 127.5
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory, encoder) -> tuple[Path, Path]:
+    """The tiny corpus and its index built with the real encoder, once per session (read-only)."""
+    from indexer.build import build_index
+
+    root = tmp_path_factory.mktemp("tiny")
+    corpus = make_tiny_corpus(root / "corpus")
+    report = build_index(corpus, root / "index", encoder=encoder, progress=False)
+    assert report.exit_code == 0 and report.theses == len(EXCERPTS) and not report.problems, report.summary()
+    return corpus, root / "index"
+
+
+@pytest.fixture
+def tiny(tiny_built, tmp_path) -> tuple[Path, Path]:
+    """A writable copy of the tiny corpus and its index."""
+    corpus, index = tiny_built
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(index, tmp_path / "index")
+    return tmp_path / "corpus", tmp_path / "index"
+
+
+@pytest.fixture(scope="session")
+def tiny_engine(tiny_built, encoder):
+    """One Engine over the session's tiny index (shared; do not close)."""
+    from qa.engine import Engine
+
+    return Engine(tiny_built[1], encoder=encoder)

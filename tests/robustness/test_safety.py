@@ -1,0 +1,213 @@
+"""Safety: any text in a thesis or a query is shown as text; the app listens on localhost only;
+the query side reads no file a user names.
+
+The property tests generate arbitrary text (with `<script>`, `<img onerror=…>`, quotes, `&`,
+entities and control characters mixed in), put it wherever corpus or query text reaches the
+HTML of `ui.render`, parse the HTML, and require that the markup is exactly the template's own
+tags and that the text comes back unchanged as text.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import html
+import io
+import os
+import pathlib
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.answer import Answer, Quote, Source
+from qa.citation import Work
+from qa.search import Hit
+from tests.robustness.conftest import REPO
+
+render = pytest.importorskip("ui.render", reason="ui/render.py (the UI helper's) is not there yet")
+from ui.corpus import Surroundings  # noqa: E402  (after the importorskip on purpose)
+from ui.strings import t  # noqa: E402
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>', "'", '"',
+           "&", "&amp;", "&lt;b&gt;", "</div>", "<!--", "-->", "<![CDATA[x]]>", "javascript:alert(1)",
+           "<style>*{display:none}</style>", "\x00", "\r\n", "\u202e", "{", "}", "{page}", "%s", "`", "\\"]
+# Hostile fragments mixed with arbitrary text (no surrogates: they cannot be encoded for a page).
+TEXT = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30)), max_size=8).map("".join)
+NONEMPTY = TEXT.filter(lambda s: s.strip() != "")
+LANG = st.sampled_from(["nb", "en"])
+TEMPLATE_TAGS = {"div", "span", "sup", "q", "mark"}
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+class Parsed(HTMLParser):
+    """Tags (with attributes) and text of an HTML fragment, entities decoded."""
+
+    def __init__(self, fragment: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list]] = []
+        self.text: list[str] = []
+        self.marked: list[str] = []
+        self._in_mark = 0
+        self.comments: list[str] = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+        self._in_mark += tag == "mark"
+
+    def handle_endtag(self, tag):
+        self._in_mark -= tag == "mark"
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._in_mark:
+            self.marked.append(data)
+
+    def handle_comment(self, data):
+        self.comments.append(data)
+
+    def handle_decl(self, decl):
+        self.comments.append(decl)
+
+    def unknown_decl(self, data):
+        self.comments.append(data)
+
+    @property
+    def data(self) -> str:
+        return "".join(self.text)
+
+
+def assert_only_template_markup(fragment: str) -> Parsed:
+    parsed = Parsed(fragment)
+    assert not parsed.comments
+    for tag, attrs in parsed.tags:
+        assert tag in TEMPLATE_TAGS, (tag, fragment)
+        assert all(name == "class" and re.fullmatch(r"ts-[a-z-]+( ts-[a-z-]+)*", value or "") for name, value in attrs), attrs
+    assert not re.search(r"<\s*(script|img|svg|style|iframe)", fragment, re.IGNORECASE)
+    return parsed
+
+
+def make_source(passage: str, quote: str | None, *, title="", authors=(), degree="", institution="",
+                doc="000_x.txt", section_number="1.2", section_title="Metode", number=1) -> Source:
+    prefix = "Før sitatet. "
+    text = prefix + (quote or "") + passage
+    hit = Hit(passage_id=1, doc=doc, thesis_id=1, section_id=1, section=f"{section_number} {section_title}",
+              part="body", language="no", start=100, end=100 + len(text), text=text, page_start=3, page_end=4,
+              score=0.9, dense=0.9, sentence=0.9, lexical=0.1)
+    q = Quote(sentence_id=1, start=100 + len(prefix), end=100 + len(prefix) + len(quote), text=quote, page=3,
+              score=0.9) if quote else None
+    work = Work(title=title, authors=tuple(authors), year="2020", institution=institution, degree=degree, doc=doc)
+    return Source(number, hit, work, section_number, section_title, q,
+                  {"apa": "(X, 2020, s. 3)", "norwegian": "(X, 2020, s. 3)", "reference_apa": "X. (2020)."})
+
+
+@PROPERTY
+@given(TEXT)
+def test_esc_round_trips_and_leaves_no_markup(text):
+    escaped = render.esc(text)
+    assert not set("<>\"'") & set(escaped)
+    assert html.unescape(escaped) == text
+
+
+@PROPERTY
+@given(TEXT, LANG)
+def test_question_is_text(question, lang):
+    parsed = assert_only_template_markup(render.question_html(question, lang))
+    assert parsed.data == f"{t(lang, 'asked')}: {question}"
+
+
+@PROPERTY
+@given(st.lists(NONEMPTY, min_size=1, max_size=3), TEXT)
+def test_answer_sentences_are_text(sentences, abstention_text):
+    quotes = [(n + 1, Quote(n, 0, len(s), s, 1, 0.9)) for n, s in enumerate(sentences)]
+    answer = Answer("q", "no", "ignored", False, [], 0.9, quotes)
+    parsed = assert_only_template_markup(render.answer_html(answer))
+    assert parsed.data == " ".join(f"{s}[{n}]" for n, s in enumerate(sentences, start=1))
+    abstained = Answer("q", "no", abstention_text, True, [], 0.1, [])
+    assert assert_only_template_markup(render.answer_html(abstained)).data == abstention_text
+
+
+@PROPERTY
+@given(TEXT, st.one_of(st.none(), NONEMPTY))
+def test_passage_and_quote_are_text(passage, quote):
+    source = make_source(passage, quote)
+    parsed = assert_only_template_markup(render.passage_html(source))
+    assert parsed.data == source.hit.text
+    assert "".join(parsed.marked) == (quote or "")
+
+
+@PROPERTY
+@given(TEXT, st.lists(TEXT, max_size=3), TEXT, TEXT, TEXT, TEXT, TEXT, st.one_of(st.none(), NONEMPTY), LANG)
+def test_source_card_is_text(title, authors, degree, institution, section_title, passage, doc, quote, lang):
+    source = make_source(passage, quote, title=title, authors=authors, degree=degree, institution=institution,
+                         doc=doc or "x.txt", section_title=section_title)
+    parsed = assert_only_template_markup(render.card_html(source, lang))
+    work = source.work
+    for value in (work.title, work.degree, work.institution, work.doc, source.hit.text):
+        assert value in parsed.data
+    for author in work.authors:
+        assert render.person(author) in parsed.data
+
+
+@PROPERTY
+@given(TEXT, TEXT, TEXT, TEXT, TEXT, LANG)
+def test_context_is_text(before, after, before_section, after_section, passage, lang):
+    source = make_source(passage, None)
+    parsed = assert_only_template_markup(
+        render.context_html(source, Surroundings(before, after, before_section, after_section), lang))
+    for value in (before, after, before_section, after_section, source.hit.text):
+        assert value in parsed.data
+
+
+def test_the_app_inserts_html_only_from_ui_render():
+    """app.py: every st.html(...) shows a ui.render result; nothing opts out of Streamlit's escaping."""
+    for path in [REPO / "app.py", *sorted((REPO / "ui").glob("*.py"))]:
+        source = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in source, path
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "html":
+                (arg,) = node.args
+                target = arg.func if isinstance(arg, ast.Call) else arg
+                assert isinstance(target, ast.Attribute) and ast.unparse(target.value) == "render", \
+                    f"{path.name}:{node.lineno}: st.html({ast.unparse(arg)})"
+
+
+def test_the_app_listens_on_localhost_only():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    (run,) = [line for line in makefile.splitlines() if "streamlit run" in line]
+    assert "--server.address localhost" in run
+    assert "0.0.0.0" not in makefile
+    config = REPO / ".streamlit" / "config.toml"
+    if config.exists():
+        assert not re.search(r"^\s*address\s*=\s*\"(?!localhost|127\.0\.0\.1)", config.read_text(encoding="utf-8"), re.M)
+
+
+def test_queries_open_no_files_whatever_they_name(tiny_engine, monkeypatch):
+    """Questions and filters that look like paths are text: a loaded engine opens no file at all."""
+    from qa.answer import ask
+    from qa.errors import QueryError
+    from qa.filters import Filters
+    from qa.search import search
+
+    opened: list[str] = []
+
+    def spy(real):
+        def wrapped(file, *args, **kwargs):
+            opened.append(str(file))
+            return real(file, *args, **kwargs)
+        return wrapped
+
+    for module, name in ((builtins, "open"), (io, "open"), (os, "open"), (pathlib.Path, "open")):
+        monkeypatch.setattr(module, name, spy(getattr(module, name)))
+    for question in ("/etc/passwd", "../corpus/catalog.toml", "file:///etc/shadow", "index/CURRENT"):
+        search(tiny_engine, question, k=3)
+        ask(tiny_engine, question, k=3)
+    for filters in (Filters.of(theses=["/etc/passwd"]), Filters.of(theses=["../../index/CURRENT"]),
+                    Filters.of(theses=["000_56c92893e0805444.txt/../../../etc/passwd"])):
+        with pytest.raises(QueryError, match="unknown thesis filter"):
+            ask(tiny_engine, "rus", filters=filters)
+    monkeypatch.undo()
+    assert opened == []
