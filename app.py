@@ -228,16 +228,16 @@ def corpus_view(engine: Engine, lang: str) -> None:
     for column, (label, value) in zip(st.columns(len(metrics)), metrics):
         column.metric(t(lang, label), f"{value:,}".replace(",", "\u00a0"))
     rows = [{
-        t(lang, "col_doc"): row.doc,
-        t(lang, "col_authors"): render.authors_text(row.authors, lang),
-        t(lang, "col_year"): row.year,
+        t(lang, "col_doc"): row.thesis.doc,
+        t(lang, "col_authors"): render.authors_text(row.thesis.authors, lang),
+        t(lang, "col_year"): row.thesis.year,
         t(lang, "col_pages"): row.pages,
         t(lang, "col_passages"): row.passages,
         t(lang, "col_sentences"): row.sentences,
         t(lang, "col_languages"): render.language_mix(row.languages, lang),
-        t(lang, "col_degree"): row.degree,
-        t(lang, "col_institution"): row.institution,
-        t(lang, "col_title"): row.title or t(lang, "untitled"),
+        t(lang, "col_degree"): row.thesis.degree,
+        t(lang, "col_institution"): row.thesis.institution,
+        t(lang, "col_title"): row.thesis.title or t(lang, "untitled"),
     } for row in corpus.thesis_rows(engine)]
     st.dataframe(rows, hide_index=True, width="stretch", key="corpus_table")
     st.subheader(t(lang, "index_heading"))

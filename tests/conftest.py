@@ -23,6 +23,13 @@ def copy_corpus(dest: Path, names: list[str] | None = None) -> Path:
     return dest
 
 
+def writable_copy(corpus: Path, index: Path, dest: Path) -> tuple[Path, Path]:
+    """Copies of a session-built corpus and its index under `dest`, for tests that change them."""
+    shutil.copytree(corpus, dest / "corpus")
+    shutil.copytree(index, dest / "index")
+    return dest / "corpus", dest / "index"
+
+
 @pytest.fixture(scope="session")
 def encoder():
     """The real default encoder, loaded once for the whole session."""

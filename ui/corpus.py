@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from qa.engine import Engine
+from qa.engine import Engine, ThesisInfo
 from qa.search import Hit
 
 
@@ -16,12 +16,7 @@ from qa.search import Hit
 class ThesisRow:
     """One thesis of the index with its counts; `languages` maps passage language -> passages."""
 
-    doc: str
-    title: str
-    authors: tuple[str, ...]
-    year: str
-    institution: str
-    degree: str
+    thesis: ThesisInfo
     pages: int
     passages: int
     sentences: int
@@ -70,8 +65,7 @@ def thesis_rows(engine: Engine) -> list[ThesisRow]:
                                    "GROUP BY thesis_id, language ORDER BY n DESC, language"):
         mix[r["thesis_id"]][r["language"]] = r["n"]
     return [
-        ThesisRow(t.doc, t.title, t.authors, t.year, t.institution, t.degree, pages.get(t.id, 0),
-                  passages.get(t.id, 0), sentences.get(t.id, 0), dict(mix[t.id]))
+        ThesisRow(t, pages.get(t.id, 0), passages.get(t.id, 0), sentences.get(t.id, 0), dict(mix[t.id]))
         for t in sorted(engine.theses.values(), key=lambda t: t.doc)
     ]
 

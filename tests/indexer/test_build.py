@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import copy_corpus
+from tests.conftest import copy_corpus, writable_copy
 from indexer.build import _open_previous, build_index
 from indexer.store import CURRENT, DATABASE, MANIFEST, SNAPSHOTS, current_snapshot, load_thesis, open_index
 
@@ -47,10 +46,7 @@ def small_build(tmp_path_factory, encoder) -> tuple[Path, Path]:
 
 @pytest.fixture
 def small(small_build, tmp_path) -> tuple[Path, Path]:
-    corpus, index = small_build
-    shutil.copytree(corpus, tmp_path / "corpus")
-    shutil.copytree(index, tmp_path / "index")
-    return tmp_path / "corpus", tmp_path / "index"
+    return writable_copy(*small_build, tmp_path)
 
 
 def stored(index: Path) -> dict[str, tuple]:

@@ -10,11 +10,12 @@ Import helpers from here as `tests.robustness.conftest` (the repository root is 
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests.conftest import writable_copy
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
@@ -166,10 +167,7 @@ def tiny_built(tmp_path_factory, encoder) -> tuple[Path, Path]:
 @pytest.fixture
 def tiny(tiny_built, tmp_path) -> tuple[Path, Path]:
     """A writable copy of the tiny corpus and its index."""
-    corpus, index = tiny_built
-    shutil.copytree(corpus, tmp_path / "corpus")
-    shutil.copytree(index, tmp_path / "index")
-    return tmp_path / "corpus", tmp_path / "index"
+    return writable_copy(*tiny_built, tmp_path)
 
 
 @pytest.fixture(scope="session")
