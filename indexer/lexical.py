@@ -41,7 +41,6 @@ class LexicalIndex:
     def __init__(self, bm25: bm25s.BM25, passage_ids: np.ndarray):
         self.bm25 = bm25
         self.passage_ids = passage_ids
-        self._position = {int(pid): i for i, pid in enumerate(passage_ids)}
 
     @classmethod
     def build(cls, passages: list[tuple[int, str, str]]) -> LexicalIndex:
@@ -57,9 +56,10 @@ class LexicalIndex:
         np.save(folder / _IDS, self.passage_ids)
 
     @classmethod
-    def load(cls, folder: Path) -> LexicalIndex:
-        bm25 = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
-        return cls(bm25, np.load(folder / _IDS))
+    def load(cls, folder: Path, *, mmap: bool = False) -> LexicalIndex:
+        """Read an index saved by `save`; `mmap` maps its score matrix instead of reading it."""
+        bm25 = bm25s.BM25.load(str(folder), mmap=mmap, show_progress=False, verbosity=0)
+        return cls(bm25, np.load(folder / _IDS, mmap_mode="r" if mmap else None))
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every passage (in `passage_ids` order) for the query terms."""
@@ -67,9 +67,6 @@ class LexicalIndex:
         if not known:
             return np.zeros(len(self.passage_ids), dtype=np.float32)
         return self.bm25.get_scores(known).astype(np.float32, copy=False)
-
-    def position(self, passage_id: int) -> int:
-        return self._position[passage_id]
 
 
 def write_lexical_index(snapshot: Path, db: sqlite3.Connection) -> dict[str, object]:

@@ -7,14 +7,18 @@ Layout::
     index/snapshots/<name>/
         manifest.json                  schema, model, parser, per-thesis hashes and counts
         passages.sqlite                theses, pages, sections, passages, sentences
-        passages.faiss                 IndexIDMap2(IndexFlatIP): id = passages.id
-        sentences.faiss                IndexIDMap2(IndexFlatIP): id = sentences.id
+        vectors/passages.npy           float32 passage embeddings, row = passages.id - 1
+        vectors/sentences.npy          float32 sentence embeddings, row = sentences.id - 1
+        passages.faiss                 search index over the passage rows (indexer.ann; the kind
+                                       is chosen by corpus size and named in the manifest)
+        columns/                       per-row arrays of the passage and sentence tables (indexer.columns)
         bm25/                          the lexical index over passages (indexer.lexical)
 
 A build writes `snapshots/.tmp-<name>`, fsyncs it, renames it to `<name>` and then replaces
 CURRENT; until that last step readers keep seeing the previous snapshot.
 
-SQLite conventions: `id` columns are global row ids (the FAISS ids for passages and sentences);
+SQLite conventions: `id` columns are global row ids, numbered 1, 2, ... (row `id - 1` of the vector
+and column files);
 `idx` columns and `first_sentence`/`last_sentence` are positions within the thesis, as in
 `indexer.document`; `*_id` columns refer to other tables' `id`. Offsets (`start`, `end`,
 `content_start`) index `theses.text`.
@@ -37,12 +41,17 @@ from typing import Any, NamedTuple
 import faiss
 import numpy as np
 
+from indexer.ann import DenseIndexSpec, build_dense_index, choose_spec
 from indexer.catalog import ThesisMeta
+from indexer.columns import FOLDER as COLUMNS_FOLDER
+from indexer.columns import ColumnWriter, load_array
 from indexer.document import Page, Passage, Section, Sentence, SourceMap, Thesis
 from indexer.errors import IndexerError, IndexMismatchError, IndexMissingError
 from indexer.lexical import write_lexical_index
+from indexer.vectorfile import FOLDER as VECTORS_FOLDER
+from indexer.vectorfile import VectorFile
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -51,7 +60,8 @@ TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
 DATABASE = "passages.sqlite"
 PASSAGES_FAISS = "passages.faiss"
-SENTENCES_FAISS = "sentences.faiss"
+PASSAGE_VECTORS = f"{VECTORS_FOLDER}/passages.npy"
+SENTENCE_VECTORS = f"{VECTORS_FOLDER}/sentences.npy"
 
 _SCHEMA = """
 CREATE TABLE theses (
@@ -138,18 +148,21 @@ class IndexSnapshot:
     """An open, read-only snapshot.
 
     `db` is a read-only SQLite connection (rows are `sqlite3.Row`) usable from any thread;
-    the FAISS indexes are loaded into memory when opened, so a later build deleting this
-    snapshot's folder does not disturb a long-running reader.
+    the FAISS index is read into memory and the vector files are memory-mapped when opened, so
+    a later build deleting this snapshot's folder does not disturb a long-running reader.
     """
 
     def __init__(self, path: Path, manifest: dict[str, Any], *, vectors: bool = True):
         self.path = path
         self.manifest = manifest
+        self.dense_spec = DenseIndexSpec.from_json(manifest.get("dense_index"))
         self.passage_index: faiss.Index | None = None
-        self.sentence_index: faiss.Index | None = None
+        self.passage_vectors: np.ndarray | None = None
+        self.sentence_vectors: np.ndarray | None = None
         if vectors:
             self.passage_index = faiss.read_index(str(path / PASSAGES_FAISS))
-            self.sentence_index = faiss.read_index(str(path / SENTENCES_FAISS))
+            self.passage_vectors = load_array(path / PASSAGE_VECTORS)
+            self.sentence_vectors = load_array(path / SENTENCE_VECTORS)
         self.db = sqlite3.connect(f"{(path / DATABASE).resolve().as_uri()}?mode=ro", uri=True,
                                   check_same_thread=False)
         self.db.row_factory = sqlite3.Row
@@ -196,7 +209,7 @@ def open_index(index_dir: Path, *, model_id: str | None = None, vectors: bool = 
             return IndexSnapshot(snapshot, manifest, vectors=vectors)
         except IndexMismatchError:
             raise
-        except (IndexerError, sqlite3.Error, RuntimeError) as exc:
+        except (IndexerError, sqlite3.Error, RuntimeError, OSError, ValueError) as exc:
             error = exc
             if current_snapshot(index_dir) == snapshot:
                 break
@@ -244,16 +257,16 @@ def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
                     pages=pages, sections=sections, sentences=sentences, passages=passages,
                     warnings=json.loads(row["warnings"]))
     return StoredThesis(thesis,
-                        _vectors(snapshot.passage_index, [r["id"] for r in rows["passages"]], snapshot.dimension),
-                        _vectors(snapshot.sentence_index, [r["id"] for r in rows["sentences"]], snapshot.dimension))
+                        _vectors(snapshot.passage_vectors, [r["id"] for r in rows["passages"]], snapshot.dimension),
+                        _vectors(snapshot.sentence_vectors, [r["id"] for r in rows["sentences"]], snapshot.dimension))
 
 
-def _vectors(index: faiss.Index | None, ids: list[int], dimension: int) -> np.ndarray:
-    if index is None:
+def _vectors(matrix: np.ndarray | None, ids: list[int], dimension: int) -> np.ndarray:
+    if matrix is None:
         raise IndexerError("this snapshot was opened without its vectors")
     if not ids:
         return np.zeros((0, dimension), dtype=np.float32)
-    return index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
+    return np.array(matrix[np.asarray(ids, dtype=np.int64) - 1], dtype=np.float32)
 
 
 # --------------------------------------------------------------------------- writing
@@ -279,9 +292,10 @@ class SnapshotWriter:
     Call it under `build_lock`.
     """
 
-    def __init__(self, index_dir: Path, dimension: int):
+    def __init__(self, index_dir: Path, dimension: int, *, dense_spec: DenseIndexSpec | None = None):
         self.index_dir = Path(index_dir)
         self.dimension = dimension
+        self.dense_spec = dense_spec  # None: chosen by corpus size at commit
         snapshots = self.index_dir / SNAPSHOTS
         snapshots.mkdir(parents=True, exist_ok=True)
         for stale in snapshots.glob(f"{TMP_PREFIX}*"):
@@ -293,8 +307,9 @@ class SnapshotWriter:
         self.db.execute("PRAGMA journal_mode = OFF")  # a failed build discards the file anyway
         self.db.execute("PRAGMA synchronous = OFF")  # fsynced once in commit()
         self.db.executescript(_SCHEMA)
-        self.passage_index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
-        self.sentence_index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        self.passage_vectors = VectorFile(self.tmp / PASSAGE_VECTORS, dimension)
+        self.sentence_vectors = VectorFile(self.tmp / SENTENCE_VECTORS, dimension)
+        self.columns = ColumnWriter()
         self.theses: dict[str, dict[str, Any]] = {}
         self._next = {"theses": 1, "sections": 1, "passages": 1, "sentences": 1}
         self._done = False
@@ -338,18 +353,24 @@ class SnapshotWriter:
         db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?)", [
             (sid, tid, s.index, section_ids[s.section], first_passage.get(s.index), s.start, s.end,
              s.text, s.page) for sid, s in zip(sentence_ids, thesis.sentences)])
-        self._add_vectors(self.passage_index, passage_vectors, passage_ids)
-        self._add_vectors(self.sentence_index, sentence_vectors, sentence_ids)
+        self.passage_vectors.append(passage_vectors)
+        self.sentence_vectors.append(sentence_vectors)
+        first_row = sentence_ids[0] - 1 if sentence_ids else 0
+        self.columns.append(
+            "passages", thesis=[tid] * len(passage_ids), section=[section_ids[p.section] for p in thesis.passages],
+            start=[p.start for p in thesis.passages], end=[p.end for p in thesis.passages],
+            page_start=[p.page_start for p in thesis.passages], page_end=[p.page_end for p in thesis.passages],
+            sentence_lo=[first_row + p.first_sentence for p in thesis.passages],
+            sentence_hi=[first_row + p.last_sentence + 1 for p in thesis.passages],
+            part=[p.part for p in thesis.passages], language=[p.language for p in thesis.passages])
+        self.columns.append(
+            "sentences", thesis=[tid] * len(sentence_ids), start=[s.start for s in thesis.sentences],
+            end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences])
         entry = {"content_hash": thesis.content_hash, "masked": not meta.keep_personal_data,
                  "pages": len(thesis.pages), "sections": len(thesis.sections),
                  "passages": len(thesis.passages), "sentences": len(thesis.sentences), **extra}
         self.theses[thesis.doc] = entry
         return entry
-
-    def _add_vectors(self, index: faiss.Index, vectors: np.ndarray, ids: list[int]) -> None:
-        if ids:
-            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                               np.asarray(ids, dtype=np.int64))
 
     def totals(self) -> dict[str, int]:
         keys = ("pages", "sections", "passages", "sentences")
@@ -360,10 +381,18 @@ class SnapshotWriter:
         self.db.commit()
         artefacts = {"bm25": write_lexical_index(self.tmp, self.db)}
         self.db.close()
-        faiss.write_index(self.passage_index, str(self.tmp / PASSAGES_FAISS))
-        faiss.write_index(self.sentence_index, str(self.tmp / SENTENCES_FAISS))
+        artefacts["columns"] = {"folder": COLUMNS_FOLDER, "rows": self.columns.write(self.tmp / COLUMNS_FOLDER)}
+        self.passage_vectors.seal()
+        self.sentence_vectors.seal()
+        spec = self.dense_spec or choose_spec(self.passage_vectors.rows)
+        vectors = load_array(self.tmp / PASSAGE_VECTORS)
+        faiss.write_index(build_dense_index(vectors, spec), str(self.tmp / PASSAGES_FAISS))
+        del vectors
+        artefacts["vectors"] = {"folder": VECTORS_FOLDER, "passages": self.passage_vectors.rows,
+                                "sentences": self.sentence_vectors.rows, "dtype": "float32"}
         manifest = {"schema_version": SCHEMA_VERSION, "snapshot": self.name, **manifest,
-                    "theses": self.theses, "totals": self.totals(), "artefacts": artefacts}
+                    "dense_index": spec.to_json(), "theses": self.theses, "totals": self.totals(),
+                    "artefacts": artefacts}
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
         _fsync_tree(self.tmp)
@@ -382,6 +411,8 @@ class SnapshotWriter:
         """Discard the unfinished snapshot (unless CURRENT already names it)."""
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
+        self.passage_vectors.close()
+        self.sentence_vectors.close()
         if current_snapshot(self.index_dir) != self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
         self._done = True

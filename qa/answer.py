@@ -125,18 +125,20 @@ def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
     if vector is None or not hits:
         return []
     out: list[tuple[float, int, Quote]] = []
-    index = engine.snapshot.sentence_index
     for hit_index, hit in enumerate(hits):
-        rows = np.flatnonzero((engine.s_thesis == hit.thesis_id) & (engine.s_start >= hit.start) & (engine.s_end <= hit.end))
-        for row in rows:
-            sid = int(engine.sentence_ids[row])
+        passages = np.array([hit.passage_id, *hit.merged], dtype=np.int64) - 1
+        lo, hi = int(engine.p_sentence_lo[passages].min()), int(engine.p_sentence_hi[passages].max())
+        cosines = engine.sentence_vectors[lo:hi] @ vector
+        for row, cosine in zip(range(lo, hi), cosines.tolist()):
             start, end = int(engine.s_start[row]), int(engine.s_end[row])
-            text = engine.text(hit.thesis_id, start, end)
+            if start < hit.start or end > hit.end:
+                continue
+            text = hit.text[start - hit.start:end - hit.start]
             if len(text.split()) < MIN_WORDS:
                 continue
-            cosine = float(index.reconstruct(sid) @ vector)
             shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
             score = cosine + TERM_WEIGHT * shared
+            sid = int(engine.sentence_ids[row])
             out.append((score, hit_index, Quote(sid, start, end, text, int(engine.s_page[row]), cosine)))
     out.sort(key=lambda item: (-item[0], item[1], item[2].start))
     return out
@@ -163,7 +165,7 @@ def _similar(a: str, b: str) -> bool:
 
 def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Source:
     thesis = engine.theses[hit.thesis_id]
-    section = engine.sections[hit.section_id]
+    section = engine.section(hit.section_id)
     work = Work(title=thesis.title, authors=thesis.authors, year=thesis.year,
                 institution=thesis.institution, degree=thesis.degree, doc=thesis.doc)
     page = quote.page if quote else hit.page_start

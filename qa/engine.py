@@ -3,16 +3,23 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from indexer.columns import FOLDER as COLUMNS_FOLDER
+from indexer.columns import load_columns
 from indexer.errors import IndexerError
 from indexer.lexical import FOLDER as LEXICAL_FOLDER
 from indexer.lexical import LexicalIndex
 from indexer.model import DEFAULT_MODEL_ID
 from indexer.store import IndexSnapshot, open_index
+
+
+QUERY_CACHE_SIZE = 256  # recent query embeddings kept (the UI re-runs the same question often)
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,6 @@ class ThesisInfo:
     year: str
     institution: str
     degree: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,12 @@ class SectionInfo:
 
 
 class Engine:
-    """An open index with its encoder: passage and sentence tables as arrays, FAISS, BM25."""
+    """An open index with its encoder: passage and sentence columns, vectors, FAISS, BM25.
+
+    Start-up only maps what the build stored (columns, vectors) and reads the FAISS and BM25
+    indexes; thesis texts and sections are read from SQLite when a hit needs them.
+    Passage row i is passage id i + 1 (likewise for sentences).
+    """
 
     def __init__(self, index_dir: Path | str = "index", *, encoder=None, dtype: str = "auto"):
         self.index_dir = Path(index_dir)
@@ -59,6 +70,9 @@ class Engine:
                 f"Run: python -m indexer build --index {self.index_dir} --model {encoder.model_id}")
         self.encoder = encoder
         self._encode_lock = threading.Lock()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.thesis_text = lru_cache(maxsize=256)(self._thesis_text)
+        self.section = lru_cache(maxsize=4096)(self._section)
 
     def _open(self, attempts: int = 3) -> None:
         """Open the live snapshot and load its tables and BM25 index.
@@ -70,7 +84,7 @@ class Engine:
             self.snapshot: IndexSnapshot = open_index(self.index_dir)
             try:
                 self._load_tables()
-                self.lexical = LexicalIndex.load(self.snapshot.path / LEXICAL_FOLDER)
+                self.lexical = LexicalIndex.load(self.snapshot.path / LEXICAL_FOLDER, mmap=True)
                 return
             except (OSError, ValueError, sqlite3.Error) as exc:
                 self.snapshot.close()
@@ -82,49 +96,54 @@ class Engine:
         db = self.snapshot
         self.theses = {
             r["id"]: ThesisInfo(r["id"], r["doc"], r["title"] or "", tuple(_json_list(r["authors"])),
-                                str(r["year"] or ""), r["institution"] or "", r["degree"] or "", r["text"])
-            for r in db.query("SELECT * FROM theses ORDER BY id")
+                                str(r["year"] or ""), r["institution"] or "", r["degree"] or "")
+            for r in db.query("SELECT id, doc, title, authors, year, institution, degree FROM theses ORDER BY id")
         }
-        self.sections = {
-            r["id"]: SectionInfo(r["id"], r["number"], r["title"], r["part"], r["start"], r["end"])
-            for r in db.query("SELECT id, number, title, part, start, end FROM sections")
-        }
-        rows = db.query("SELECT id, thesis_id, section_id, part, start, end, language, page_start, page_end,"
-                        " first_sentence, last_sentence FROM passages ORDER BY id")
-        self.passage_ids = np.array([r["id"] for r in rows], dtype=np.int64)
-        self.passage_row = {int(pid): i for i, pid in enumerate(self.passage_ids)}
-        self.p_thesis = np.array([r["thesis_id"] for r in rows], dtype=np.int64)
-        self.p_section = np.array([r["section_id"] for r in rows], dtype=np.int64)
-        self.p_start = np.array([r["start"] for r in rows], dtype=np.int64)
-        self.p_end = np.array([r["end"] for r in rows], dtype=np.int64)
-        self.p_part = np.array([r["part"] for r in rows])
-        self.p_language = np.array([r["language"] for r in rows])
-        self.p_pages = np.array([(r["page_start"], r["page_end"]) for r in rows], dtype=np.int64).reshape(-1, 2)
-        srows = db.query("SELECT id, thesis_id, idx, start, end, page FROM sentences ORDER BY id")
-        self.sentence_ids = np.array([r["id"] for r in srows], dtype=np.int64)
-        self.sentence_row = {int(sid): i for i, sid in enumerate(self.sentence_ids)}
-        self.s_thesis = np.array([r["thesis_id"] for r in srows], dtype=np.int64)
-        self.s_start = np.array([r["start"] for r in srows], dtype=np.int64)
-        self.s_end = np.array([r["end"] for r in srows], dtype=np.int64)
-        self.s_page = np.array([r["page"] for r in srows], dtype=np.int64)
-        self.s_passages = self._sentence_passages(rows, srows)
+        folder = db.path / COLUMNS_FOLDER
+        passages, sentences = load_columns(folder, "passages"), load_columns(folder, "sentences")
+        self.passage_ids = np.arange(1, len(passages["thesis"]) + 1, dtype=np.int64)
+        self.p_thesis, self.p_section = passages["thesis"], passages["section"]
+        self.p_start, self.p_end = passages["start"], passages["end"]
+        self.p_part, self.p_language = passages["part"], passages["language"]
+        self.p_page_start, self.p_page_end = passages["page_start"], passages["page_end"]
+        self.p_sentence_lo, self.p_sentence_hi = passages["sentence_lo"], passages["sentence_hi"]
+        self.sentence_ids = np.arange(1, len(sentences["thesis"]) + 1, dtype=np.int64)
+        self.s_thesis, self.s_start, self.s_end, self.s_page = (
+            sentences["thesis"], sentences["start"], sentences["end"], sentences["page"])
+        self.passage_vectors, self.sentence_vectors = db.passage_vectors, db.sentence_vectors
+        if (len(self.passage_vectors), len(self.sentence_vectors)) != (len(self.passage_ids), len(self.sentence_ids)):
+            raise ValueError("the vector and column files have different row counts")
 
-    @staticmethod
-    def _sentence_passages(prows, srows) -> list[list[int]]:
-        """For each sentence row, the rows of the passages that contain it (one, or two on overlaps)."""
-        by_index = {(r["thesis_id"], r["idx"]): i for i, r in enumerate(srows)}
-        holders: list[list[int]] = [[] for _ in srows]
-        for prow, p in enumerate(prows):
-            for idx in range(p["first_sentence"], p["last_sentence"] + 1):
-                holders[by_index[(p["thesis_id"], idx)]].append(prow)
-        return holders
+    def _thesis_text(self, thesis_id: int) -> str:
+        (row,) = self.snapshot.query("SELECT text FROM theses WHERE id = ?", (thesis_id,))
+        return row["text"]
+
+    def _section(self, section_id: int) -> SectionInfo | None:
+        rows = self.snapshot.query("SELECT id, number, title, part, start, end FROM sections WHERE id = ?",
+                                   (section_id,))
+        return SectionInfo(*rows[0]) if rows else None
 
     def encode_query(self, text: str) -> np.ndarray:
+        """The query embedding of `text` (read-only; recent ones come from a cache)."""
         with self._encode_lock:  # torch modules are not re-entrant across threads
-            return self.encoder.encode_queries([text])[0]
+            vector = self._queries.get(text)
+            if vector is None:
+                vector = self.encoder.encode_queries([text])[0]
+                vector.setflags(write=False)
+                self._queries[text] = vector
+                if len(self._queries) > QUERY_CACHE_SIZE:
+                    self._queries.popitem(last=False)
+            else:
+                self._queries.move_to_end(text)
+            return vector
+
+    def forget_queries(self) -> None:
+        """Empty the query-embedding cache (benchmarks use this to time real encodings)."""
+        with self._encode_lock:
+            self._queries.clear()
 
     def text(self, thesis_id: int, start: int, end: int) -> str:
-        return self.theses[thesis_id].text[start:end]
+        return self.thesis_text(thesis_id)[start:end]
 
     @property
     def docs(self) -> list[str]:

@@ -5,15 +5,19 @@ cosine of one of its sentences, and its BM25 score (divided by the best BM25 sco
 The score is their weighted sum, with weights that depend on the question's language: BM25 over
 Norwegian text is no help to an English question, so English questions lean on the dense
 evidence. The weights were chosen on the dev set (see eval/README.md).
+
+On a small corpus every passage is scored; on a large one only a pool of candidates is: the
+nearest passages of the dense (possibly approximate) index and the best BM25 passages. Cosines
+are then computed exactly from the stored vectors, so both paths score a passage the same way.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-import faiss
 import numpy as np
 
+from indexer.ann import search_dense
 from indexer.lexical import analyse
 from qa.engine import Engine
 from qa.errors import QueryError
@@ -22,7 +26,10 @@ from qa.language import question_language
 
 Method = Literal["hybrid", "dense", "lexical"]
 MAX_QUERY_CHARS = 2000  # the encoder sees 512 tokens at most; BM25 gains nothing from more
-_CANDIDATES = 1000  # dense neighbours fetched per query before fusion
+# Below this many (allowed) passages every passage is scored in full; above it only the POOL
+# nearest passages of the dense index and the POOL best of BM25 are (bench/scale.py).
+EXHAUSTIVE_UP_TO = 2000
+POOL = 256
 
 
 @dataclass(frozen=True)
@@ -104,77 +111,87 @@ def retrieve(
         raise QueryError(f"k must be a whole number of at least 1, got {k!r}")
     query = clean_query(query)
     language = question_language(query)
-    mask = (filters or Filters()).mask(engine)
-    allowed = np.ones(len(engine.passage_ids), dtype=bool) if mask is None else mask
+    allowed = (filters or Filters()).mask(engine)
     w = (weights or WEIGHTS)[language]
-    n = len(engine.passage_ids)
-    dense = sentence = np.zeros(n, dtype=np.float32)
-    lexical = np.zeros(n, dtype=np.float32)
-    vector = None
-    if not allowed.any():
-        return Retrieval(query, language, [], vector)
-    if method != "lexical":
-        vector = engine.encode_query(query)
-        dense = _dense_scores(engine, vector, allowed)
-        sentence = _sentence_scores(engine, vector)
-    if method != "dense":
-        lexical = engine.lexical.scores(analyse(query, language))
-        best = float(lexical[allowed].max(initial=0.0))
+    if allowed is not None and not allowed.any():
+        return Retrieval(query, language, [], None)
+    vector = None if method == "lexical" else engine.encode_query(query)
+    lexical_all = None
+    if method == "lexical" or (method == "hybrid" and w.lexical > 0):
+        lexical_all = engine.lexical.scores(analyse(query, language))
+    rows = _candidates(engine, method, vector, lexical_all, allowed)
+    zeros = np.zeros(len(rows), dtype=np.float32)
+    dense = zeros if vector is None else engine.passage_vectors[rows] @ vector
+    sentence = _sentence_scores(engine, rows, vector) if method == "hybrid" else zeros
+    lexical = zeros
+    if lexical_all is not None:
+        lexical = lexical_all[rows]
+        best = float(lexical.max(initial=0.0))  # the best allowed passage is always a candidate
         lexical = lexical / best if best > 0 else lexical
     if method == "dense":
-        score = dense.copy()
+        score = dense
     elif method == "lexical":
-        score = lexical.copy()
+        score = lexical
     else:
         score = w.dense * dense + w.sentence * sentence + w.lexical * lexical
-    score[~allowed] = -np.inf
-    order = np.lexsort((engine.passage_ids, -score))  # ties: lower id first, for determinism
-    order = [int(i) for i in order if np.isfinite(score[i])]
-    return Retrieval(query, language, _merge_overlaps(engine, order, score, dense, sentence, lexical, k), vector)
+    evidence = _Evidence(rows, score, dense, sentence, lexical)
+    order = np.lexsort((rows, -score))  # ties: lower id first, for determinism
+    return Retrieval(query, language, _merge_overlaps(engine, order, evidence, k), vector)
 
 
-def _dense_scores(engine: Engine, vector: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Cosine of every passage to the query; passages beyond the nearest candidates get the floor."""
-    index = engine.snapshot.passage_index
-    k = min(_CANDIDATES, index.ntotal)
-    params = None
-    if not allowed.all():
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(engine.passage_ids[allowed]))
-        k = min(k, int(allowed.sum()))
-    scores, ids = index.search(vector[None, :].astype(np.float32), k, params=params)
-    found = ids[0] >= 0
-    out = np.full(len(engine.passage_ids), scores[0][found].min(initial=0.0), dtype=np.float32)
-    rows = np.fromiter((engine.passage_row[int(i)] for i in ids[0][found]), dtype=np.int64)
-    out[rows] = scores[0][found]
-    return out
+@dataclass(frozen=True)
+class _Evidence:
+    """Scores of the candidate passages (`rows`), aligned."""
+
+    rows: np.ndarray
+    score: np.ndarray
+    dense: np.ndarray
+    sentence: np.ndarray
+    lexical: np.ndarray
 
 
-def _sentence_scores(engine: Engine, vector: np.ndarray) -> np.ndarray:
-    """For every passage, the best cosine of one of its sentences to the query."""
-    index = engine.snapshot.sentence_index
-    k = min(_CANDIDATES * 4, index.ntotal)
-    scores, ids = index.search(vector[None, :].astype(np.float32), k)
-    floor = float(scores[0][ids[0] >= 0].min(initial=0.0))
-    out = np.full(len(engine.passage_ids), floor, dtype=np.float32)
-    for sid, value in zip(ids[0], scores[0]):
-        if sid < 0:
-            continue
-        for prow in engine.s_passages[engine.sentence_row[int(sid)]]:
-            if value > out[prow]:
-                out[prow] = value
-    return out
+def _candidates(engine: Engine, method: Method, vector: np.ndarray | None, lexical: np.ndarray | None,
+                allowed: np.ndarray | None) -> np.ndarray:
+    """The passage rows to score in full, ascending.
+
+    Every allowed passage on a small corpus; otherwise the nearest passages of the dense index
+    and the best BM25 passages, `POOL` of each.
+    """
+    n_allowed = len(engine.passage_ids) if allowed is None else int(allowed.sum())
+    if n_allowed <= EXHAUSTIVE_UP_TO:
+        return np.arange(len(engine.passage_ids)) if allowed is None else np.flatnonzero(allowed)
+    pools = []
+    if vector is not None and method != "lexical":
+        snapshot = engine.snapshot
+        pools.append(search_dense(snapshot.passage_index, snapshot.dense_spec, vector, POOL, allowed)[0])
+    if lexical is not None and method != "dense":
+        scores = lexical if allowed is None else np.where(allowed, lexical, -np.inf)
+        top = np.argpartition(-scores, POOL)[:POOL]
+        pools.append(top[np.isfinite(scores[top])])
+    return np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
 
 
-def _merge_overlaps(engine: Engine, order: list[int], score: np.ndarray, dense: np.ndarray,
-                    sentence: np.ndarray, lexical: np.ndarray, k: int) -> list[Hit]:
+def _sentence_scores(engine: Engine, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """For each passage row, the best cosine of one of its sentences to the query."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.float32)
+    lo, hi = engine.p_sentence_lo[rows], engine.p_sentence_hi[rows]
+    lengths = hi - lo
+    firsts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # where each passage starts in `sentences`
+    sentences = np.repeat(lo - firsts, lengths) + np.arange(int(lengths.sum()))
+    cosines = engine.sentence_vectors[sentences] @ vector
+    return np.maximum.reduceat(cosines, firsts).astype(np.float32, copy=False)
+
+
+def _merge_overlaps(engine: Engine, order: np.ndarray, evidence: _Evidence, k: int) -> list[Hit]:
     """Walk the ranking; a passage overlapping a better hit already taken is merged into it.
 
     A merge can make a hit reach a further hit of the same thesis; that one is absorbed too, so
     no two hits ever share text. The merged hit keeps the rank and score of the best part.
     """
     hits: list[Hit] = []
-    for row in order:
-        hit = _hit(engine, row, score, dense, sentence, lexical)
+    for i in order:
+        hit = _hit(engine, evidence, int(i))
         touching = [h for h in hits if _overlaps(h, hit)]
         if not touching:
             if len(hits) == k:
@@ -204,14 +221,16 @@ def _union(engine: Engine, better: Hit, other: Hit) -> Hit:
                    merged=better.merged + (other.passage_id,) + other.merged)
 
 
-def _hit(engine: Engine, row: int, score: np.ndarray, dense: np.ndarray, sentence: np.ndarray,
-         lexical: np.ndarray) -> Hit:
+def _hit(engine: Engine, evidence: _Evidence, i: int) -> Hit:
+    """The hit for candidate `i` of `evidence`."""
+    row = int(evidence.rows[i])
     thesis, start, end = int(engine.p_thesis[row]), int(engine.p_start[row]), int(engine.p_end[row])
-    section = engine.sections[int(engine.p_section[row])]
+    section = engine.section(int(engine.p_section[row]))
     return Hit(
         passage_id=int(engine.passage_ids[row]), doc=engine.theses[thesis].doc, thesis_id=thesis,
         section_id=section.id, section=section.label, part=str(engine.p_part[row]),
         language=str(engine.p_language[row]), start=start, end=end, text=engine.text(thesis, start, end),
-        page_start=int(engine.p_pages[row][0]), page_end=int(engine.p_pages[row][1]), score=float(score[row]),
-        dense=float(dense[row]), sentence=float(sentence[row]), lexical=float(lexical[row]),
+        page_start=int(engine.p_page_start[row]), page_end=int(engine.p_page_end[row]),
+        score=float(evidence.score[i]), dense=float(evidence.dense[i]), sentence=float(evidence.sentence[i]),
+        lexical=float(evidence.lexical[i]),
     )

@@ -124,5 +124,5 @@ def surroundings(engine: Engine, hit: Hit) -> Surroundings:
 def _other_section(engine: Engine, section_id: int, hit_section: int) -> str:
     if section_id == hit_section:
         return ""
-    section = engine.sections.get(section_id)
+    section = engine.section(section_id)
     return section.label if section else ""

@@ -92,8 +92,8 @@ def test_changed_thesis_is_the_only_one_reembedded(small, encoder):
         assert np.array_equal(after[doc].passage_vectors, before[doc].passage_vectors)
         assert np.array_equal(after[doc].sentence_vectors, before[doc].sentence_vectors)
     with open_index(index) as snap:  # ids still line up after re-adding under new ids
-        assert snap.passage_index.ntotal == snap.manifest["totals"]["passages"]
-        assert snap.sentence_index.ntotal == snap.manifest["totals"]["sentences"]
+        assert len(snap.passage_vectors) == snap.passage_index.ntotal == snap.manifest["totals"]["passages"]
+        assert len(snap.sentence_vectors) == snap.manifest["totals"]["sentences"]
 
 
 def test_deleted_file_drops_out(small, encoder):
@@ -106,10 +106,11 @@ def test_deleted_file_drops_out(small, encoder):
     with open_index(index) as snap:
         assert [r["doc"] for r in snap.query("SELECT doc FROM theses ORDER BY doc")] == [SMALL[0], SMALL[2]]
         assert SMALL[1] not in snap.manifest["theses"]
-        for table, faiss_index in (("passages", snap.passage_index), ("sentences", snap.sentence_index)):
+        for table, vectors in (("passages", snap.passage_vectors), ("sentences", snap.sentence_vectors)):
             (row,) = snap.query(f"SELECT COUNT(*) AS n FROM {table} WHERE thesis_id NOT IN (SELECT id FROM theses)")
             assert row["n"] == 0
-            assert faiss_index.ntotal == snap.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+            assert len(vectors) == snap.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+        assert snap.passage_index.ntotal == len(snap.passage_vectors)
 
 
 def test_catalog_change_needs_no_embedding(small, encoder):

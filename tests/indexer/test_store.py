@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import faiss
 import numpy as np
 import pytest
 
@@ -25,27 +24,47 @@ def snap(built_index):
         yield snapshot
 
 
-def faiss_ids(index: faiss.Index) -> np.ndarray:
-    return faiss.vector_to_array(faiss.downcast_index(index).id_map)
+@pytest.mark.parametrize("table, attr", [("passages", "passage_vectors"), ("sentences", "sentence_vectors")])
+def test_sqlite_ids_number_the_vector_rows(snap, table, attr):
+    row_ids = [r["id"] for r in snap.query(f"SELECT id FROM {table} ORDER BY id")]
+    assert row_ids == list(range(1, len(row_ids) + 1))
+    assert getattr(snap, attr).shape == (len(row_ids), snap.dimension)
 
 
-@pytest.mark.parametrize("table, attr", [("passages", "passage_index"), ("sentences", "sentence_index")])
-def test_sqlite_ids_are_faiss_ids(snap, table, attr):
-    index = getattr(snap, attr)
-    row_ids = [r["id"] for r in snap.query(f"SELECT id FROM {table}")]
-    ids = faiss_ids(index)
-    assert index.ntotal == len(row_ids) == len(ids) > 0
-    assert set(ids.tolist()) == set(row_ids)
-    assert len(set(row_ids)) == len(row_ids)
-    assert index.d == snap.dimension
+def test_dense_index_covers_every_passage_row(snap):
+    assert snap.manifest["dense_index"] == {"kind": "flat"}  # a small corpus is searched exactly
+    assert snap.passage_index.ntotal == len(snap.passage_vectors) and snap.passage_index.d == snap.dimension
+    scores, rows = snap.passage_index.search(np.ascontiguousarray(snap.passage_vectors[:5]), 1)
+    assert rows[:, 0].tolist() == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(scores[:, 0], 1.0, atol=1e-3)
 
 
-@pytest.mark.parametrize("attr", ["passage_index", "sentence_index"])
+@pytest.mark.parametrize("attr", ["passage_vectors", "sentence_vectors"])
 def test_vectors_are_normalised(snap, attr):
-    index = getattr(snap, attr)
-    vectors = index.reconstruct_batch(faiss_ids(index))
+    vectors = getattr(snap, attr)
     assert vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_columns_match_the_database(snap):
+    from indexer.columns import FOLDER, load_columns
+
+    passages, sentences = load_columns(snap.path / FOLDER, "passages"), load_columns(snap.path / FOLDER, "sentences")
+    rows = snap.query("SELECT p.*, (SELECT MIN(id) FROM sentences s WHERE s.thesis_id = p.thesis_id) AS base "
+                      "FROM passages p ORDER BY p.id")
+    expected = {
+        "thesis": [r["thesis_id"] for r in rows], "section": [r["section_id"] for r in rows],
+        "start": [r["start"] for r in rows], "end": [r["end"] for r in rows],
+        "page_start": [r["page_start"] for r in rows], "page_end": [r["page_end"] for r in rows],
+        "sentence_lo": [r["base"] - 1 + r["first_sentence"] for r in rows],
+        "sentence_hi": [r["base"] + r["last_sentence"] for r in rows],
+        "part": [r["part"] for r in rows], "language": [r["language"] for r in rows],
+    }
+    assert {name: column.tolist() for name, column in passages.items()} == expected
+    srows = snap.query("SELECT thesis_id, start, end, page FROM sentences ORDER BY id")
+    assert {name: column.tolist() for name, column in sentences.items()} == {
+        "thesis": [r["thesis_id"] for r in srows], "start": [r["start"] for r in srows],
+        "end": [r["end"] for r in srows], "page": [r["page"] for r in srows]}
 
 
 def test_stored_vector_is_the_encoding_of_its_passage(snap, encoder):
@@ -53,12 +72,12 @@ def test_stored_vector_is_the_encoding_of_its_passage(snap, encoder):
     rows = snap.query("SELECT id, text FROM passages")
     picked = [rows[i] for i in rng.choice(len(rows), size=6, replace=False)]
     fresh = encoder.encode_passages([r["text"] for r in picked])
-    stored = snap.passage_index.reconstruct_batch(np.array([r["id"] for r in picked], dtype=np.int64))
+    stored = snap.passage_vectors[np.array([r["id"] for r in picked]) - 1]
     cosines = np.sum(fresh * stored, axis=1) / (np.linalg.norm(fresh, axis=1) * np.linalg.norm(stored, axis=1))
     assert cosines.min() > 0.999, cosines
     # and a sentence
     (row,) = snap.query("SELECT id, text FROM sentences ORDER BY id LIMIT 1 OFFSET 100")
-    vector = snap.sentence_index.reconstruct(row["id"])
+    vector = snap.sentence_vectors[row["id"] - 1]
     assert float(encoder.encode_passages([row["text"]])[0] @ vector) > 0.999
 
 
@@ -118,8 +137,9 @@ def test_snapshot_layout(built_index):
     snapshot = current_snapshot(built_index)
     assert (built_index / CURRENT).read_text().strip() == snapshot.name
     assert [p.name for p in (built_index / SNAPSHOTS).iterdir()] == [snapshot.name]
-    assert {"manifest.json", "passages.sqlite", "passages.faiss", "sentences.faiss"} <= {
+    assert {"manifest.json", "passages.sqlite", "passages.faiss", "vectors", "columns", "bm25"} <= {
         p.name for p in snapshot.iterdir()}
+    assert sorted(p.name for p in (snapshot / "vectors").iterdir()) == ["passages.npy", "sentences.npy"]
 
 
 def test_database_is_read_only(snap):

@@ -23,7 +23,7 @@ def test_every_cited_quote_in_a_dev_batch_is_exact(engine, dev_questions):
             if not p["quote"]:
                 continue
             thesis = by_doc[p["doc"]]
-            assert thesis.text[p["start"]:p["end"]] == p["quote"]
+            assert engine.thesis_text(thesis.id)[p["start"]:p["end"]] == p["quote"]
             assert p["quote"] in line["answer"]
             sections = engine.snapshot.query(
                 "SELECT number, title, start, end FROM sections WHERE thesis_id = ? AND start <= ? AND ? <= end",

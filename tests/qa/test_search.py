@@ -19,7 +19,7 @@ def test_norwegian_question_finds_its_passage(engine):
 
 def test_hits_are_exact_spans_of_their_thesis(engine):
     for hit in search(engine, "sosialt nettverk og recovery", k=10):
-        assert engine.theses[hit.thesis_id].text[hit.start:hit.end] == hit.text
+        assert engine.thesis_text(hit.thesis_id)[hit.start:hit.end] == hit.text
         assert hit.page_start <= hit.page_end
 
 

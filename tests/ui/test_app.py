@@ -84,7 +84,7 @@ def test_asking_shows_answer_with_markers_and_source_cards(app, engine):
         if source.quote:  # the quoted sentence is highlighted, and is verbatim thesis text
             marked = unescape(re.search(r'<mark class="ts-quote">(.*?)</mark>', card, re.S).group(1))
             assert marked == source.quote.text
-            assert marked in engine.theses[source.hit.thesis_id].text
+            assert marked in engine.thesis_text(source.hit.thesis_id)
             assert f"s. {source.quote.page}" in card
     copies = [c.value for c in app.code]
     assert len(copies) == len(answer.sources)
@@ -96,7 +96,7 @@ def test_surrounding_text_is_the_neighbouring_passages(app, engine):
     ask(app, NO_QUESTION)
     source = last_answer(app).sources[0]
     context = next(h.value for h in app.html if "ts-context-label" in h.value)
-    text = engine.theses[source.hit.thesis_id].text
+    text = engine.thesis_text(source.hit.thesis_id)
     before = unescape(re.search(r'ts-context-muted">(.*?)</div>', context, re.S).group(1))
     assert before and before in text[:source.hit.start]
     assert len(app.expander) == len(last_answer(app).sources)
