@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test install index clean-index browser
+.PHONY: run test install index clean-index browser bench bench-scale
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
@@ -47,6 +47,13 @@ index: $(STAMP)
 	else \
 		$(PY) -m indexer build --index $(INDEX); \
 	fi
+
+# Benchmarks print figures (bench/README.md); they assert nothing.
+bench: index
+	$(PY) -m bench.query --index $(INDEX)
+
+bench-scale: $(STAMP)
+	$(PY) -m bench.scale
 
 clean-index:
 	rm -rf $(INDEX)

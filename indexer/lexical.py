@@ -28,11 +28,21 @@ def _analyser(language: str) -> tuple[Stemmer.Stemmer, frozenset[str]]:
     return Stemmer.Stemmer(name), frozenset(stopwords)
 
 
+_STEMS: dict[str, dict[str, str]] = {}  # per language: word -> stem (stemming dominated large builds)
+_STEM_CACHE_WORDS = 1_000_000
+
+
 def analyse(text: str, language: str = "no") -> list[str]:
     """The index terms of `text`: lower-cased words minus stop words, stemmed for `language`."""
     stemmer, stopwords = _analyser(language)
     words = [w for w in _TOKEN.findall(text.lower()) if w not in stopwords]
-    return stemmer.stemWords(words)
+    stems = _STEMS.setdefault(language, {})
+    if len(stems) > _STEM_CACHE_WORDS:
+        stems.clear()
+    new = [w for w in set(words) if w not in stems]
+    if new:
+        stems.update(zip(new, stemmer.stemWords(new)))
+    return [stems[w] for w in words]
 
 
 class LexicalIndex:

@@ -1,4 +1,5 @@
 """Hybrid retrieval on the real index: cross-lingual hits, filters, merging, determinism."""
+import numpy as np
 import pytest
 
 from qa.errors import QueryError
@@ -93,3 +94,28 @@ def test_english_abstract_sentences_find_their_thesis_in_norwegian(engine):
     same = [search(engine, text, k=1, filters=norwegian)[0].thesis_id == thesis for thesis, text in pairs]
     print(f"hybrid: {sum(same)}/{len(same)} abstract sentences find their own thesis first")
     assert sum(same) / len(same) >= HYBRID_ABSTRACT_FLOOR
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_candidate_pool_agrees_with_exhaustive_scoring(built_index, encoder, dev_questions, monkeypatch, kind):
+    """What a large index does (score only a pool from the dense index and BM25), on the real corpus."""
+    import importlib
+
+    from indexer.ann import DenseIndexSpec, build_dense_index
+    from qa.engine import Engine
+
+    engine = Engine(built_index, encoder=encoder)
+    questions = [q["question"] for q in dev_questions]
+    exhaustive = [[h.passage_id for h in search(engine, q, 10)] for q in questions]
+    if kind == "hnsw":
+        spec = DenseIndexSpec(kind="hnsw", m=16, ef_search=64)
+        engine.snapshot.passage_index = build_dense_index(np.asarray(engine.passage_vectors), spec)
+        engine.snapshot.dense_spec = spec
+    module = importlib.import_module("qa.search")  # `qa.search` is also the name of a function
+    monkeypatch.setattr(module, "EXHAUSTIVE_UP_TO", 0)
+    monkeypatch.setattr(module, "POOL", 128)  # a pool well below the corpus size
+    pooled = [[h.passage_id for h in search(engine, q, 10)] for q in questions]
+    overlap = np.mean([len(set(a) & set(b)) / max(1, len(a)) for a, b in zip(exhaustive, pooled)])
+    print(f"{kind}: top-10 overlap, pool of 128 vs all {len(engine.passage_ids)} passages scored: {overlap:.3f}")
+    assert overlap >= 0.9
+    assert sum(a[0] == b[0] for a, b in zip(exhaustive, pooled)) >= 0.9 * len(questions)
