@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import os
-
 import faiss
 import numpy as np
+
+from indexer.encoder import available_cores
 
 # Passages; above this HNSW. At 10k passages a single-query exact scan already took ~20 ms on
 # this 2-core machine against ~1.5 ms for HNSW at recall@10 0.995 (bench/README.md, "Scale").
@@ -48,7 +48,7 @@ def choose_spec(n_passages: int, exact_up_to: int = EXACT_UP_TO) -> DenseIndexSp
 
 def build_dense_index(vectors: np.ndarray, spec: DenseIndexSpec) -> faiss.Index:
     """A FAISS index over `vectors` (row i gets id i), inner product on normalised vectors."""
-    faiss.omp_set_num_threads(len(os.sched_getaffinity(0)))  # building is parallel work
+    faiss.omp_set_num_threads(available_cores())  # building is parallel work
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     dimension = vectors.shape[1]
     if spec.kind == "flat":
