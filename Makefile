@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test install index clean-index browser bench bench-scale
+.PHONY: run test install index clean-index browser bench bench-indexing bench-scale
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
@@ -51,6 +51,9 @@ index: $(STAMP)
 # Benchmarks print figures (bench/README.md); they assert nothing.
 bench: index
 	$(PY) -m bench.query --index $(INDEX)
+
+bench-indexing: index
+	$(PY) -m bench.indexing --index $(INDEX)
 
 bench-scale: $(STAMP)
 	$(PY) -m bench.scale

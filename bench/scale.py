@@ -126,7 +126,7 @@ def encode_questions(out: Path) -> int:
     from indexer.encoder import Encoder
 
     items = questions()
-    vectors = Encoder(show_progress=False).encode_queries(items)
+    vectors = Encoder(show_progress=False, for_queries=True).encode_queries(items)
     np.save(out / "queries.npy", np.ascontiguousarray(vectors, dtype=np.float32))
     return len(items)
 
@@ -360,7 +360,7 @@ def stage_search(index_dir: Path, rounds: int) -> dict:
         ("passages.faiss", PASSAGES_FAISS), ("vectors/passages.npy", PASSAGE_VECTORS),
         ("vectors/sentences.npy", SENTENCE_VECTORS), ("columns/", "columns"), ("bm25/", "bm25"),
         ("passages.sqlite", DATABASE))}
-    encoder = Encoder(show_progress=False)
+    encoder = Encoder(show_progress=False, for_queries=True)  # the query encoder the product serves with
     rss_encoder = rss_mb()
     began = time.perf_counter()
     engine = Engine(index_dir, encoder=encoder)

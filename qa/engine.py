@@ -63,7 +63,8 @@ class Engine:
             from indexer.encoder import Encoder
 
             model_id = manifest["model_id"]
-            encoder = Encoder(None if model_id == DEFAULT_MODEL_ID else model_id, dtype=dtype, show_progress=False)
+            encoder = Encoder(None if model_id == DEFAULT_MODEL_ID else model_id, dtype=dtype, show_progress=False,
+                              for_queries=True)
         if encoder.model_id != manifest["model_id"]:
             raise IndexerError(
                 f"Index in {self.index_dir}/ was built with model {manifest['model_id']}, not {encoder.model_id}. "

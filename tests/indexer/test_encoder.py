@@ -4,11 +4,16 @@ Uses the session-wide real `encoder` fixture (tests/conftest.py).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from indexer.encoder import Encoder, bf16_is_fast, cpu_flags, resolve_dtype
-from indexer.model import DEFAULT_MODEL_ID, ensure_default_model
+from indexer.encoder import (AUTO_DTYPE_ENV, Encoder, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available,
+                             plan_batches, resolve_dtype)
+from indexer.model import DEFAULT_MODEL_ID, ensure_default_model, onnx_variant_dir
+
+REPO = Path(__file__).resolve().parents[2]
 
 TEXTS = [
     "Oppgaven drøfter sosiale faktorer ved rusavhengighet.",
@@ -104,3 +109,107 @@ def test_folder_path_model(encoder):
     assert other.dtype == "fp32" and other.dimension == encoder.dimension
     a, b = other.encode_queries(TEXTS[:1]), encoder.encode_queries(TEXTS[:1])
     assert float(np.sum(a * b)) > 0.99
+
+
+# --------------------------------------------------------------------------- own batching, token cache, int8
+
+
+def corpus_snippets(n_per_file: int = 24) -> list[str]:
+    """Real thesis text of very different lengths (a few words up to ~300 words), from every file."""
+    files = sorted((REPO / "corpus").glob("*.txt"))
+    if not files:
+        pytest.skip("no corpus/*.txt found")
+    rng = np.random.default_rng(7)
+    out = []
+    for path in files:
+        words = path.read_text(encoding="utf-8").split()
+        for _ in range(n_per_file):
+            size = int(rng.choice([3, 12, 40, 120, 300]))
+            start = int(rng.integers(0, max(len(words) - size, 1)))
+            out.append(" ".join(words[start : start + size]))
+    return out
+
+
+def test_plan_batches_covers_every_text_once_within_budget():
+    lengths = [5, 200, 31, 31, 700, 1, 64, 200, 12] * 7
+    batches = plan_batches(lengths, token_budget=1024, max_rows=8)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) <= 8
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 1024
+    assert [lengths[b[0]] for b in batches] == sorted((lengths[b[0]] for b in batches), reverse=True)
+    assert plan_batches([]) == []
+
+
+def test_batched_vectors_match_one_by_one_in_input_order(encoder):
+    texts = corpus_snippets(4)  # 20 texts, lengths mixed, in random order
+    batch = encoder.encode_passages(texts)
+    single = np.stack([encoder.encode_passages([t])[0] for t in texts])
+    cos = np.sum(batch * single, axis=1)
+    assert cos.min() > 1 - 1e-3, cos.min()
+
+
+def test_fp32_batched_vectors_match_sentence_transformers(passages_fp32_encoder):
+    texts = corpus_snippets(6)
+    ours = passages_fp32_encoder.encode_passages(texts)
+    theirs = passages_fp32_encoder._st.encode(texts, prompt="passage: ", convert_to_numpy=True, batch_size=7)
+    cos = np.sum(ours * theirs, axis=1) / np.linalg.norm(theirs, axis=1)
+    assert cos.min() > 0.9999, cos.min()
+
+
+@pytest.fixture(scope="module")
+def passages_fp32_encoder():
+    return Encoder(dtype="fp32", show_progress=False)
+
+
+def test_tokenisation_is_shared_and_truncation_matches_the_tokenizer(encoder):
+    text = " ".join(["forskning"] * 1500) + " slutt"
+    n = encoder.count_tokens(text)
+    assert ("passage: " + text) in encoder._token_cache  # encode_passages reuses these ids
+    ids = encoder._truncate(encoder._token_ids(["passage: " + text])[0])
+    reference = encoder._tokenizer("passage: " + text, truncation=True, max_length=encoder.max_tokens)["input_ids"]
+    assert n > encoder.max_tokens and ids == reference
+
+
+def test_auto_dtype_can_be_overridden_by_environment(monkeypatch):
+    monkeypatch.setenv(AUTO_DTYPE_ENV, "fp32")
+    assert resolve_dtype("auto", {"amx_bf16"}) == "fp32"
+    assert resolve_dtype("bf16", set()) == "bf16"  # explicit values win
+    monkeypatch.setenv(AUTO_DTYPE_ENV, "fp16")
+    with pytest.raises(ValueError):
+        resolve_dtype("auto")
+    monkeypatch.delenv(AUTO_DTYPE_ENV)
+    assert resolve_dtype("int8") == "int8"
+    assert int8_is_fast({"avx512_vnni"}) and int8_is_fast({"amx_int8"}) and not int8_is_fast({"avx2"})
+
+
+def test_auto_picks_int8_for_queries_only_where_int8_is_fast():
+    vnni = {"avx512_vnni", "amx_bf16"}
+    assert resolve_dtype("auto", vnni) == "bf16"  # passages: bf16 AMX beats int8 on them
+    assert resolve_dtype("auto", vnni, queries=True) == ("int8" if onnxruntime_available() else "bf16")
+    assert resolve_dtype("auto", {"amx_bf16"}, queries=True) == "bf16"
+    assert resolve_dtype("auto", {"avx2"}, queries=True) == "fp32"
+    assert resolve_dtype("fp32", vnni, queries=True) == "fp32"
+
+
+@pytest.mark.skipif(not onnxruntime_available(), reason="onnxruntime is not installed")
+def test_int8_onnx_backend_is_faithful_to_fp32(passages_fp32_encoder):
+    int8 = Encoder(dtype="int8", show_progress=False)
+    assert int8.dtype == "int8" and int8.dimension == 384 and int8.max_tokens == 512
+    assert int8.prompts == passages_fp32_encoder.prompts
+    assert int8.count_tokens("Hei") == 5
+    texts = corpus_snippets(24)  # 120 texts
+    assert len(texts) >= 100
+    ref = passages_fp32_encoder.encode_passages(texts)
+    vectors = int8.encode_passages(texts)
+    assert vectors.dtype == np.float32 and vectors.shape == ref.shape
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    cos = np.sum(vectors * ref, axis=1)
+    print(f"\nint8 vs fp32 over {len(cos)} texts: min {cos.min():.5f} mean {cos.mean():.5f}")
+    assert cos.min() >= 0.98 and cos.mean() >= 0.99
+    q = int8.encode_queries(TEXTS[:1])
+    assert float(q[0] @ passages_fp32_encoder.encode_queries(TEXTS[:1])[0]) > 0.98
+    assert int8._token_ids(texts) == passages_fp32_encoder._token_ids(texts)  # tokenizers == transformers
+    exported = onnx_variant_dir(ensure_default_model(), "int8")
+    assert exported.parent == REPO / "models" and (exported / "model.onnx").is_file()
