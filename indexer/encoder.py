@@ -7,11 +7,12 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
   share one tokenisation);
 * texts are sorted by length and cut into batches under a padded-token budget, each batch is
   padded only to its own longest text, and the output rows are put back in input order;
-* two backends: PyTorch (``fp32``, ``bf16`` on CPUs with AMX/AVX512-BF16) and ONNX Runtime
-  with int8 weights (``int8``: fused attention/LayerNorm/GELU graph, VNNI/AMX-INT8 kernels,
-  exported once from the model folder into ``models/``, see :func:`indexer.model.ensure_onnx_model`);
-* a single short text (a search query) runs on one thread: on this shared 2-vCPU VM that is
-  faster than two threads that wait for each other.
+* two backends: PyTorch (``fp32``, ``bf16`` on CPUs with AMX/AVX512-BF16), used for passages,
+  and ONNX Runtime with int8 weights (``int8``: fused attention/LayerNorm/GELU graph, VNNI/AMX-INT8
+  kernels, exported once from the model folder into ``models/``, see
+  :func:`indexer.model.ensure_onnx_model`), used for queries where the CPU has int8 dot products;
+* on PyTorch a single short text runs on one thread: on this shared 2-vCPU VM that is faster
+  than two threads that wait for each other.
 """
 
 from __future__ import annotations

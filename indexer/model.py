@@ -433,23 +433,28 @@ def materialise(target: Path, source: Path | None = None) -> Path:
         _write_tokenizer(tmp, parsed)
         _write_sentence_transformers(tmp, parsed)
         _write_json(tmp / MARKER, _fingerprint(source))  # the completion marker, written last
-        os.chmod(tmp, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / "x")
-            try:
-                os.replace(tmp, target)
-            except BaseException:
-                os.replace(old / "x", target)  # put the previous folder back
-                raise
-            finally:
-                shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Move the finished folder ``tmp`` to ``target``, replacing any previous one atomically."""
+    os.chmod(tmp, 0o755)
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.replace(target, old / "x")
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        os.replace(old / "x", target)  # put the previous folder back
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -543,7 +548,7 @@ def export_onnx(folder: Path, target: Path, variant: str = "int8") -> Path:
     LayerNorm and GELU; ``int8`` then quantises the MatMul and fused Attention weights
     dynamically (per output channel, signed int8 weights, uint8 activations: the AVX512-VNNI /
     AMX-INT8 kernels) and the token-embedding table (118 MB instead of 403 MB).
-    Written atomically like :func:`materialise`.
+    Written atomically, like :func:`materialise`.
     """
     import onnx
     import torch
@@ -594,14 +599,7 @@ def export_onnx(folder: Path, target: Path, variant: str = "int8") -> Path:
         else:
             os.replace(fused, tmp / ONNX_FILE)
         _write_json(tmp / ONNX_MARKER, _onnx_fingerprint(folder, variant))  # completion marker, last
-        os.chmod(tmp, 0o755)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / "x")
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
