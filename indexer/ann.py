@@ -28,7 +28,11 @@ class DenseIndexSpec:
     kind: str = "flat"  # "flat" (exact inner product) or "hnsw"
     m: int = 32  # HNSW: links per node
     ef_construction: int = 80  # HNSW: candidate list while building
-    ef_search: int = 256  # HNSW: candidate list while searching (at least qa.search's pool; raised to k)
+    # HNSW: candidate list while searching (raised to k). qa.search takes a pool of 256 and
+    # re-ranks it, so the whole pool must be right, not just its top 10: at 1M synthetic passages
+    # qa.search's recall@10 against exact search was 0.79 at 256, 0.93 at 1024 and 0.98 at 2048
+    # (dense search ~10 ms there).
+    ef_search: int = 2048
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": "flat"} if self.kind == "flat" else asdict(self)

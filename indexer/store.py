@@ -161,8 +161,8 @@ class IndexSnapshot:
         self.sentence_vectors: np.ndarray | None = None
         if vectors:
             self.passage_index = faiss.read_index(str(path / PASSAGES_FAISS))
-            self.passage_vectors = load_array(path / PASSAGE_VECTORS)
-            self.sentence_vectors = load_array(path / SENTENCE_VECTORS)
+            self.passage_vectors = load_array(path / PASSAGE_VECTORS, random_access=True)
+            self.sentence_vectors = load_array(path / SENTENCE_VECTORS, random_access=True)
         self.db = sqlite3.connect(f"{(path / DATABASE).resolve().as_uri()}?mode=ro", uri=True,
                                   check_same_thread=False)
         self.db.row_factory = sqlite3.Row

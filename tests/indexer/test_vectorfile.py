@@ -19,6 +19,7 @@ def test_pieces_come_back_in_order(tmp_path):
     assert isinstance(stored.base, np.memmap) and stored.dtype == np.float32  # a view of the map, not a copy
     np.testing.assert_array_equal(stored, np.concatenate(pieces))
     assert [p.name for p in (tmp_path / "v").iterdir()] == ["x.npy"]  # the raw file is gone
+    np.testing.assert_array_equal(load_array(tmp_path / "v" / "x.npy", random_access=True), stored)  # MADV_RANDOM
 
 
 def test_empty_file(tmp_path):
