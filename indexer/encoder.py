@@ -248,9 +248,18 @@ class Encoder:
         self._token_cache: dict[str, list[int]] = {}
         self._st_model = None
         if self._dtype == "int8":
-            self._init_onnx(path, local)
-        else:
-            self._init_torch(path, local)
+            try:
+                self._init_onnx(path, local)
+                return
+            except (OSError, RuntimeError, ImportError) as exc:
+                if dtype != "auto":
+                    raise
+                # Chosen only for speed: a failed export (full disk, broken onnxruntime) must not
+                # stop the search, which works as well with the PyTorch model.
+                self._dtype = resolve_dtype("auto")
+                print(f"tesesok: the int8 query encoder could not be loaded ({exc}); "
+                      f"using PyTorch {self._dtype} instead", file=sys.stderr, flush=True)
+        self._init_torch(path, local)
 
     # ------------------------------------------------------------------ loading
 

@@ -213,3 +213,20 @@ def test_int8_onnx_backend_is_faithful_to_fp32(passages_fp32_encoder):
     assert int8._token_ids(texts) == passages_fp32_encoder._token_ids(texts)  # tokenizers == transformers
     exported = onnx_variant_dir(ensure_default_model(), "int8")
     assert exported.parent == REPO / "models" and (exported / "model.onnx").is_file()
+
+
+def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, capsys):
+    import indexer.model
+
+    if resolve_dtype("auto", queries=True) != "int8":
+        pytest.skip("auto does not pick int8 for queries on this machine")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(indexer.model, "ensure_onnx_model", full_disk)
+    encoder = Encoder(show_progress=False, for_queries=True)
+    assert encoder.dtype == resolve_dtype("auto") and encoder.encode_queries(TEXTS[:1]).shape == (1, 384)
+    assert "could not be loaded (" in capsys.readouterr().err
+    with pytest.raises(OSError):  # asked for explicitly: no silent substitute
+        Encoder(dtype="int8", show_progress=False)
