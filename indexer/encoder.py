@@ -147,12 +147,11 @@ def pad_batch(ids: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray
 class _TorchBackend:
     """The sentence-transformers module pipeline run on padded batches under ``inference_mode``."""
 
-    def __init__(self, st, threads: int) -> None:
+    def __init__(self, st) -> None:
         import torch
 
         self._torch = torch
         self.st = st
-        self.threads = threads
         self._current_threads = torch.get_num_threads()
 
     def _set_threads(self, n: int) -> None:
@@ -282,7 +281,7 @@ class Encoder:
         self._dimension = int(st.get_embedding_dimension())
         self._max_tokens = int(st.max_seq_length or st.tokenizer.model_max_length)
         self._prompts = {name: text for name, text in (st.prompts or {}).items() if text}
-        self._backend = _TorchBackend(st, self.threads)
+        self._backend = _TorchBackend(st)
 
     def _init_onnx(self, path: str, local: bool) -> None:
         from indexer.model import ensure_onnx_model
