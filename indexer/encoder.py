@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from indexer.model import DEFAULT_MODEL_ID, ensure_default_model
 
@@ -318,9 +319,7 @@ class Encoder:
 
     @property
     def _st(self):
-        """The sentence-transformers model (for the int8 backend: an fp32 one, loaded on first use)."""
-        if self._st_model is None:
-            self._st_model = self._load_st("fp32")
+        """The sentence-transformers model of the PyTorch backend (None for int8)."""
         return self._st_model
 
     # ------------------------------------------------------------------ public API
@@ -392,20 +391,10 @@ class Encoder:
         batches = plan_batches([len(seq) for seq in ids], self.token_budget, max(1, self.batch_size))
         pad_id = self._tokenizer.pad_token_id or 0
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        progress = None
-        if show:
-            from tqdm import tqdm
-
-            progress = tqdm(total=len(batches), desc="Batches", file=sys.stderr)
-        try:
+        with tqdm(total=len(batches), desc="Batches", file=sys.stderr, disable=not show) as progress:
             for batch in batches:
                 input_ids, mask = pad_batch([ids[i] for i in batch], pad_id)
-                small = input_ids.size <= SMALL_BATCH_TOKENS
-                threads = 1 if small else self.threads
+                threads = 1 if input_ids.size <= SMALL_BATCH_TOKENS else self.threads
                 out[batch] = self._backend(input_ids, mask, threads)
-                if progress is not None:
-                    progress.update(1)
-        finally:
-            if progress is not None:
-                progress.close()
+                progress.update(1)
         return out
