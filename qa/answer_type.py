@@ -1,41 +1,63 @@
 """What kind of answer a question asks for, and whether a sentence can be such an answer.
 
-A question that asks for a quantity ("Hvor mange …?", "How much …?", "Hvor stor andel …?") is
-only answered by a sentence that states one: a number that is not a year or a page reference, or
-a number word. Restricting answer sentences this way finds the figure the reader wants, and lets
-the system abstain when the passages only talk around it.
+A question that asks for a quantity ("Hvor mange …?", "How much …?", "Hva var svarprosenten?",
+"How common is …?") is only answered by a sentence that states one: a number that is not a year,
+a citation or a page reference, or a number word of the sentence's language. A quantity the
+question itself names ("the eight informants", "the 537 participants") is not an answer to it.
+Restricting answer sentences this way finds the figure the reader wants, and lets the system
+abstain when the passages only talk around it.
 """
 from __future__ import annotations
 
 import re
 
 _QUANTITY_QUESTION = re.compile(
-    r"\b(hvor\s+(mange|mye|stor\w*|lang\w*|lenge|ofte|gammel|gamle|høy\w*)|hvilken\s+andel|hva\s+kost\w*|"
-    r"how\s+(many|much|long|often|old|large|big|high)|what\s+(share|proportion|percentage|fraction|amount|number)|"
+    r"\b(hvor\s+(mange|mye|stor\w*|lang\w*|lenge|ofte|gammel|gamle|høy\w*|vanlig\w*|utbredt\w*)|hvilken\s+andel|"
+    r"hva\s+kost\w*|hva\s+(er|var|blir|ble)\s+(den\s+|det\s+)?\w*(prosent|andel|antall|beløp|dose|kostnad|pris)\w*|"
+    r"hvordan\s+fordel\w*|\w+fordeling\w*|distribution|distributed|"
+    r"how\s+(many|much|long|often|old|large|big|high|common|widespread|prevalent)|"
+    r"what\s+(\w+\s+)?(share|proportion|percentage|fraction|amount|number|dose|rate|price)\b|"
     r"what\s+(does|did|do)\b.*\bcost)\b",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = frozenset(
-    "to tre fire fem seks sju syv åtte ni ti elleve tolv tretten fjorten femten seksten sytten atten nitten tjue "
-    "hundre tusen million millioner halvparten tredjedel tredjedelen firedel kvart prosent "
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty hundred thousand half percent".split()
-)
+# Number words per language: Norwegian "to" (two) is an English preposition.
+_NUMBER_WORDS = {
+    "no": {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8,
+           "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15,
+           "seksten": 16, "sytten": 17, "atten": 18, "nitten": 19, "tjue": 20, "hundre": 100, "tusen": 1000,
+           "million": 10**6, "millioner": 10**6, "halvparten": "1/2", "tredjedel": "1/3",
+           "tredjedelen": "1/3", "firedel": "1/4", "kvart": "1/4", "prosent": "%"},
+    "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "hundred": 100,
+           "thousand": 1000, "million": 10**6, "half": "1/2", "third": "1/3", "quarter": "1/4", "percent": "%"},
+}
 _CITATION = re.compile(r"\([^()]*\d{4}[^()]*\)")  # (Topor, 2006, s. 12)
 _PAGE_REF = re.compile(r"\b(s|side|p|pp)\.\s*\d+", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
 
 
 def asks_for_quantity(question: str) -> bool:
-    """Whether the question asks how many, how much, what share, how long, what it costs, …"""
+    """Whether the question asks how many, how much, what share, how common, what it costs, …"""
     return bool(_QUANTITY_QUESTION.search(question))
 
 
-def states_quantity(sentence: str) -> bool:
-    """Whether the sentence gives a number other than a year, a citation or a page reference."""
-    text = _PAGE_REF.sub(" ", _CITATION.sub(" ", sentence))
+def quantities(text: str, language: str = "no") -> set[object]:
+    """The quantities ``text`` names: numbers other than years, citations and page references, and
+    number words of ``language`` ("en"/"one" are left out: mostly they mean "a")."""
+    text = _PAGE_REF.sub(" ", _CITATION.sub(" ", text))
+    found: set[object] = set()
     for match in _NUMBER.finditer(text):
         value = match.group(1)
         if not (len(value) == 4 and value.isdigit() and 1800 <= int(value) <= 2099):
-            return True
-    words = set(re.findall(r"\w+", text.lower()))
-    return bool(words & _NUMBER_WORDS)
+            found.add(float(value.replace(",", ".")))
+    words = _NUMBER_WORDS.get(language, _NUMBER_WORDS["no"])
+    for word in re.findall(r"\w+", text.lower()):
+        if word in words:
+            value = words[word]
+            found.add(float(value) if isinstance(value, int) else value)
+    return found
+
+
+def states_quantity(sentence: str, language: str = "no", question: str = "", question_language: str = "no") -> bool:
+    """Whether the sentence (in ``language``) states a quantity that ``question`` does not already name."""
+    return bool(quantities(sentence, language) - quantities(question, question_language))

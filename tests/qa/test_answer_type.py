@@ -32,3 +32,31 @@ def test_other_questions(question):
 ])
 def test_sentences_stating_a_quantity(sentence, expected):
     assert states_quantity(sentence) is expected
+
+
+@pytest.mark.parametrize("question", [
+    "Hva var svarprosenten i spørreundersøkelsen?", "Hvor vanlig er pengespillproblemer blant unge?",
+    "How common is relapse after treatment?", "What daily dose do patients usually receive?",
+    "Hvordan fordelte deltakerne seg på kjønn og alder?", "Hva var kjønnsfordelingen blant informantene?",
+])
+def test_more_ways_of_asking_for_a_quantity(question):
+    assert asks_for_quantity(question)
+
+
+@pytest.mark.parametrize("question", ["Hvilke fordeler har lavterskeltilbud?", "What does Goffman mean by stigma?"])
+def test_advantages_and_meanings_are_not_quantities(question):
+    assert not asks_for_quantity(question)
+
+
+def test_number_words_follow_the_sentence_language():
+    english = "Treatment could be necessary to help adolescents in a vulnerable period."
+    assert not states_quantity(english, "en")  # "to" is two only in Norwegian
+    assert states_quantity("Vi intervjuet to informanter.", "no")
+    assert states_quantity("We interviewed two informants.", "en")
+
+
+def test_a_quantity_the_question_names_is_not_an_answer():
+    question = "How long did each interview with the eight former addicts last?"
+    assert not states_quantity("Rapporten bygger på intervjuer med 8 informanter.", "no", question, "en")
+    assert not states_quantity("Rapporten bygger på intervjuer med åtte informanter.", "no", question, "en")
+    assert states_quantity("Hvert intervju varte i 90 minutter med 8 informanter.", "no", question, "en")
