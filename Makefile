@@ -40,9 +40,10 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-# Build the index only when none exists; `python -m indexer build` updates an existing one.
+# Build the index only when there is none this version can open (absent, older schema, damaged);
+# `python -m indexer build` updates an existing one after corpus changes.
 index: $(STAMP)
-	@if [ -f $(INDEX)/CURRENT ]; then \
+	@if $(PY) -m indexer status --index $(INDEX) >/dev/null 2>&1; then \
 		echo "Index found in $(INDEX)/ (rebuild or update: $(PY) -m indexer build)"; \
 	else \
 		$(PY) -m indexer build --index $(INDEX); \
