@@ -19,7 +19,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "page_start": "int64", "page_end": "int64",
                  "sentence_lo": "int64", "sentence_hi": "int64",  # its sentences are rows lo..hi-1
                  "part": "U16", "language": "U8"},
-    "sentences": {"thesis": "int64", "start": "int64", "end": "int64", "page": "int64"},
+    "sentences": {"thesis": "int64", "start": "int64", "end": "int64", "page": "int64",
+                  "typicality": "float32"},  # indexer.typicality
 }
 
 

@@ -45,13 +45,14 @@ from indexer.ann import DenseIndexSpec, build_dense_index, choose_spec
 from indexer.catalog import ThesisMeta
 from indexer.columns import FOLDER as COLUMNS_FOLDER
 from indexer.columns import ColumnWriter, load_array
+from indexer.typicality import sentence_typicality
 from indexer.document import Page, Passage, Section, Sentence, SourceMap, Thesis
 from indexer.errors import IndexerError, IndexMismatchError, IndexMissingError
 from indexer.lexical import write_lexical_index
 from indexer.vectorfile import FOLDER as VECTORS_FOLDER
 from indexer.vectorfile import VectorFile
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -365,7 +366,9 @@ class SnapshotWriter:
             part=[p.part for p in thesis.passages], language=[p.language for p in thesis.passages])
         self.columns.append(
             "sentences", thesis=[tid] * len(sentence_ids), start=[s.start for s in thesis.sentences],
-            end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences])
+            end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences],
+            typicality=sentence_typicality(sentence_vectors, passage_vectors,
+                                           [(p.first_sentence, p.last_sentence + 1) for p in thesis.passages]))
         entry = {"content_hash": thesis.content_hash, "masked": not meta.keep_personal_data,
                  "pages": len(thesis.pages), "sections": len(thesis.sections),
                  "passages": len(thesis.passages), "sentences": len(thesis.sentences), **extra}

@@ -109,8 +109,8 @@ class Engine:
         self.p_page_start, self.p_page_end = passages["page_start"], passages["page_end"]
         self.p_sentence_lo, self.p_sentence_hi = passages["sentence_lo"], passages["sentence_hi"]
         self.sentence_ids = np.arange(1, len(sentences["thesis"]) + 1, dtype=np.int64)
-        self.s_thesis, self.s_start, self.s_end, self.s_page = (
-            sentences["thesis"], sentences["start"], sentences["end"], sentences["page"])
+        self.s_thesis, self.s_start, self.s_end, self.s_page, self.s_typicality = (
+            sentences["thesis"], sentences["start"], sentences["end"], sentences["page"], sentences["typicality"])
         self.passage_vectors, self.sentence_vectors = db.passage_vectors, db.sentence_vectors
         if (len(self.passage_vectors), len(self.sentence_vectors)) != (len(self.passage_ids), len(self.sentence_ids)):
             raise ValueError("the vector and column files have different row counts")

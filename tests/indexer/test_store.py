@@ -62,9 +62,20 @@ def test_columns_match_the_database(snap):
     }
     assert {name: column.tolist() for name, column in passages.items()} == expected
     srows = snap.query("SELECT thesis_id, start, end, page FROM sentences ORDER BY id")
+    typicality = sentences.pop("typicality")
     assert {name: column.tolist() for name, column in sentences.items()} == {
         "thesis": [r["thesis_id"] for r in srows], "start": [r["start"] for r in srows],
         "end": [r["end"] for r in srows], "page": [r["page"] for r in srows]}
+    # typicality: recomputed per thesis from the stored vectors and the passages' sentence ranges
+    from indexer.typicality import sentence_typicality
+
+    lo, hi = np.asarray(passages["sentence_lo"]), np.asarray(passages["sentence_hi"])
+    for thesis in sorted(set(passages["thesis"].tolist())):
+        p = np.flatnonzero(passages["thesis"] == thesis)
+        s = np.flatnonzero(sentences["thesis"] == thesis)
+        spans = [(int(lo[i]) - s[0], int(hi[i]) - s[0]) for i in p]
+        expected = sentence_typicality(snap.sentence_vectors[s], snap.passage_vectors[p], spans)
+        np.testing.assert_allclose(typicality[s], expected, atol=1e-4)
 
 
 def test_stored_vector_is_the_encoding_of_its_passage(snap, encoder):

@@ -1,9 +1,13 @@
 """Answers: verbatim quotes at exact offsets, in the stated section and page; abstention; edge cases."""
+from pathlib import Path
+
 import pytest
 
 from qa.answer import NO_ANSWER, ask
 from qa.batch import answer_lines
 from qa.errors import QueryError
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def page_of(engine, thesis_id: int, offset: int) -> int:
@@ -75,3 +79,25 @@ def test_abstention_message_follows_the_question_language(engine, monkeypatch):
     assert norwegian.abstained and norwegian.text == NO_ANSWER["no"] and norwegian.sources
     assert english.abstained and english.text == NO_ANSWER["en"] and english.sources
     assert all(s.quote is None for s in english.sources)
+
+
+@pytest.fixture(scope="module")
+def product_engine(built_index):
+    """The engine as the product opens it (its own query encoder: int8 where that is fast)."""
+    from qa.engine import Engine
+
+    return Engine(built_index)
+
+
+def test_abstention_meets_the_calibration_bar_on_the_dev_and_unanswerable_sets(product_engine, dev_questions):
+    """Issue 5: at least 80% of unanswerable questions abstain, at most 10% of answerable ones do."""
+    from qa.evaluate import evaluate, load_questions
+    from qa.predict import shipped
+
+    questions = dev_questions + load_questions(REPO / "eval" / "unanswerable.jsonl")
+    result = evaluate(questions, shipped(product_engine, 10))["abstention"]
+    print(f"\nabstained on {result['abstained_correctly']:.2f} of {result['unanswerable']} unanswerable, "
+          f"wrongly on {result['wrongly_abstained']:.2f} of {result['answerable']} answerable")
+    assert result["unanswerable"] >= 20 and result["answerable"] >= 30
+    assert result["abstained_correctly"] >= 0.80
+    assert result["wrongly_abstained"] <= 0.10
