@@ -136,7 +136,8 @@ def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
         passages = np.array([hit.passage_id, *hit.merged], dtype=np.int64) - 1
         lo, hi = int(engine.p_sentence_lo[passages].min()), int(engine.p_sentence_hi[passages].max())
         cosines = engine.sentence_vectors[lo:hi] @ vector
-        for row, cosine in zip(range(lo, hi), cosines.tolist()):
+        specific = (cosines - TYPICALITY_WEIGHT * engine.s_typicality[lo:hi]).tolist()
+        for row, cosine, base in zip(range(lo, hi), cosines.tolist(), specific):
             start, end = int(engine.s_start[row]), int(engine.s_end[row])
             if start < hit.start or end > hit.end:
                 continue
@@ -144,7 +145,7 @@ def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
             if len(text.split()) < MIN_WORDS:
                 continue
             shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
-            score = cosine + TERM_WEIGHT * shared - TYPICALITY_WEIGHT * float(engine.s_typicality[row])
+            score = base + TERM_WEIGHT * shared
             sid = int(engine.sentence_ids[row])
             out.append((score, hit_index, Quote(sid, start, end, text, int(engine.s_page[row]), cosine)))
     out.sort(key=lambda item: (-item[0], item[1], item[2].start))
