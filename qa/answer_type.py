@@ -33,6 +33,9 @@ _NUMBER_WORDS = {
 }
 _CITATION = re.compile(r"\([^()]*\d{4}[^()]*\)")  # (Topor, 2006, s. 12)
 _PAGE_REF = re.compile(r"\b(s|side|p|pp)\.\s*\d+", re.IGNORECASE)
+_MONTHS = ("januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
+           "january|february|march|may|june|july|october|december")
+_DATE = re.compile(rf"\b\d{{1,2}}\.?\s+({_MONTHS})\b|\b({_MONTHS})\s+\d{{1,2}}\b", re.IGNORECASE)  # 14. januar
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)(?![\w])")
 
 
@@ -42,9 +45,9 @@ def asks_for_quantity(question: str) -> bool:
 
 
 def quantities(text: str, language: str = "no") -> set[object]:
-    """The quantities ``text`` names: numbers other than years, citations and page references, and
+    """The quantities ``text`` names: numbers other than years, dates, citations and page references, and
     number words of ``language`` ("en"/"one" are left out: mostly they mean "a")."""
-    text = _PAGE_REF.sub(" ", _CITATION.sub(" ", text))
+    text = _DATE.sub(" ", _PAGE_REF.sub(" ", _CITATION.sub(" ", text)))
     found: set[object] = set()
     for match in _NUMBER.finditer(text):
         value = match.group(1)

@@ -28,6 +28,8 @@ def test_other_questions(question):
     ("Dette er beskrevet tidligere (Topor, 2006, s. 12).", False),
     ("Loven ble endret i 2004 etter lang debatt.", False),
     ("Se s. 45 for en oversikt.", False),
+    ("Fredrikstad 14. januar 2010 Ragnhild Fugletveit og Trude Tonholm", False),
+    ("The interviews took place on March 3 and lasted long.", False),
     ("Informantene beskriver en type rusmestring.", False),
 ])
 def test_sentences_stating_a_quantity(sentence, expected):
