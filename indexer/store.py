@@ -52,7 +52,7 @@ from indexer.lexical import write_lexical_index
 from indexer.vectorfile import FOLDER as VECTORS_FOLDER
 from indexer.vectorfile import VectorFile
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -330,9 +330,11 @@ class SnapshotWriter:
         passage_ids = self._ids("passages", len(thesis.passages))
         sentence_ids = self._ids("sentences", len(thesis.sentences))
         first_passage: dict[int, int] = {}
+        passage_language: dict[int, str] = {}  # a sentence's language: its first passage's
         for pid, p in zip(passage_ids, thesis.passages):
             for s in range(p.first_sentence, p.last_sentence + 1):
                 first_passage.setdefault(s, pid)
+                passage_language.setdefault(s, p.language)
         source = thesis.source
         db = self.db
         db.execute("INSERT INTO theses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
@@ -367,8 +369,10 @@ class SnapshotWriter:
         self.columns.append(
             "sentences", thesis=[tid] * len(sentence_ids), start=[s.start for s in thesis.sentences],
             end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences],
-            typicality=sentence_typicality(sentence_vectors, passage_vectors,
-                                           [(p.first_sentence, p.last_sentence + 1) for p in thesis.passages]))
+            typicality=sentence_typicality(
+                sentence_vectors, passage_vectors, [(p.first_sentence, p.last_sentence + 1) for p in thesis.passages],
+                [passage_language.get(s.index, meta.language or "no") for s in thesis.sentences],
+                [p.language for p in thesis.passages]))
         entry = {"content_hash": thesis.content_hash, "masked": not meta.keep_personal_data,
                  "pages": len(thesis.pages), "sections": len(thesis.sections),
                  "passages": len(thesis.passages), "sentences": len(thesis.sentences), **extra}

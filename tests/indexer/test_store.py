@@ -66,7 +66,8 @@ def test_columns_match_the_database(snap):
     assert {name: column.tolist() for name, column in sentences.items()} == {
         "thesis": [r["thesis_id"] for r in srows], "start": [r["start"] for r in srows],
         "end": [r["end"] for r in srows], "page": [r["page"] for r in srows]}
-    # typicality: recomputed per thesis from the stored vectors and the passages' sentence ranges
+    # typicality: recomputed per thesis from the stored vectors, the passages' sentence ranges and
+    # languages (a sentence's language is its first passage's)
     from indexer.typicality import sentence_typicality
 
     lo, hi = np.asarray(passages["sentence_lo"]), np.asarray(passages["sentence_hi"])
@@ -74,7 +75,9 @@ def test_columns_match_the_database(snap):
         p = np.flatnonzero(passages["thesis"] == thesis)
         s = np.flatnonzero(sentences["thesis"] == thesis)
         spans = [(int(lo[i]) - s[0], int(hi[i]) - s[0]) for i in p]
-        expected = sentence_typicality(snap.sentence_vectors[s], snap.passage_vectors[p], spans)
+        s_lang = [next(passages["language"][i] for i in p if lo[i] <= row < hi[i]) for row in s]
+        expected = sentence_typicality(snap.sentence_vectors[s], snap.passage_vectors[p], spans, s_lang,
+                                       passages["language"][p].tolist())
         np.testing.assert_allclose(typicality[s], expected, atol=1e-4)
 
 
