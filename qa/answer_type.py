@@ -14,7 +14,8 @@ import re
 _QUANTITY_QUESTION = re.compile(
     r"\b(hvor\s+(mange|mye|stor\w*|lang\w*|lenge|ofte|gammel|gamle|høy\w*|vanlig\w*|utbredt\w*)|hvilken\s+andel|"
     r"hva\s+kost\w*|hva\s+(er|var|blir|ble)\s+(den\s+|det\s+)?\w*(prosent|andel|antall|beløp|dose|kostnad|pris)\w*|"
-    r"hvordan\s+fordel\w*|\w+fordeling\w*|distribution|distributed|"
+    r"hvordan\s+fordel\w*\b.*\bseg\s+på|(kjønns|alders)fordeling\w*|(age|gender|sex)\s+distribution|"
+    r"distributed\s+by\s+(age|gender|sex)|"
     r"how\s+(many|much|long|often|old|large|big|high|common|widespread|prevalent)|"
     r"what\s+(\w+\s+)?(share|proportion|percentage|fraction|amount|number|dose|rate|price)\b|"
     r"what\s+(does|did|do)\b.*\bcost)\b",
