@@ -12,7 +12,8 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
   kernels, exported once from the model folder into ``models/``, see
   :func:`indexer.model.ensure_onnx_model`), used for queries where the CPU has int8 dot products;
 * on PyTorch a single short text runs on one thread: on this shared 2-vCPU VM that is faster
-  than two threads that wait for each other.
+  than two threads that wait for each other; for the same reason many texts run as one batch per
+  core at a time, each batch on one thread (PyTorch releases the GIL while it computes).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,7 @@ DTYPES = ("auto", "fp32", "bf16", "int8")
 # Overrides what dtype "auto" resolves to (fp32, bf16 or int8), e.g. for A/B comparisons.
 AUTO_DTYPE_ENV = "TESESOK_ENCODER_DTYPE"
 TOKEN_BUDGET = 8192  # padded tokens per batch (batch rows x longest row)
+PARALLEL_TOKEN_BUDGET = 4096  # the same when batches run one per core
 SMALL_BATCH_TOKENS = 64  # batches up to this many padded tokens run single-threaded
 TOKEN_CACHE_SIZE = 1 << 16  # tokenised texts kept (cleared when full)
 
@@ -148,6 +151,8 @@ def pad_batch(ids: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray
 class _TorchBackend:
     """The sentence-transformers module pipeline run on padded batches under ``inference_mode``."""
 
+    parallel = True  # several calls may run at once, one thread each
+
     def __init__(self, st) -> None:
         import torch
 
@@ -176,6 +181,8 @@ class _OnnxBackend:
     One session on all cores: for a query (~30 tokens) two threads took 7-8 ms against 10 ms
     on one here, when the machine was quiet (bench/README.md).
     """
+
+    parallel = False  # the session's own threads already use every core
 
     def __init__(self, path: Path, threads: int) -> None:
         import onnxruntime as ort
@@ -388,13 +395,26 @@ class Encoder:
         if show is None:
             show = len(texts) > PROGRESS_THRESHOLD
         ids = [self._truncate(seq) for seq in self._token_ids([(prompt or "") + t for t in texts])]
-        batches = plan_batches([len(seq) for seq in ids], self.token_budget, max(1, self.batch_size))
+        workers = self.threads if self._backend.parallel and sum(map(len, ids)) > TOKEN_BUDGET else 1
+        budget = min(self.token_budget, PARALLEL_TOKEN_BUDGET) if workers > 1 else self.token_budget
+        batches = plan_batches([len(seq) for seq in ids], budget, max(1, self.batch_size))
         pad_id = self._tokenizer.pad_token_id or 0
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         with tqdm(total=len(batches), desc="Batches", file=sys.stderr, disable=not show) as progress:
-            for batch in batches:
+            def run(batch: list[int]) -> None:
                 input_ids, mask = pad_batch([ids[i] for i in batch], pad_id)
-                threads = 1 if input_ids.size <= SMALL_BATCH_TOKENS else self.threads
+                threads = 1 if workers > 1 or input_ids.size <= SMALL_BATCH_TOKENS else self.threads
                 out[batch] = self._backend(input_ids, mask, threads)
                 progress.update(1)
+
+            if workers == 1:
+                for batch in batches:
+                    run(batch)
+            else:
+                pool = ThreadPoolExecutor(workers, thread_name_prefix="encode")
+                try:
+                    for _ in pool.map(run, batches):
+                        pass
+                finally:  # on an error or Ctrl-C, drop the batches not started yet
+                    pool.shutdown(wait=True, cancel_futures=True)
         return out

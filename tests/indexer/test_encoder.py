@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from indexer.encoder import (AUTO_DTYPE_ENV, Encoder, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available,
-                             plan_batches, resolve_dtype)
+                             PARALLEL_TOKEN_BUDGET, plan_batches, resolve_dtype)
 from indexer.model import DEFAULT_MODEL_ID, ensure_default_model, onnx_variant_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -230,3 +230,53 @@ def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, caps
     assert "could not be loaded (" in capsys.readouterr().err
     with pytest.raises(OSError):  # asked for explicitly: no silent substitute
         Encoder(dtype="int8", show_progress=False)
+
+
+def _count_pools(monkeypatch) -> list[int]:
+    """Record the worker count of every thread pool the encoder starts."""
+    import indexer.encoder as encoder_module
+
+    started: list[int] = []
+    real = encoder_module.ThreadPoolExecutor
+
+    def spy(workers, **kwargs):
+        started.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(encoder_module, "ThreadPoolExecutor", spy)
+    return started
+
+
+def test_parallel_batches_match_sequential_ones_in_input_order(encoder, monkeypatch):
+    if encoder.threads < 2 or not encoder._backend.parallel:
+        pytest.skip("one core, or a backend that runs one batch at a time")
+    texts = corpus_snippets(24)  # 120 texts: far more than one batch
+    started = _count_pools(monkeypatch)
+    parallel = encoder.encode_passages(texts)
+    assert started == [encoder.threads]
+    monkeypatch.setattr(encoder._backend, "parallel", False)
+    sequential = encoder.encode_passages(texts)
+    assert started == [encoder.threads]  # no pool the second time
+    cos = np.sum(parallel * sequential, axis=1)
+    assert cos.min() > 0.9999, cos.min()
+
+
+def test_an_error_in_a_parallel_batch_stops_the_encoding(encoder, monkeypatch):
+    if encoder.threads < 2 or not encoder._backend.parallel:
+        pytest.skip("one core, or a backend that runs one batch at a time")
+    texts = corpus_snippets(24)
+    backend = type(encoder._backend)
+    real_call, calls = backend.__call__, []
+
+    def failing(self, input_ids, mask, threads):
+        calls.append(threads)
+        if len(calls) == 2:
+            raise RuntimeError("batch failed")
+        return real_call(self, input_ids, mask, threads)
+
+    monkeypatch.setattr(backend, "__call__", failing)
+    with pytest.raises(RuntimeError, match="batch failed"):
+        encoder.encode_passages(texts)
+    ids = [encoder._truncate(s) for s in encoder._token_ids(["passage: " + t for t in texts])]
+    batches = plan_batches([len(s) for s in ids], min(encoder.token_budget, PARALLEL_TOKEN_BUDGET), encoder.batch_size)
+    assert set(calls) == {1} and len(calls) < len(batches)  # one thread each; the rest were dropped
