@@ -395,7 +395,7 @@ class Encoder:
         if show is None:
             show = len(texts) > PROGRESS_THRESHOLD
         ids = [self._truncate(seq) for seq in self._token_ids([(prompt or "") + t for t in texts])]
-        workers = self.threads if self._backend.parallel and sum(map(len, ids)) > TOKEN_BUDGET else 1
+        workers = self.threads if self._backend.parallel and sum(map(len, ids)) > self.token_budget else 1
         budget = min(self.token_budget, PARALLEL_TOKEN_BUDGET) if workers > 1 else self.token_budget
         batches = plan_batches([len(seq) for seq in ids], budget, max(1, self.batch_size))
         pad_id = self._tokenizer.pad_token_id or 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer_type import asks_for_quantity, states_quantity
+from qa.answer_type import asks_for_quantity, quantities, states_quantity
 from qa.citation import Work, citation_strings
 from indexer.lexical import analyse
 from qa.engine import Engine
@@ -115,8 +115,8 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
     terms = set(analyse(retrieval.query, language))
     scored = _score_sentences(engine, retrieval.hits[:SOURCES_SCANNED], retrieval.vector, terms, language)
     if asks_for_quantity(retrieval.query):
-        scored = [item for item in scored
-                  if states_quantity(item[2].text, retrieval.hits[item[1]].language, retrieval.query, language)]
+        named = quantities(retrieval.query, language)
+        scored = [item for item in scored if states_quantity(item[2].text, retrieval.hits[item[1]].language, named)]
     best = scored[0][0] if scored else -1.0
     chosen = [] if best < ABSTAIN_BELOW[language] else _choose(scored)
     quotes = {hit_index: quote for _, hit_index, quote in chosen}

@@ -62,6 +62,7 @@ def quantities(text: str, language: str = "no") -> set[object]:
     return found
 
 
-def states_quantity(sentence: str, language: str = "no", question: str = "", question_language: str = "no") -> bool:
-    """Whether the sentence (in ``language``) states a quantity that ``question`` does not already name."""
-    return bool(quantities(sentence, language) - quantities(question, question_language))
+def states_quantity(sentence: str, language: str = "no", named: set[object] = frozenset()) -> bool:
+    """Whether the sentence (in ``language``) states a quantity other than the ``named`` ones (the
+    question's own, from :func:`quantities`)."""
+    return bool(quantities(sentence, language) - named)

@@ -1,7 +1,7 @@
 """Answer types: quantity questions need sentences that state a quantity."""
 import pytest
 
-from qa.answer_type import asks_for_quantity, states_quantity
+from qa.answer_type import asks_for_quantity, quantities, states_quantity
 
 
 @pytest.mark.parametrize("question", [
@@ -63,7 +63,7 @@ def test_number_words_follow_the_sentence_language():
 
 
 def test_a_quantity_the_question_names_is_not_an_answer():
-    question = "How long did each interview with the eight former addicts last?"
-    assert not states_quantity("Rapporten bygger på intervjuer med 8 informanter.", "no", question, "en")
-    assert not states_quantity("Rapporten bygger på intervjuer med åtte informanter.", "no", question, "en")
-    assert states_quantity("Hvert intervju varte i 90 minutter med 8 informanter.", "no", question, "en")
+    named = quantities("How long did each interview with the eight former addicts last?", "en")
+    assert not states_quantity("Rapporten bygger på intervjuer med 8 informanter.", "no", named)
+    assert not states_quantity("Rapporten bygger på intervjuer med åtte informanter.", "no", named)
+    assert states_quantity("Hvert intervju varte i 90 minutter med 8 informanter.", "no", named)
