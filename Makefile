@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test install index clean-index browser bench bench-indexing bench-scale
+.PHONY: run test install index clean-index browser bench bench-indexing bench-roofline bench-scale
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
@@ -55,6 +55,9 @@ bench: index
 
 bench-indexing: index
 	$(PY) -m bench.indexing --index $(INDEX)
+
+bench-roofline: index
+	$(PY) -m bench.roofline --index $(INDEX)
 
 bench-scale: $(STAMP)
 	$(PY) -m bench.scale
