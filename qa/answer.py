@@ -17,6 +17,7 @@ from qa.citation import Work, citation_strings
 from indexer.lexical import analyse
 from qa.engine import Engine
 from qa.filters import Filters
+from qa.phrase import contains_phrase, is_phrase, phrase_key
 from qa.search import MAX_QUERY_CHARS, Hit, retrieve
 
 NO_ANSWER = {"no": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."}
@@ -42,6 +43,9 @@ TERM_WEIGHT = 0.1
 # 19/25; 1.25 → 21/25; 1.5 → 20/25. Shipped (thresholds with a margin): 21/25, answer-sentence
 # hit 0.24 → 0.27.
 TYPICALITY_WEIGHT = 1.25
+# Added to a sentence that contains a remembered phrase (`qa.phrase`) word for word: the student
+# asked for that sentence, however weak its cosine to a fragment of itself.
+VERBATIM_BONUS = 1.0
 RUNNER_UP_MARGIN = 0.02  # a further sentence must score within this of the best one
 MIN_WORDS = 4  # shorter "sentences" (fragments, list items) are not answers on their own
 NEAR_DUPLICATE = 0.6  # word-set overlap above which two sentences say the same
@@ -113,7 +117,8 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
     language = retrieval.language
     notices = [TRUNCATED[language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
     terms = set(analyse(retrieval.query, language))
-    scored = _score_sentences(engine, retrieval.hits[:SOURCES_SCANNED], retrieval.vector, terms, language)
+    phrase = phrase_key(retrieval.query) if is_phrase(retrieval.query) else None
+    scored = _score_sentences(engine, retrieval.hits[:SOURCES_SCANNED], retrieval.vector, terms, language, phrase)
     if asks_for_quantity(retrieval.query):
         named = quantities(retrieval.query, language)
         scored = [item for item in scored if states_quantity(item[2].text, retrieval.hits[item[1]].language, named)]
@@ -127,8 +132,8 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
 
 
 def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
-                     terms: set[str], language: str) -> list[tuple[float, int, Quote]]:
-    """(score, hit index, quote) for every sentence of the hits, best first."""
+                     terms: set[str], language: str, phrase: str | None = None) -> list[tuple[float, int, Quote]]:
+    """(score, hit index, quote) for every sentence of the hits, best first; `phrase` is a `phrase_key`."""
     if vector is None or not hits:
         return []
     out: list[tuple[float, int, Quote]] = []
@@ -146,6 +151,8 @@ def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
                 continue
             shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
             score = base + TERM_WEIGHT * shared
+            if phrase and contains_phrase(text, phrase):
+                score += VERBATIM_BONUS
             sid = int(engine.sentence_ids[row])
             out.append((score, hit_index, Quote(sid, start, end, text, int(engine.s_page[row]), cosine)))
     out.sort(key=lambda item: (-item[0], item[1], item[2].start))

@@ -17,6 +17,7 @@ from indexer.lexical import FOLDER as LEXICAL_FOLDER
 from indexer.lexical import LexicalIndex
 from indexer.model import DEFAULT_MODEL_ID
 from indexer.store import IndexSnapshot, open_index
+from qa.phrase import lower_keeping_offsets
 
 
 QUERY_CACHE_SIZE = 256  # recent query embeddings kept (the UI re-runs the same question often)
@@ -73,6 +74,7 @@ class Engine:
         self._encode_lock = threading.Lock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self.thesis_text = lru_cache(maxsize=256)(self._thesis_text)
+        self.lowered_text = lru_cache(maxsize=256)(lambda thesis_id: lower_keeping_offsets(self.thesis_text(thesis_id)))
         self.section = lru_cache(maxsize=4096)(self._section)
 
     def _open(self, attempts: int = 3) -> None:

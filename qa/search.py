@@ -6,6 +6,9 @@ The score is their weighted sum, with weights that depend on the question's lang
 Norwegian text is no help to an English question, so English questions lean on the dense
 evidence. The weights were chosen on the dev set (see eval/README.md).
 
+A query that a passage among the best contains word for word (a remembered phrase, `qa.phrase`)
+puts that passage first.
+
 On a small corpus every passage is scored; on a large one only a pool of candidates is: the
 nearest passages of the dense (possibly approximate) index and the best BM25 passages. Cosines
 are then computed exactly from the stored vectors, so both paths score a passage the same way.
@@ -23,6 +26,7 @@ from qa.engine import Engine
 from qa.errors import QueryError
 from qa.filters import Filters
 from qa.language import question_language
+from qa.phrase import find_phrase, is_phrase, lower_keeping_offsets, phrase_key, phrase_pattern
 
 Method = Literal["hybrid", "dense", "lexical"]
 MAX_QUERY_CHARS = 2000  # the encoder sees 512 tokens at most; BM25 gains nothing from more
@@ -30,6 +34,7 @@ MAX_QUERY_CHARS = 2000  # the encoder sees 512 tokens at most; BM25 gains nothin
 # nearest passages of the dense index and the POOL best of BM25 are (bench/scale.py).
 EXHAUSTIVE_UP_TO = 2000
 POOL = 256
+PHRASE_POOL = 20  # on a large corpus, how many of the best passages are checked for the query word for word
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ def retrieve(
         score = w.dense * dense + w.sentence * sentence + w.lexical * lexical
     evidence = _Evidence(rows, score, dense, sentence, lexical)
     order = np.lexsort((rows, -score))  # ties: lower id first, for determinism
+    order = _verbatim_first(engine, rows, order, query)
     return Retrieval(query, language, _merge_overlaps(engine, order, evidence, k), vector)
 
 
@@ -185,6 +191,30 @@ def _sentence_scores(engine: Engine, rows: np.ndarray, vector: np.ndarray) -> np
     else:
         cosines = engine.sentence_vectors[sentences] @ vector
     return np.maximum.reduceat(cosines, firsts).astype(np.float32, copy=False)
+
+
+def _verbatim_first(engine: Engine, rows: np.ndarray, order: np.ndarray, query: str) -> np.ndarray:
+    """`order` with the passages that contain the query word for word moved ahead, in their order.
+
+    A small corpus is searched in full (a few ms for the 5 theses); a large one only in the
+    `PHRASE_POOL` best passages.
+    """
+    if not is_phrase(query):
+        return order
+    pattern = phrase_pattern(phrase_key(query))
+    if len(rows) <= EXHAUSTIVE_UP_TO:
+        regions = [(int(t), 0, engine.lowered_text(int(t))) for t in np.unique(engine.p_thesis[rows])]
+    else:
+        regions = [(int(engine.p_thesis[r]), int(engine.p_start[r]),
+                    lower_keeping_offsets(engine.text(int(engine.p_thesis[r]), int(engine.p_start[r]), int(engine.p_end[r]))))
+                   for r in rows[order[:PHRASE_POOL]]]
+    ranked = rows[order]
+    holds = np.zeros(len(order), dtype=bool)
+    for thesis, offset, text in regions:
+        for start, end in find_phrase(text, pattern):
+            holds |= ((engine.p_thesis[ranked] == thesis) & (engine.p_start[ranked] <= offset + start)
+                      & (engine.p_end[ranked] >= offset + end))
+    return np.concatenate((order[holds], order[~holds])) if holds.any() else order
 
 
 def _merge_overlaps(engine: Engine, order: np.ndarray, evidence: _Evidence, k: int) -> list[Hit]:
