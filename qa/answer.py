@@ -8,6 +8,7 @@ answer abstains but the nearest passages are still listed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +49,11 @@ TYPICALITY_WEIGHT = 1.25
 VERBATIM_BONUS = 1.0
 RUNNER_UP_MARGIN = 0.02  # a further sentence must score within this of the best one
 MIN_WORDS = 4  # shorter "sentences" (fragments, list items) are not answers on their own
+# Nor is a "sentence" that ends in a word: a heading or letterhead, or a line cut off by the block
+# quote it continues in ("understrekes plikten til å"); 30 of the 4 598 sentences of the corpus.
+# (One ending in a colon introduces a quote, but leaving those out too cost a right answer on the
+# dev set.)
+CUT_OFF = re.compile(r"\w\s*$")
 NEAR_DUPLICATE = 0.6  # word-set overlap above which two sentences say the same
 
 
@@ -147,7 +153,7 @@ def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
             if start < hit.start or end > hit.end:
                 continue
             text = hit.text[start - hit.start:end - hit.start]
-            if len(text.split()) < MIN_WORDS:
+            if len(text.split()) < MIN_WORDS or CUT_OFF.search(text):
                 continue
             shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
             score = base + TERM_WEIGHT * shared

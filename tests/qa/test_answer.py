@@ -38,6 +38,16 @@ def test_every_cited_quote_in_a_dev_batch_is_exact(engine, dev_questions):
     assert checked >= len(dev_questions) * 0.5
 
 
+def test_a_line_cut_off_by_a_block_quote_is_not_an_answer(engine):
+    # In the corpus "I forhold til urinprøvetaking understrekes plikten til å" ends where the
+    # block quote it continues in begins, and the index keeps it as a sentence of its own.
+    assert any(engine.text(int(t), int(s), int(e)) == "I forhold til urinprøvetaking understrekes plikten til å"
+               for t, s, e in zip(engine.s_thesis, engine.s_start, engine.s_end))
+    answer = ask(engine, "Finn et sitat som støtter at den overvåkede urinprøvetakingen i LAR oppleves krenkende.")
+    assert answer.cited
+    assert all(not quote.text.rstrip()[-1].isalnum() for _, quote in answer.cited), answer.text
+
+
 def test_answer_cites_its_sources_with_markers(engine):
     answer = ask(engine, "Hva er gatekapital?")
     assert not answer.abstained and answer.cited
