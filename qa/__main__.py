@@ -97,6 +97,7 @@ def _run(args: argparse.Namespace) -> int:
         from qa.evaluate import load_questions
 
         questions = [q for path in args.gold for q in load_questions(path)]
+        print(f"query encoder: {engine.encoder.dtype} (qa.answer.ABSTAIN_BELOW[{engine.encoder.dtype!r}])\n")
         for language, (answerable, unanswerable) in sorted(best_scores(engine, questions).items()):
             print(f"questions in {language!r}: {len(answerable)} answerable, {len(unanswerable)} unanswerable")
             print(threshold_table(answerable, unanswerable), end="\n\n")

@@ -83,7 +83,8 @@ def test_long_query_is_truncated_with_a_notice(engine):
 def test_abstention_message_follows_the_question_language(engine, monkeypatch):
     import qa.answer
 
-    monkeypatch.setattr(qa.answer, "ABSTAIN_BELOW", {"no": 10.0, "en": 10.0})  # force abstention
+    never = {dtype: {lang: 10.0 for lang in langs} for dtype, langs in qa.answer.ABSTAIN_BELOW.items()}
+    monkeypatch.setattr(qa.answer, "ABSTAIN_BELOW", never)  # force abstention
     norwegian = ask(engine, "Hvor mange sengeplasser har natthjemmet?")
     english = ask(engine, "How many beds does the night shelter have?")
     assert norwegian.abstained and norwegian.text == NO_ANSWER["no"] and norwegian.sources

@@ -185,8 +185,7 @@ def test_filters_survive_a_language_switch(app):
 def test_abstention_is_clear_and_nearest_passages_are_listed(app, monkeypatch):
     import qa.answer
 
-    threshold = qa.answer.ABSTAIN_BELOW  # a float, or one per question language
-    never = {lang: 10.0 for lang in threshold} if isinstance(threshold, dict) else 10.0
+    never = {dtype: {lang: 10.0 for lang in langs} for dtype, langs in qa.answer.ABSTAIN_BELOW.items()}
     monkeypatch.setattr(qa.answer, "ABSTAIN_BELOW", never)  # nothing is relevant enough
     ask(app, "Hvor mange medlemmer har Anonyme Narkomane i Norge?")
     answer = last_answer(app)
