@@ -48,6 +48,11 @@ WEIGHTS: dict[str, Weights] = {
     "no": Weights(dense=1.0, sentence=1.0, lexical=0.10),
     "en": Weights(dense=1.0, sentence=1.0, lexical=0.0),
 }
+# Cosines across languages come out lower than cosines within one, so an English question put the
+# theses' English abstracts above the Norwegian passages that answer it. A passage in the
+# question's language loses this much of each dense evidence. Dev set, 13 English questions:
+# nDCG@10 0.691 → 0.744 (0.01), 0.764 (0.02), 0.771 (0.03-0.05); Norwegian questions unchanged.
+SAME_LANGUAGE_PENALTY = 0.02
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,9 @@ def retrieve(
     elif method == "lexical":
         score = lexical
     else:
-        score = w.dense * dense + w.sentence * sentence + w.lexical * lexical
+        same_language = engine.p_language[rows] == language
+        score = (w.dense * dense + w.sentence * sentence + w.lexical * lexical
+                 - (w.dense + w.sentence) * SAME_LANGUAGE_PENALTY * same_language)
     evidence = _Evidence(rows, score, dense, sentence, lexical)
     order = np.lexsort((rows, -score))  # ties: lower id first, for determinism
     order = _verbatim_first(engine, rows, order, query)

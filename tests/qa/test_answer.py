@@ -119,10 +119,10 @@ def test_abstention_meets_the_calibration_bar_on_the_dev_and_unanswerable_sets(p
     assert result["wrongly_abstained"] <= 0.10
 
 
-def test_the_fallback_query_encoder_has_its_own_thresholds(engine, dev_questions):
-    """With PyTorch queries (the fallback where int8 is not fast) wrong abstentions stay at or below
-    10%; fewer unanswerable questions abstain than with int8 (eval/README.md)."""
+def test_the_fallback_query_encoder_meets_the_bar_with_its_own_thresholds(engine, dev_questions):
+    """PyTorch queries (the fallback where int8 is not fast) score up to 0.005 apart from int8 ones;
+    with their own thresholds they meet the same bar (eval/README.md)."""
     assert engine.encoder.dtype in ("bf16", "fp32")
     result = abstention_on_the_project_questions(engine, dev_questions)
+    assert result["abstained_correctly"] >= 0.80
     assert result["wrongly_abstained"] <= 0.10
-    assert result["abstained_correctly"] >= 0.70

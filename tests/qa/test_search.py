@@ -119,3 +119,18 @@ def test_candidate_pool_agrees_with_exhaustive_scoring(built_index, encoder, dev
     print(f"{kind}: top-10 overlap, pool of 128 vs all {len(engine.passage_ids)} passages scored: {overlap:.3f}")
     assert overlap >= 0.9
     assert sum(a[0] == b[0] for a, b in zip(exhaustive, pooled)) >= 0.9 * len(questions)
+
+
+def test_the_same_language_penalty_lifts_english_questions(engine, dev_questions, monkeypatch):
+    """English questions over Norwegian theses: without the penalty the English abstracts crowd the top."""
+    import sys
+
+    from qa.evaluate import evaluate
+    from qa.predict import retrieval_only
+
+    english = [q for q in dev_questions if q["lang"] == "en" and q["gold"]]
+    assert len(english) >= 10
+    shipped = evaluate(english, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
+    monkeypatch.setattr(sys.modules["qa.search"], "SAME_LANGUAGE_PENALTY", 0.0)
+    without = evaluate(english, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
+    assert shipped >= without + 0.03, (shipped, without)
