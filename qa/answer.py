@@ -18,7 +18,7 @@ from qa.citation import Work, citation_strings
 from indexer.lexical import analyse
 from qa.engine import Engine
 from qa.filters import Filters
-from qa.phrase import contains_phrase, is_phrase, phrase_key
+from qa.phrase import find_phrase, is_phrase, lower_keeping_offsets, phrase_key, phrase_pattern
 from qa.search import MAX_QUERY_CHARS, Hit, retrieve
 
 NO_ANSWER = {"no": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."}
@@ -51,8 +51,8 @@ TERM_WEIGHT = 0.1
 # 19/25; 1.25 → 21/25; 1.5 → 20/25. Shipped (thresholds with a margin): 21/25, answer-sentence
 # hit 0.24 → 0.27.
 TYPICALITY_WEIGHT = 1.25
-# Added to a sentence that contains a remembered phrase (`qa.phrase`) word for word: the student
-# asked for that sentence, however weak its cosine to a fragment of itself.
+# Added to the sentence(s) holding a pasted phrase (`qa.phrase`) word for word: the student asked
+# for them, however weak their cosine to a fragment of themselves.
 VERBATIM_BONUS = 1.0
 RUNNER_UP_MARGIN = 0.02  # a further sentence must score within this of the best one
 MIN_WORDS = 4  # shorter "sentences" (fragments, list items) are not answers on their own
@@ -130,7 +130,7 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
     language = retrieval.language
     notices = [TRUNCATED[language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
     terms = set(analyse(retrieval.query, language))
-    phrase = phrase_key(retrieval.query) if is_phrase(retrieval.query) else None
+    phrase = phrase_pattern(phrase_key(retrieval.query)) if is_phrase(retrieval.query) else None
     scored = _score_sentences(engine, retrieval.hits[:SOURCES_SCANNED], retrieval.vector, terms, language, phrase)
     if asks_for_quantity(retrieval.query):
         named = quantities(retrieval.query, language)
@@ -144,32 +144,62 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
     return Answer(retrieval.query, language, text, not cited, sources, float(best), cited, notices)
 
 
-def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
-                     terms: set[str], language: str, phrase: str | None = None) -> list[tuple[float, int, Quote]]:
-    """(score, hit index, quote) for every sentence of the hits, best first; `phrase` is a `phrase_key`."""
+def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None, terms: set[str],
+                     language: str, phrase: re.Pattern[str] | None = None) -> list[tuple[float, int, Quote]]:
+    """(score, hit index, quote) for every sentence of the hits that can answer, best first.
+
+    With a pasted `phrase` (`qa.phrase.phrase_pattern`), the sentences that a match of it spans
+    are joined into one quote, which ranks above the rest.
+    """
     if vector is None or not hits:
         return []
     out: list[tuple[float, int, Quote]] = []
     for hit_index, hit in enumerate(hits):
-        passages = np.array([hit.passage_id, *hit.merged], dtype=np.int64) - 1
-        lo, hi = int(engine.p_sentence_lo[passages].min()), int(engine.p_sentence_hi[passages].max())
-        cosines = engine.sentence_vectors[lo:hi] @ vector
-        specific = (cosines - TYPICALITY_WEIGHT * engine.s_typicality[lo:hi]).tolist()
-        for row, cosine, base in zip(range(lo, hi), cosines.tolist(), specific):
-            start, end = int(engine.s_start[row]), int(engine.s_end[row])
-            if start < hit.start or end > hit.end:
-                continue
-            text = hit.text[start - hit.start:end - hit.start]
-            if len(text.split()) < MIN_WORDS or CUT_OFF.search(text):
-                continue
-            shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
-            score = base + TERM_WEIGHT * shared
-            if phrase and contains_phrase(text, phrase):
-                score += VERBATIM_BONUS
-            sid = int(engine.sentence_ids[row])
-            out.append((score, hit_index, Quote(sid, start, end, text, int(engine.s_page[row]), cosine)))
+        sentences = _hit_sentences(engine, hit, vector, terms, language)
+        candidates = [(score, quote) for score, quote in sentences
+                      if len(quote.text.split()) >= MIN_WORDS and not CUT_OFF.search(quote.text)]
+        if phrase is not None:
+            candidates = _join_phrase_matches(hit, sentences, candidates, phrase)
+        out.extend((score, hit_index, quote) for score, quote in candidates)
     out.sort(key=lambda item: (-item[0], item[1], item[2].start))
     return out
+
+
+def _hit_sentences(engine: Engine, hit: Hit, vector: np.ndarray, terms: set[str],
+                   language: str) -> list[tuple[float, Quote]]:
+    """(score, quote) for every sentence inside `hit`, in text order."""
+    passages = np.array([hit.passage_id, *hit.merged], dtype=np.int64) - 1
+    lo, hi = int(engine.p_sentence_lo[passages].min()), int(engine.p_sentence_hi[passages].max())
+    cosines = engine.sentence_vectors[lo:hi] @ vector
+    specific = (cosines - TYPICALITY_WEIGHT * engine.s_typicality[lo:hi]).tolist()
+    out = []
+    for row, cosine, base in zip(range(lo, hi), cosines.tolist(), specific):
+        start, end = int(engine.s_start[row]), int(engine.s_end[row])
+        if start < hit.start or end > hit.end:
+            continue
+        text = hit.text[start - hit.start:end - hit.start]
+        shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
+        quote = Quote(int(engine.sentence_ids[row]), start, end, text, int(engine.s_page[row]), cosine)
+        out.append((base + TERM_WEIGHT * shared, quote))
+    return out
+
+
+def _join_phrase_matches(hit: Hit, sentences: list[tuple[float, Quote]], candidates: list[tuple[float, Quote]],
+                         phrase: re.Pattern[str]) -> list[tuple[float, Quote]]:
+    """`candidates` with the sentences spanned by each match of `phrase` in `hit` replaced by one
+    quote joining them, scored `VERBATIM_BONUS` above the best of them."""
+    for start, end in find_phrase(lower_keeping_offsets(hit.text), phrase):
+        start, end = start + hit.start, end + hit.start
+        spanned = [(score, quote) for score, quote in sentences if quote.start < end and start < quote.end]
+        if not spanned:
+            continue
+        first, last = spanned[0][1], spanned[-1][1]
+        joined = Quote(first.sentence_id, first.start, last.end, hit.text[first.start - hit.start:last.end - hit.start],
+                       first.page, max(quote.score for _, quote in spanned))
+        ids = {quote.sentence_id for _, quote in spanned}
+        candidates = [(score, quote) for score, quote in candidates if quote.sentence_id not in ids]
+        candidates.append((max(score for score, _ in spanned) + VERBATIM_BONUS, joined))
+    return candidates
 
 
 def _choose(scored: list[tuple[float, int, Quote]]) -> list[tuple[float, int, Quote]]:

@@ -100,3 +100,18 @@ def test_on_a_large_corpus_the_best_passages_are_checked(engine, monkeypatch):
         hits = search(engine, phrase, k=5)
         if any(contains_phrase(h.text, key) for h in plain):
             assert contains_phrase(hits[0].text, key), phrase
+
+
+def test_a_phrase_across_two_sentences_is_quoted_as_both(engine):
+    pairs = [(i, i + 1) for i in range(0, len(engine.s_start) - 1, 97)
+             if engine.s_thesis[i] == engine.s_thesis[i + 1]][:15]
+    for first, second in pairs:
+        thesis = int(engine.s_thesis[first])
+        one = engine.text(thesis, int(engine.s_start[first]), int(engine.s_end[first])).split()
+        two = engine.text(thesis, int(engine.s_start[second]), int(engine.s_end[second])).split()
+        phrase = " ".join(one[-3:] + two[:3]).lower()
+        answer = ask(engine, phrase)
+        assert answer.cited, phrase
+        quote = answer.cited[0][1]
+        assert quote.text == engine.text(thesis, int(engine.s_start[first]), int(engine.s_end[second])), phrase
+        assert engine.thesis_text(thesis)[quote.start:quote.end] == quote.text

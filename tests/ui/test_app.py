@@ -92,6 +92,17 @@ def test_asking_shows_answer_with_markers_and_source_cards(app, engine):
     assert answer.sources[0].citation["apa"] in copies[0]
 
 
+def test_a_pasted_phrase_is_found_and_its_sentence_highlighted_with_its_page(app, engine):
+    phrase = "mitt tidligere nettverk oppsøkte meg. der jeg bodde tidligere"  # lower-cased, as typed
+    ask(app, phrase)
+    answer = last_answer(app)
+    assert not answer.abstained
+    number, quote = answer.cited[0]
+    assert number == 1 and "Mitt tidligere nettverk oppsøkte meg. Der jeg bodde tidligere" in quote.text
+    marked = unescape(re.search(r'<mark class="ts-quote">(.*?)</mark>', cards(app)[0], re.S).group(1))
+    assert marked == quote.text and f"s. {quote.page}" in cards(app)[0]
+
+
 def test_surrounding_text_is_the_neighbouring_passages(app, engine):
     ask(app, NO_QUESTION)
     source = last_answer(app).sources[0]
