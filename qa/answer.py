@@ -18,7 +18,7 @@ from qa.citation import Work, citation_strings
 from indexer.lexical import analyse
 from qa.engine import Engine
 from qa.filters import Filters
-from qa.phrase import find_phrase, is_phrase, lower_keeping_offsets, phrase_key, phrase_pattern
+from qa.phrase import find_phrase
 from qa.search import MAX_QUERY_CHARS, Hit, retrieve
 
 NO_ANSWER = {"no": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."}
@@ -130,8 +130,8 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
     language = retrieval.language
     notices = [TRUNCATED[language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
     terms = set(analyse(retrieval.query, language))
-    phrase = phrase_pattern(phrase_key(retrieval.query)) if is_phrase(retrieval.query) else None
-    scored = _score_sentences(engine, retrieval.hits[:SOURCES_SCANNED], retrieval.vector, terms, language, phrase)
+    scored = _score_sentences(engine, retrieval.hits[:SOURCES_SCANNED], retrieval.vector, terms, language,
+                              retrieval.phrase)
     if asks_for_quantity(retrieval.query):
         named = quantities(retrieval.query, language)
         scored = [item for item in scored if states_quantity(item[2].text, retrieval.hits[item[1]].language, named)]
@@ -159,7 +159,7 @@ def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None,
         candidates = [(score, quote) for score, quote in sentences
                       if len(quote.text.split()) >= MIN_WORDS and not CUT_OFF.search(quote.text)]
         if phrase is not None:
-            candidates = _join_phrase_matches(hit, sentences, candidates, phrase)
+            candidates = _join_phrase_matches(engine, hit, sentences, candidates, phrase)
         out.extend((score, hit_index, quote) for score, quote in candidates)
     out.sort(key=lambda item: (-item[0], item[1], item[2].start))
     return out
@@ -184,11 +184,11 @@ def _hit_sentences(engine: Engine, hit: Hit, vector: np.ndarray, terms: set[str]
     return out
 
 
-def _join_phrase_matches(hit: Hit, sentences: list[tuple[float, Quote]], candidates: list[tuple[float, Quote]],
-                         phrase: re.Pattern[str]) -> list[tuple[float, Quote]]:
+def _join_phrase_matches(engine: Engine, hit: Hit, sentences: list[tuple[float, Quote]],
+                         candidates: list[tuple[float, Quote]], phrase: re.Pattern[str]) -> list[tuple[float, Quote]]:
     """`candidates` with the sentences spanned by each match of `phrase` in `hit` replaced by one
     quote joining them, scored `VERBATIM_BONUS` above the best of them."""
-    for start, end in find_phrase(lower_keeping_offsets(hit.text), phrase):
+    for start, end in find_phrase(engine.lowered_text(hit.thesis_id)[hit.start:hit.end], phrase):
         start, end = start + hit.start, end + hit.start
         spanned = [(score, quote) for score, quote in sentences if quote.start < end and start < quote.end]
         if not spanned:

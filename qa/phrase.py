@@ -12,9 +12,9 @@ WORD = re.compile(r"\w+")
 MIN_WORDS = 5  # shorter queries are keywords or questions, not remembered phrases
 
 
-def phrase_key(text: str) -> str:
-    """The words of `text`, lower-cased, joined by single spaces and framed by spaces."""
-    return " " + " ".join(WORD.findall(text.lower())) + " "
+def phrase_words(text: str) -> list[str]:
+    """The words of `text`, lower-cased."""
+    return WORD.findall(text.lower())
 
 
 def is_phrase(query: str) -> bool:
@@ -23,21 +23,16 @@ def is_phrase(query: str) -> bool:
     A question (ending in "?") is asked, not quoted; looking each one up would cost every question
     1-2 ms on the 5 theses.
     """
-    return not query.rstrip().endswith("?") and phrase_key(query).count(" ") - 1 >= MIN_WORDS
+    return not query.rstrip().endswith("?") and len(phrase_words(query)) >= MIN_WORDS
 
 
-def contains_phrase(text: str, key: str) -> bool:
-    """Whether `text` contains the words of `key` in a row (whole words only)."""
-    return key in phrase_key(text)
-
-
-def phrase_pattern(key: str) -> re.Pattern[str]:
-    """A pattern finding the words of `key` in lower-cased text, anything but letters between them.
+def phrase_pattern(text: str) -> re.Pattern[str]:
+    """A pattern finding the words of `text` in lower-cased text, anything but letters between them.
 
     It starts with a literal word, which `re` looks for quickly; word boundaries at either end are
     checked by `find_phrase` (a leading look-behind made the search 15x slower here).
     """
-    return re.compile(r"\W+".join(map(re.escape, key.split())))
+    return re.compile(r"\W+".join(map(re.escape, phrase_words(text))))
 
 
 def lower_keeping_offsets(text: str) -> str:
