@@ -50,8 +50,8 @@ WEIGHTS: dict[str, Weights] = {
     "en": Weights(dense=1.0, sentence=1.0, lexical=0.0),
 }
 # Cosines across languages come out lower than cosines within one, so an English question put the
-# theses' English abstracts above the Norwegian passages that answer it. A passage in the
-# question's language loses this much of each dense evidence. Dev set, 13 English questions:
+# English passages (abstracts, quotations) above the Norwegian passages that answer it. A passage
+# in the question's language loses this much of each dense evidence. Dev set, 13 English questions:
 # nDCG@10 0.691 → 0.744 (0.01), 0.764 (0.02), 0.771 (0.03-0.05); Norwegian questions unchanged.
 SAME_LANGUAGE_PENALTY = 0.02
 
