@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from indexer.document import PARTS
+from store.records import PARTS
 from indexer.errors import IndexerError, IndexMissingError
 from qa.answer import Answer, Source, ask
 from qa.engine import Engine

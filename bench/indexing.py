@@ -29,7 +29,7 @@ DEV = REPO / "eval" / "dev.jsonl"
 
 
 def available_dtypes() -> list[str]:
-    from indexer.encoder import bf16_is_fast, onnxruntime_available
+    from models.encoder import bf16_is_fast, onnxruntime_available
 
     return ["fp32"] + (["bf16"] if bf16_is_fast() else []) + (["int8"] if onnxruntime_available() else [])
 
@@ -63,7 +63,7 @@ def measure_encoder(dtype: str, index: Path, repeat: int, out: Path) -> None:
     """Runs in a child process: throughput, query latency and vectors for one precision."""
     import numpy as np
 
-    from indexer.encoder import Encoder
+    from models.encoder import Encoder
 
     passages, sentences = corpus_texts(index)
     qs = questions()

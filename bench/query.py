@@ -75,7 +75,7 @@ def warm(index: Path, rounds: int) -> list[tuple[str, list[float]]]:
     from qa.engine import Engine
     from qa.search import search
 
-    from indexer.language import detect_language
+    from analysis.language import detect_language
 
     engine = Engine(index)
     items = questions()

@@ -5,8 +5,8 @@
 Synthetic corpora are made from the real index (`--source`, default index/): synthetic theses of
 ~200 passages, each passage 4-5 real sentences drawn at random; a sentence's vector is the real
 stored vector plus Gaussian noise (renormalised), a passage's vector the normalised mean of its
-sentence vectors plus noise. Theses are written through `indexer.store.SnapshotWriter` exactly as
-a build does (SQLite, vectors, columns, BM25, FAISS index chosen by `indexer.ann.choose_spec`).
+sentence vectors plus noise. Theses are written through `store.snapshot.SnapshotWriter` exactly as
+a build does (SQLite, vectors, columns, BM25, FAISS index chosen by `store.ann.choose_spec`).
 
 For every size, three fresh processes (so that peak memory is per size and per stage):
 
@@ -105,7 +105,7 @@ def label(n: int) -> str:
 
 def prepare_source(index_dir: Path, out: Path) -> dict:
     """Copy the real sentences (text, vector, language of their passage) of `index_dir` into `out`."""
-    from indexer.store import SENTENCE_VECTORS, current_snapshot
+    from store.snapshot import SENTENCE_VECTORS, current_snapshot
 
     snapshot = current_snapshot(index_dir)
     if snapshot is None:
@@ -128,7 +128,7 @@ def prepare_source(index_dir: Path, out: Path) -> dict:
 def encode_questions(out: Path) -> int:
     """Encode every eval question once (as the engine would) into `out/queries.npy`."""
     from bench.query import questions
-    from indexer.encoder import Encoder
+    from models.encoder import Encoder
 
     items = questions()
     vectors = Encoder(show_progress=False, for_queries=True).encode_queries(items)
@@ -152,8 +152,8 @@ class SyntheticCorpus:
         self.mix = mix
 
     def thesis(self, number: int, n_passages: int):
-        from indexer.catalog import ThesisMeta
-        from indexer.document import Page, Passage, Section, Sentence, SourceMap, Thesis
+        from store.records import ThesisMeta
+        from store.records import Page, Passage, Section, Sentence, SourceMap, Thesis
 
         rng = self.rng
         counts = rng.integers(4, 6, size=n_passages)  # 4 or 5 sentences per passage
@@ -219,8 +219,8 @@ class SyntheticCorpus:
 
 def stage_build(n: int, index_dir: Path, source: Path, seed: int, noise: float, mix: str) -> dict:
     """Write a synthetic snapshot of `n` passages into `index_dir`; seconds per stage and peak RSS."""
-    import indexer.store as store
-    from indexer.model import DEFAULT_MODEL_ID
+    import store.snapshot as store
+    from models.materialise import DEFAULT_MODEL_ID
     from indexer.thesis import DEFAULT_TOKEN_BUDGET, PARSER_VERSION
 
     times = {"generate": 0.0, "add": 0.0, "bm25": 0.0, "dense_index": 0.0}
@@ -283,8 +283,8 @@ def stage_vectors(index_dir: Path, queries_path: Path, ms: list[int], ef_constru
     """Exact flat against HNSW on the snapshot's passage vectors (see the module docstring)."""
     import faiss
 
-    from indexer.ann import DenseIndexSpec, build_dense_index, search_dense
-    from indexer.store import PASSAGE_VECTORS, PASSAGES_FAISS, current_snapshot, read_manifest
+    from store.ann import DenseIndexSpec, build_dense_index, search_dense
+    from store.snapshot import PASSAGE_VECTORS, PASSAGES_FAISS, current_snapshot, read_manifest
     from qa.search import POOL
 
     snapshot = current_snapshot(index_dir)
@@ -352,11 +352,11 @@ def stage_search(index_dir: Path, rounds: int) -> dict:
     import faiss
 
     from bench.query import questions, time_calls
-    from indexer.ann import DenseIndexSpec
-    from indexer.encoder import Encoder
-    from indexer.language import detect_language
-    from indexer.lexical import analyse
-    from indexer.store import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, current_snapshot
+    from store.ann import DenseIndexSpec
+    from models.encoder import Encoder
+    from analysis.language import detect_language
+    from analysis.lexical import analyse
+    from store.snapshot import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, current_snapshot
     from qa.engine import Engine
     from qa.search import EXHAUSTIVE_UP_TO, search
 

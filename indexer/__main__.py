@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             print(report.summary())
             return report.exit_code
         elif args.command == "status":
-            from indexer.store import index_status
+            from store.snapshot import index_status
 
             print(index_status(args.index))
     except IndexerError as exc:

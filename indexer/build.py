@@ -18,10 +18,11 @@ from typing import Any, Protocol
 import numpy as np
 from tqdm import tqdm
 
-from indexer.catalog import CATALOG_NAME, ThesisMeta, load_catalog
+from indexer.catalog import CATALOG_NAME, load_catalog
+from store.records import ThesisMeta
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
 from indexer.reader import read_bytes
-from indexer.store import (
+from store.snapshot import (
     SCHEMA_VERSION, IndexSnapshot, SnapshotWriter, build_lock, current_snapshot, format_count,
     load_thesis, open_index, plural, read_manifest,
 )
@@ -112,7 +113,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
         report.problems.append((f"{corpus_dir}/", "no .txt files"))
         return report
     if encoder is None:
-        from indexer.encoder import Encoder
+        from models.encoder import Encoder
 
         encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
     report.dtype = encoder.dtype

@@ -18,26 +18,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from indexer.errors import CatalogError
+from store.records import ThesisMeta
 
 CATALOG_NAME = "catalog.toml"
-
-
-@dataclass(frozen=True)
-class ThesisMeta:
-    """What the catalog says about one thesis; empty values mean unknown."""
-
-    title: str = ""
-    authors: list[str] = field(default_factory=list)
-    year: int | None = None
-    institution: str = ""
-    degree: str = ""
-    language: str = ""
-    keep_personal_data: bool = False
 
 
 _STRING_KEYS = ("title", "institution", "degree", "language")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from indexer.document import SourceMap
+from store.records import SourceMap
 from indexer.headings import Heading
 from indexer.layout import Line
 

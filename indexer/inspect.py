@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from indexer.document import Thesis
+from store.records import Thesis
 from indexer.errors import ThesisReadError
 from indexer.passages import TokenCounter
 from indexer.reader import read_thesis
@@ -42,7 +42,7 @@ def inspect_file(
         raise ThesisReadError(f"--budget must be at least 16 tokens, got {token_budget}")
     text, _, warnings = read_thesis(path)  # fail fast on bad input, before loading the tokenizer
     if count_tokens is None:
-        from indexer.tokens import passage_token_counter
+        from models.tokens import passage_token_counter
 
         count_tokens = passage_token_counter()
     thesis = parse_text(path.name, text, count_tokens=count_tokens, token_budget=token_budget or DEFAULT_TOKEN_BUDGET)

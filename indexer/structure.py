@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from indexer.cleaner import CleanText
-from indexer.document import Page, Part, Section
+from store.records import Page, Part, Section
 
 _BODY_KINDS = ("numbered", "chapter", "caps")
 

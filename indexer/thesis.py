@@ -5,10 +5,10 @@ import hashlib
 from pathlib import Path
 
 from indexer.cleaner import clean
-from indexer.document import Passage, Sentence, Thesis
+from store.records import Passage, Sentence, Thesis
 from indexer.errors import ThesisReadError
 from indexer.headings import find_headings
-from indexer.language import detect_language
+from analysis.language import detect_language
 from indexer.layout import split_lines
 from indexer.passages import TokenCounter, fit_to_budget, pack_passages
 from indexer.reader import read_thesis

@@ -85,16 +85,16 @@ def _run(args: argparse.Namespace) -> int:
                     out.close()
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
-        from qa.evaluate import format_report, format_table, load_questions
-        from qa.predict import evaluate_methods
+        from qa.evaluation.evaluate import format_report, format_table, load_questions
+        from qa.evaluation.predict import evaluate_methods
 
         results = evaluate_methods(engine, load_questions(args.gold), args.k, compare=args.compare)
         print(format_table(results))
         print()
         print(format_report(results["hybrid (shipped)"]))
     elif args.command == "calibrate":
-        from qa.calibrate import best_scores, threshold_table
-        from qa.evaluate import load_questions
+        from qa.evaluation.calibrate import best_scores, threshold_table
+        from qa.evaluation.evaluate import load_questions
 
         questions = [q for path in args.gold for q in load_questions(path)]
         print(f"query encoder: {engine.encoder.dtype} (qa.answer.ABSTAIN_BELOW[{engine.encoder.dtype!r}])\n")

@@ -15,7 +15,7 @@ import numpy as np
 
 from qa.answer_type import asks_for_quantity, quantities, states_quantity
 from qa.citation import Work, citation_strings
-from indexer.lexical import analyse
+from analysis.lexical import analyse
 from qa.engine import Engine
 from qa.filters import Filters
 from qa.phrase import find_phrase

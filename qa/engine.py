@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.columns import FOLDER as COLUMNS_FOLDER
-from indexer.columns import load_columns
+from store.columns import FOLDER as COLUMNS_FOLDER
+from store.columns import load_columns
 from indexer.errors import IndexerError
-from indexer.lexical import FOLDER as LEXICAL_FOLDER
-from indexer.lexical import LexicalIndex
-from indexer.model import DEFAULT_MODEL_ID
-from indexer.store import IndexSnapshot, open_index
+from store.lexical import FOLDER as LEXICAL_FOLDER
+from store.lexical import LexicalIndex
+from models.materialise import DEFAULT_MODEL_ID
+from store.snapshot import IndexSnapshot, open_index
 from qa.phrase import lower_keeping_offsets
 
 
@@ -61,7 +61,7 @@ class Engine:
         self._open()
         manifest = self.snapshot.manifest
         if encoder is None:
-            from indexer.encoder import Encoder
+            from models.encoder import Encoder
 
             model_id = manifest["model_id"]
             encoder = Encoder(None if model_id == DEFAULT_MODEL_ID else model_id, dtype=dtype, show_progress=False,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.document import PARTS
+from store.records import PARTS
 from qa.engine import Engine
 from qa.errors import QueryError
 

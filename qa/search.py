@@ -21,12 +21,12 @@ from typing import Literal
 
 import numpy as np
 
-from indexer.ann import search_dense
-from indexer.lexical import analyse
+from store.ann import search_dense
+from analysis.lexical import analyse
 from qa.engine import Engine
 from qa.errors import QueryError
 from qa.filters import Filters
-from qa.language import question_language
+from analysis.language import question_language
 from qa.phrase import find_phrase, is_phrase, phrase_pattern
 
 Method = Literal["hybrid", "dense", "lexical"]

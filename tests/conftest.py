@@ -33,7 +33,7 @@ def writable_copy(corpus: Path, index: Path, dest: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="session")
 def encoder():
     """The real default encoder, loaded once for the whole session."""
-    from indexer.encoder import Encoder
+    from models.encoder import Encoder
 
     return Encoder(show_progress=False)
 

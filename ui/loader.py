@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from indexer.store import current_snapshot
+from store.snapshot import current_snapshot
 from qa.engine import Engine
 
 ENV_VAR = "TESESOK_INDEX"

@@ -6,7 +6,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from bench.roofline import model_shape, passage_flops
-from indexer.model import ensure_default_model
+from models.materialise import ensure_default_model
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexer.ann import EXACT_UP_TO, DenseIndexSpec, build_dense_index, choose_spec, search_dense
-from indexer.store import open_index
+from store.ann import EXACT_UP_TO, DenseIndexSpec, build_dense_index, choose_spec, search_dense
+from store.snapshot import open_index
 
 HNSW = DenseIndexSpec(kind="hnsw", m=16, ef_construction=80, ef_search=64)
 

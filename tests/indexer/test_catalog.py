@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.catalog import ThesisMeta, load_catalog
+from indexer.catalog import load_catalog
+from store.records import ThesisMeta
 from indexer.errors import CatalogError
 
 REAL_CATALOG = Path(__file__).resolve().parents[2] / "corpus" / "catalog.toml"

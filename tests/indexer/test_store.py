@@ -13,7 +13,7 @@ import pytest
 
 from indexer.catalog import load_catalog
 from indexer.errors import IndexMismatchError, IndexMissingError
-from indexer.store import CURRENT, MANIFEST, SCHEMA_VERSION, SNAPSHOTS, current_snapshot, index_status, open_index
+from store.snapshot import CURRENT, MANIFEST, SCHEMA_VERSION, SNAPSHOTS, current_snapshot, index_status, open_index
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,7 +47,7 @@ def test_vectors_are_normalised(snap, attr):
 
 
 def test_columns_match_the_database(snap):
-    from indexer.columns import FOLDER, load_columns
+    from store.columns import FOLDER, load_columns
 
     passages, sentences = load_columns(snap.path / FOLDER, "passages"), load_columns(snap.path / FOLDER, "sentences")
     rows = snap.query("SELECT p.*, (SELECT MIN(id) FROM sentences s WHERE s.thesis_id = p.thesis_id) AS base "

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.document import Thesis
+from store.records import Thesis
 from indexer.thesis import DEFAULT_TOKEN_BUDGET, parse_thesis
-from indexer.tokens import passage_token_counter
+from models.tokens import passage_token_counter
 from tests.indexer.expected_corpus import (
     ENGLISH_ABSTRACT_SNIPPETS,
     EXPECTED_HEADINGS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexer.columns import load_array
-from indexer.vectorfile import VectorFile
+from store.columns import load_array
+from store.vectorfile import VectorFile
 
 
 def test_pieces_come_back_in_order(tmp_path):

@@ -17,6 +17,6 @@ def engine(built_index, encoder):
 
 @pytest.fixture(scope="session")
 def dev_questions() -> list[dict]:
-    from qa.evaluate import load_questions
+    from qa.evaluation.evaluate import load_questions
 
     return load_questions(REPO / "eval" / "dev.jsonl")

@@ -101,8 +101,8 @@ def product_engine(built_index):
 
 
 def abstention_on_the_project_questions(engine, dev_questions) -> dict:
-    from qa.evaluate import evaluate, load_questions
-    from qa.predict import shipped
+    from qa.evaluation.evaluate import evaluate, load_questions
+    from qa.evaluation.predict import shipped
 
     questions = dev_questions + load_questions(REPO / "eval" / "unanswerable.jsonl")
     result = evaluate(questions, shipped(engine, 10))["abstention"]

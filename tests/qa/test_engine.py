@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.encoder import resolve_dtype
+from models.encoder import resolve_dtype
 from qa.engine import Engine
-from qa.evaluate import evaluate
-from qa.predict import shipped
+from qa.evaluation.evaluate import evaluate
+from qa.evaluation.predict import shipped
 
 REPO = Path(__file__).resolve().parents[2]
 QUERY_DTYPE = resolve_dtype("auto", queries=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluate import Prediction, evaluate, format_report, format_table, load_questions
-from qa.metrics import normalise
+from qa.evaluation.evaluate import Prediction, evaluate, format_report, format_table, load_questions
+from qa.evaluation.metrics import normalise
 
 REPO = Path(__file__).resolve().parents[2]
 EVAL = REPO / "eval"

@@ -1,10 +1,10 @@
-"""Scoring rule of the evaluation (qa.metrics): hand-made cases with hand-computed values."""
+"""Scoring rule of the evaluation (qa.evaluation.metrics): hand-made cases with hand-computed values."""
 import math
 import random
 
 import pytest
 
-from qa.metrics import answer_hits, longest_common_substring, normalise, passage_hits, ranking_metrics
+from qa.evaluation.metrics import answer_hits, longest_common_substring, normalise, passage_hits, ranking_metrics
 
 # 1 / log2(r + 1) for the ranks used below
 D1, D2, D3, D9, D10 = 1.0, 1 / math.log2(3), 0.5, 1 / math.log2(10), 1 / math.log2(11)  # D2 = 0.63093

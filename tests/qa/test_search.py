@@ -101,7 +101,7 @@ def test_candidate_pool_agrees_with_exhaustive_scoring(built_index, encoder, dev
     """What a large index does (score only a pool from the dense index and BM25), on the real corpus."""
     import importlib
 
-    from indexer.ann import DenseIndexSpec, build_dense_index
+    from store.ann import DenseIndexSpec, build_dense_index
     from qa.engine import Engine
 
     engine = Engine(built_index, encoder=encoder)
@@ -125,8 +125,8 @@ def test_the_same_language_penalty_lifts_english_questions(engine, dev_questions
     """English questions over Norwegian theses: without the penalty the English abstracts crowd the top."""
     import sys
 
-    from qa.evaluate import evaluate
-    from qa.predict import retrieval_only
+    from qa.evaluation.evaluate import evaluate
+    from qa.evaluation.predict import retrieval_only
 
     english = [q for q in dev_questions if q["lang"] == "en" and q["gold"]]
     assert len(english) >= 10

@@ -21,7 +21,7 @@ import pytest
 from indexer.build import build_index
 from indexer.errors import CatalogError
 from indexer.reader import MAX_BYTES, MAX_WORD_CHARS, read_bytes
-from indexer.store import open_index
+from store.snapshot import open_index
 from tests.robustness.conftest import REPO, FakeEncoder, excerpt, fingerprint, prose
 
 SECRET = "Hemmeligordet"  # only in the file outside the corpus that a link points to
@@ -222,10 +222,10 @@ def test_unreadable_file_with_real_permissions(tmp_path):
 
 
 def test_nothing_indexable_exits_1_and_lists_every_file(tmp_path, monkeypatch, capsys):
-    import indexer.encoder
+    import models.encoder
     from indexer.__main__ import main
 
-    monkeypatch.setattr(indexer.encoder, "Encoder", lambda *a, **k: FakeEncoder())
+    monkeypatch.setattr(models.encoder, "Encoder", lambda *a, **k: FakeEncoder())
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a_empty.txt").write_bytes(b"")

@@ -87,10 +87,10 @@ def test_unknown_filter_values_name_the_valid_ones(tiny_engine, filters, message
 
 def run_main(argv, monkeypatch, encoder, capsys) -> tuple[int, str, str]:
     """`python -m qa …` in this process, with the session's encoder instead of loading the model again."""
-    import indexer.encoder
+    import models.encoder
     from qa.__main__ import main
 
-    monkeypatch.setattr(indexer.encoder, "Encoder", lambda *a, **k: encoder)
+    monkeypatch.setattr(models.encoder, "Encoder", lambda *a, **k: encoder)
     code = main(argv)
     captured = capsys.readouterr()
     return code, captured.out, captured.err

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-import indexer.store as store
+import store.snapshot as store
 from indexer.build import build_index
 from indexer.errors import IndexerError
-from indexer.store import MANIFEST, SNAPSHOTS, TMP_PREFIX, current_snapshot
+from store.snapshot import MANIFEST, SNAPSHOTS, TMP_PREFIX, current_snapshot
 from qa.engine import Engine
 from tests.robustness.conftest import QUESTIONS, REPO, FakeEncoder, fingerprint, results, snapshot_folders
 
@@ -120,7 +120,7 @@ def test_sigkill_of_a_real_build_process_mid_write(tiny, encoder, baseline):
 KILL_SCRIPT = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    import indexer.store as store
+    import store.snapshot as store
     from tests.robustness.conftest import FakeEncoder
     corpus, index, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
@@ -230,12 +230,12 @@ def test_disk_full_while_writing(tiny, encoder, baseline, monkeypatch, point):
 
 
 def test_disk_full_message_from_the_command_line(tiny, monkeypatch, capsys, encoder):
-    import indexer.encoder
+    import models.encoder
     from indexer.__main__ import main
 
     corpus, index = tiny
     before = fingerprint(index)
-    monkeypatch.setattr(indexer.encoder, "Encoder", lambda *a, **k: encoder)
+    monkeypatch.setattr(models.encoder, "Encoder", lambda *a, **k: encoder)
     inject(monkeypatch, "bm25")
     code = main(["build", "--corpus", str(corpus), "--index", str(index)])
     err = capsys.readouterr().err

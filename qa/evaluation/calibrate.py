@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from qa.answer import ask
 from qa.engine import Engine
-from qa.evaluate import is_unanswerable
+from qa.evaluation.evaluate import is_unanswerable
 
 
 def best_scores(engine: Engine, questions: list[dict]) -> dict[str, tuple[list[float], list[float]]]:

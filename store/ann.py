@@ -14,7 +14,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from indexer.encoder import available_cores
+from models.encoder import available_cores
 
 # Passages; above this HNSW. At 10k passages a single-query exact scan already took ~20 ms on
 # this 2-core machine against ~1.5 ms for HNSW at recall@10 0.995 (bench/README.md, "Scale").

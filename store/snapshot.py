@@ -9,10 +9,10 @@ Layout::
         passages.sqlite                theses, pages, sections, passages, sentences
         vectors/passages.npy           float32 passage embeddings, row = passages.id - 1
         vectors/sentences.npy          float32 sentence embeddings, row = sentences.id - 1
-        passages.faiss                 search index over the passage rows (indexer.ann; the kind
+        passages.faiss                 search index over the passage rows (store.ann; the kind
                                        is chosen by corpus size and named in the manifest)
-        columns/                       per-row arrays of the passage and sentence tables (indexer.columns)
-        bm25/                          the lexical index over passages (indexer.lexical)
+        columns/                       per-row arrays of the passage and sentence tables (store.columns)
+        bm25/                          the lexical index over passages (store.lexical)
 
 A build writes `snapshots/.tmp-<name>`, fsyncs it, renames it to `<name>` and then replaces
 CURRENT; until that last step readers keep seeing the previous snapshot.
@@ -20,7 +20,7 @@ CURRENT; until that last step readers keep seeing the previous snapshot.
 SQLite conventions: `id` columns are global row ids, numbered 1, 2, ... (row `id - 1` of the vector
 and column files);
 `idx` columns and `first_sentence`/`last_sentence` are positions within the thesis, as in
-`indexer.document`; `*_id` columns refer to other tables' `id`. Offsets (`start`, `end`,
+`store.records`; `*_id` columns refer to other tables' `id`. Offsets (`start`, `end`,
 `content_start`) index `theses.text`.
 """
 from __future__ import annotations
@@ -41,16 +41,16 @@ from typing import Any, NamedTuple
 import faiss
 import numpy as np
 
-from indexer.ann import DenseIndexSpec, build_dense_index, choose_spec
-from indexer.catalog import ThesisMeta
-from indexer.columns import FOLDER as COLUMNS_FOLDER
-from indexer.columns import ColumnWriter, load_array
+from store.ann import DenseIndexSpec, build_dense_index, choose_spec
+from store.records import ThesisMeta
+from store.columns import FOLDER as COLUMNS_FOLDER
+from store.columns import ColumnWriter, load_array
 from indexer.typicality import sentence_typicality
-from indexer.document import Page, Passage, Section, Sentence, SourceMap, Thesis
+from store.records import Page, Passage, Section, Sentence, SourceMap, Thesis
 from indexer.errors import IndexerError, IndexMismatchError, IndexMissingError
-from indexer.lexical import write_lexical_index
-from indexer.vectorfile import FOLDER as VECTORS_FOLDER
-from indexer.vectorfile import VectorFile
+from store.lexical import write_lexical_index
+from store.vectorfile import FOLDER as VECTORS_FOLDER
+from store.vectorfile import VectorFile
 
 SCHEMA_VERSION = 4
 
@@ -127,7 +127,7 @@ def read_manifest(snapshot: Path) -> dict[str, Any]:
 def build_command(index_dir: Path, model_id: str | None = None) -> str:
     """The command line that (re)builds `index_dir`, for messages."""
     try:
-        from indexer.model import DEFAULT_MODEL_ID
+        from models.materialise import DEFAULT_MODEL_ID
     except ImportError:
         DEFAULT_MODEL_ID = None
     command = "python -m indexer build"

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from qa.answer import ask
 from qa.engine import Engine
-from qa.evaluate import Prediction, evaluate
+from qa.evaluation.evaluate import Prediction, evaluate
 from qa.search import Method, search
 
 

@@ -1,7 +1,7 @@
 """Evaluation over a gold question set: what `python -m qa eval` runs and prints.
 
 `evaluate(questions, predict)` calls `predict` once per question and scores the returned
-`Prediction` with the rule in `../shared/eval/README.md` (see `qa.metrics`). Answerable questions
+`Prediction` with the rule in `../shared/eval/README.md` (see `qa.evaluation.metrics`). Answerable questions
 are scored on ranking (Recall@k, MRR@10, nDCG@10) overall, per `lang` and per `kind`; unanswerable
 ones (kind `unanswerable` or no gold quotes) only on abstention.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa.metrics import answer_hits, ranking_metrics
+from qa.evaluation.metrics import answer_hits, ranking_metrics
 
 UNANSWERABLE = "unanswerable"
 DEFAULT_KS = (1, 5, 10)
@@ -113,7 +113,7 @@ def evaluate(
       `answerable` (count), `wrongly_abstained` (share of them that abstained). A share over an
       empty set is None.
     - `answer_hit_rate`: share of answerable questions whose `Prediction.answer` overlaps a gold
-      quote (`qa.metrics.answer_hits`); an abstention or a missing answer is a miss.
+      quote (`qa.evaluation.metrics.answer_hits`); an abstention or a missing answer is a miss.
     - `mean_passage_chars`: mean length of all returned top-10 passages, pooled over all questions
       (None if no passage was returned).
     - `n`: number of questions; `per_question`: one dict per question (id, lang, kind,

@@ -1,4 +1,5 @@
-"""The parsed form of one thesis: clean text plus pages, sections, sentences and passages.
+"""The records a snapshot holds: a parsed thesis (clean text plus pages, sections, sentences and
+passages) and its catalog metadata (`ThesisMeta`).
 
 Every span (`start`, `end`) is a half-open character range in `Thesis.text`, the cleaned
 text, so that `thesis.text[span.start:span.end] == span.text` always holds.
@@ -119,3 +120,16 @@ class Thesis:
         """The innermost section holding the clean character at `offset`."""
         starts = [s.start for s in self.sections]
         return self.sections[max(0, bisect.bisect_right(starts, offset) - 1)]
+
+
+@dataclass(frozen=True)
+class ThesisMeta:
+    """What the catalog says about one thesis; empty values mean unknown."""
+
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    institution: str = ""
+    degree: str = ""
+    language: str = ""
+    keep_personal_data: bool = False

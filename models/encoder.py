@@ -10,7 +10,7 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
 * two backends: PyTorch (``fp32``, ``bf16`` on CPUs with AMX/AVX512-BF16), used for passages,
   and ONNX Runtime with int8 weights (``int8``: fused attention/LayerNorm/GELU graph, VNNI/AMX-INT8
   kernels, exported once from the model folder into ``models/``, see
-  :func:`indexer.model.ensure_onnx_model`), used for queries where the CPU has int8 dot products;
+  :func:`models.materialise.ensure_onnx_model`), used for queries where the CPU has int8 dot products;
 * on PyTorch a single short text runs on one thread: on this shared 2-vCPU VM that is faster
   than two threads that wait for each other; for the same reason many texts run as one batch per
   core at a time, each batch on one thread (PyTorch releases the GIL while it computes).
@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from indexer.model import DEFAULT_MODEL_ID, ensure_default_model
+from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
 
 PROGRESS_THRESHOLD = 256  # show a progress bar (stderr) above this many texts
 DTYPES = ("auto", "fp32", "bf16", "int8")
@@ -292,7 +292,7 @@ class Encoder:
         self._backend = _TorchBackend(st)
 
     def _init_onnx(self, path: str, local: bool) -> None:
-        from indexer.model import ensure_onnx_model
+        from models.materialise import ensure_onnx_model
 
         folder = Path(path)
         if not (local and folder.is_dir()):

@@ -13,7 +13,7 @@ def passage_token_counter(model: str | None = None) -> TokenCounter:
     """A function giving the number of tokens (prompt and special tokens included) of a passage."""
     from transformers import AutoTokenizer
 
-    from indexer.model import ensure_default_model
+    from models.materialise import ensure_default_model
 
     tokenizer = AutoTokenizer.from_pretrained(str(ensure_default_model()) if model is None else model)
 

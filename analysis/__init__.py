@@ -1,0 +1,1 @@
+"""Text analysis shared by the build and the query side: language detection and BM25 terms."""

@@ -1,0 +1,1 @@
+"""Evaluation tooling for the query side: `qa eval`, `qa calibrate` and their metrics."""
