@@ -11,13 +11,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from store.records import PARTS
-from indexer.errors import IndexerError, IndexMissingError
+from qa.errors import IndexMissingError, QueryError, StoreError
 from qa.answer import Answer, Source, ask
 from qa.engine import Engine
-from qa.errors import QueryError
-from qa.filters import Filters
-from ui import corpus, export, render
+from qa.filters import PARTS, Filters
+from qa import corpus
+from ui import export, render
 from ui.loader import DEFAULT_INDEX, PROJECT_DIR, get_engine, index_dir
 from ui.strings import DEFAULT_LANGUAGE, EXAMPLES, LANGUAGES, language_name, part_name, t
 
@@ -69,7 +68,7 @@ def load_engine(lang: str) -> Engine | None:
             return get_engine(folder)
     except IndexMissingError:
         no_index_message(folder, lang)
-    except IndexerError as exc:
+    except StoreError as exc:
         st.error(t(lang, "index_error"))
         st.code(str(exc), language=None, wrap_lines=True)
     return None
@@ -226,7 +225,7 @@ def corpus_view(engine: Engine, lang: str) -> None:
     metrics = (("metric_theses", info.theses), ("metric_pages", info.pages),
                ("metric_passages", info.passages), ("metric_sentences", info.sentences))
     for column, (label, value) in zip(st.columns(len(metrics)), metrics):
-        column.metric(t(lang, label), f"{value:,}".replace(",", "\u00a0"))
+        column.metric(t(lang, label), corpus.format_count(value, "\u00a0"))
     rows = [{
         t(lang, "col_doc"): row.thesis.doc,
         t(lang, "col_authors"): render.authors_text(row.thesis.authors, lang),

@@ -29,7 +29,7 @@ DEV = REPO / "eval" / "dev.jsonl"
 
 
 def available_dtypes() -> list[str]:
-    from models.encoder import bf16_is_fast, onnxruntime_available
+    from models.precision import bf16_is_fast, onnxruntime_available
 
     return ["fp32"] + (["bf16"] if bf16_is_fast() else []) + (["int8"] if onnxruntime_available() else [])
 

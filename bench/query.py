@@ -81,7 +81,7 @@ def warm(index: Path, rounds: int) -> list[tuple[str, list[float]]]:
     items = questions()
 
     def reset() -> None:  # every timed call pays for encoding and language detection
-        engine.forget_queries()
+        engine.query_vectors.clear()
         detect_language.cache_clear()
     encode = time_calls(engine.encode_query, items, rounds, reset)
     return [

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--target", type=float, default=120.0, help="passages/s to compare with (default: 120)")
     args = ap.parse_args(argv)
 
-    from models.encoder import available_cores, bf16_is_fast
+    from models.precision import available_cores, bf16_is_fast
     from models.materialise import ensure_default_model
     from models.tokens import passage_token_counter
 

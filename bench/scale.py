@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -105,7 +104,7 @@ def label(n: int) -> str:
 
 def prepare_source(index_dir: Path, out: Path) -> dict:
     """Copy the real sentences (text, vector, language of their passage) of `index_dir` into `out`."""
-    from store.snapshot import SENTENCE_VECTORS, current_snapshot
+    from store.layout import SENTENCE_VECTORS, current_snapshot
 
     snapshot = current_snapshot(index_dir)
     if snapshot is None:
@@ -219,34 +218,19 @@ class SyntheticCorpus:
 
 def stage_build(n: int, index_dir: Path, source: Path, seed: int, noise: float, mix: str) -> dict:
     """Write a synthetic snapshot of `n` passages into `index_dir`; seconds per stage and peak RSS."""
-    import store.snapshot as store
-    from models.materialise import DEFAULT_MODEL_ID
+    from indexer.build import dense_index, lexical_index
+    from indexer.params import DEFAULT_BUILD
     from indexer.thesis import DEFAULT_TOKEN_BUDGET, PARSER_VERSION
+    from indexer.typicality import thesis_typicality
+    from models.materialise import DEFAULT_MODEL_ID
+    from store.layout import MANIFEST, build_lock
+    from store.writer import SnapshotWriter
 
     times = {"generate": 0.0, "add": 0.0, "bm25": 0.0, "dense_index": 0.0}
-    original_lexical, original_dense = store.write_lexical_index, store.build_dense_index
-
-    def timed_lexical(*args, **kwargs):  # instrumentation only: the product functions are called
-        began = time.perf_counter()
-        try:
-            return original_lexical(*args, **kwargs)
-        finally:
-            times["bm25"] += time.perf_counter() - began
-            times["rss_after_bm25_mb"] = rss_mb()
-            times["peak_after_bm25_mb"] = peak_rss_mb()
-
-    def timed_dense(*args, **kwargs):
-        began = time.perf_counter()
-        try:
-            return original_dense(*args, **kwargs)
-        finally:
-            times["dense_index"] += time.perf_counter() - began
-
-    store.write_lexical_index, store.build_dense_index = timed_lexical, timed_dense
     corpus = SyntheticCorpus(source, seed, noise, noise / 2, mix)
     rng = np.random.default_rng(seed + 1)
     started = time.perf_counter()
-    with store.build_lock(index_dir), store.SnapshotWriter(index_dir, DIMENSION) as writer:
+    with build_lock(index_dir), SnapshotWriter(index_dir, DIMENSION) as writer:
         done = number = 0
         while done < n:
             size = min(int(rng.integers(PASSAGES_PER_THESIS[0], PASSAGES_PER_THESIS[1] + 1)), n - done)
@@ -254,25 +238,33 @@ def stage_build(n: int, index_dir: Path, source: Path, seed: int, noise: float, 
             thesis, meta, passage_vectors, sentence_vectors = corpus.thesis(number, size)
             times["generate"] += time.perf_counter() - began
             began = time.perf_counter()
-            writer.add(thesis, meta, passage_vectors, sentence_vectors, dtype="bf16")
+            typicality = thesis_typicality(thesis, meta, passage_vectors, sentence_vectors,
+                                           DEFAULT_BUILD.typicality_neighbours)
+            writer.add(thesis, meta, passage_vectors, sentence_vectors, typicality, dtype="bf16")
             times["add"] += time.perf_counter() - began
             done += size
             number += 1
         times["rss_before_commit_mb"] = rss_mb()
         began = time.perf_counter()
+        writer.seal_rows()
+        lexical = lexical_index(writer)
+        times["bm25"] = time.perf_counter() - began
+        times["rss_after_bm25_mb"], times["peak_after_bm25_mb"] = rss_mb(), peak_rss_mb()
+        dense, spec = dense_index(writer)
+        times["dense_index"] = time.perf_counter() - began - times["bm25"]
         seconds = time.perf_counter() - started
         manifest = {"model_id": DEFAULT_MODEL_ID, "dimension": DIMENSION, "parser_version": PARSER_VERSION,
                     "token_budget": DEFAULT_TOKEN_BUDGET, "dtype": "bf16",
                     "prefixes": {"query": "query: ", "passage": "passage: "},
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
                     "build_seconds": round(seconds, 2), "synthetic": {"seed": seed, "noise": noise, "mix": mix}}
-        snapshot = writer.commit(manifest)
+        snapshot = writer.commit(manifest, lexical=lexical, dense=dense, dense_spec=spec)
         times["commit"] = time.perf_counter() - began
         totals = writer.totals()
     times["total"] = time.perf_counter() - started
     times["other_commit"] = times["commit"] - times["bm25"] - times["dense_index"]
     return {**times, "peak_rss_mb": peak_rss_mb(), "snapshot": str(snapshot), "totals": totals,
-            "dense_spec": json.loads((snapshot / store.MANIFEST).read_text())["dense_index"]}
+            "dense_spec": json.loads((snapshot / MANIFEST).read_text())["dense_index"]}
 
 
 # --------------------------------------------------------------------------- stage: vectors
@@ -284,23 +276,24 @@ def stage_vectors(index_dir: Path, queries_path: Path, ms: list[int], ef_constru
     import faiss
 
     from store.ann import DenseIndexSpec, build_dense_index, search_dense
-    from store.snapshot import PASSAGE_VECTORS, PASSAGES_FAISS, current_snapshot, read_manifest
-    from qa.search import POOL
+    from store.layout import PASSAGE_VECTORS, PASSAGES_FAISS, current_snapshot
+    from store.manifest import read_manifest
+    from qa.params import DEFAULT
 
     snapshot = current_snapshot(index_dir)
     product_spec = DenseIndexSpec.from_json(read_manifest(snapshot).get("dense_index"))
     vectors = np.ascontiguousarray(np.load(snapshot / PASSAGE_VECTORS), dtype=np.float32)
     queries = np.load(queries_path)
     n = len(vectors)
-    pool = min(POOL, n)
+    pool = min(DEFAULT.pool, n)
 
-    def timed(index, spec, k):
+    def timed(index, spec, k, ef=DEFAULT.ef_search):
         """(p50, p95, rows per query) of single-query `search_dense` calls, `rounds` rounds."""
-        out, rows = [], [search_dense(index, spec, q, k)[0] for q in queries]  # also the warm-up
+        out, rows = [], [search_dense(index, spec, q, k, ef_search=ef)[0] for q in queries]  # also the warm-up
         for _ in range(rounds):
             for q in queries:
                 began = time.perf_counter()
-                search_dense(index, spec, q, k)
+                search_dense(index, spec, q, k, ef_search=ef)
                 out.append(1000 * (time.perf_counter() - began))
         return (*p50_p95(out), rows)
 
@@ -332,9 +325,8 @@ def stage_vectors(index_dir: Path, queries_path: Path, ms: list[int], ef_constru
             build = time.perf_counter() - began
             size = faiss.serialize_index(index).nbytes
         for ef in efs:
-            spec_ef = replace(spec, ef_search=ef)
-            p50, p95, rows10 = timed(index, spec_ef, 10)
-            p50_pool, p95_pool, rows_pool = timed(index, spec_ef, pool)
+            p50, p95, rows10 = timed(index, spec, 10, ef)
+            p50_pool, p95_pool, rows_pool = timed(index, spec, pool, ef)
             results.append({"index": f"HNSW M={m} efC={ef_construction}" + (" (snapshot's)" if reuse else ""),
                             "m": m, "ef_search": ef, "build_s": build, "bytes": size, "p50": p50, "p95": p95,
                             "p50_pool": p50_pool, "p95_pool": p95_pool, "recall10": recall(rows10),
@@ -356,9 +348,10 @@ def stage_search(index_dir: Path, rounds: int) -> dict:
     from models.encoder import Encoder
     from analysis.language import detect_language
     from analysis.lexical import analyse
-    from store.snapshot import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, current_snapshot
+    from store.layout import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, current_snapshot
     from qa.engine import Engine
-    from qa.search import EXHAUSTIVE_UP_TO, search
+    from qa.params import DEFAULT
+    from qa.search import search
 
     snapshot = current_snapshot(index_dir)
     artefacts = {name: folder_bytes(snapshot / path) for name, path in (
@@ -374,7 +367,7 @@ def stage_search(index_dir: Path, rounds: int) -> dict:
     items = questions()
 
     def reset() -> None:
-        engine.forget_queries()
+        engine.query_vectors.clear()
         detect_language.cache_clear()
 
     def run(call) -> list[float]:
@@ -397,7 +390,7 @@ def stage_search(index_dir: Path, rounds: int) -> dict:
     exact_hits = [[h.passage_id for h in search(engine, q, 10)] for q in items]
     recall = statistics.fmean(len(set(a) & set(e)) / len(e) for a, e in zip(ann_hits, exact_hits) if e)
     same = sum(a == e for a, e in zip(ann_hits, exact_hits))
-    return {"n": len(engine.passage_ids), "exhaustive": len(engine.passage_ids) <= EXHAUSTIVE_UP_TO,
+    return {"n": len(engine.passage_ids), "exhaustive": len(engine.passage_ids) <= DEFAULT.exhaustive_up_to,
             "dense_spec": engine.snapshot.manifest.get("dense_index"), "questions": len(items),
             "rounds": rounds, "open_s": open_s,
             "search": p50_p95(ann_ms), "search_cached": p50_p95(cached_ms), "encode": p50_p95(encode_ms),
@@ -546,12 +539,14 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(workdir / f"index-{n}", ignore_errors=True)
             (workdir / "results.json").write_text(json.dumps({str(k): v for k, v in runs.items()}, indent=1))
 
+        from qa.params import DEFAULT
+
         print("\nSummary")
         print(f"{'passages':>10}{'dense index':>14}{'build s':>9}{'BM25 s':>8}{'ANN s':>7}{'search p50':>12}"
               f"{'p95':>7}{'cached p50':>12}{'BM25 p50':>10}{'R@10':>7}{'faiss MB':>10}{'disk MB':>9}{'RSS MB':>8}")
         for n, run in runs.items():
             b, s = run["build"], run["search"]
-            kind = b["dense_spec"]["kind"] + (f" M{b['dense_spec']['m']}/ef{b['dense_spec']['ef_search']}"
+            kind = b["dense_spec"]["kind"] + (f" M{b['dense_spec']['m']}/ef{DEFAULT.ef_search}"
                                               if b["dense_spec"]["kind"] == "hnsw" else "")
             print(f"{n:>10,}{kind:>14}{b['total']:>9.0f}{b['bm25']:>8.1f}{b['dense_index']:>7.1f}"
                   f"{s['search'][0]:>12.1f}{s['search'][1]:>7.1f}{s['search_cached'][0]:>12.1f}{s['bm25'][0]:>10.1f}"

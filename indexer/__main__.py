@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from indexer.errors import IndexerError
+from store.errors import StoreError
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("index")
@@ -45,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
             print(report.summary())
             return report.exit_code
         elif args.command == "status":
-            from store.snapshot import index_status
+            from store.status import index_status
 
             print(index_status(args.index))
-    except IndexerError as exc:
+    except (IndexerError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early

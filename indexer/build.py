@@ -10,28 +10,39 @@ import hashlib
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+import faiss
 import numpy as np
 from tqdm import tqdm
 
+from analysis.numbers import format_count
 from indexer.catalog import CATALOG_NAME, load_catalog
-from store.records import ThesisMeta
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
+from indexer.params import DEFAULT_BUILD, BuildParams
 from indexer.reader import read_bytes
-from store.snapshot import (
-    SCHEMA_VERSION, IndexSnapshot, SnapshotWriter, build_lock, current_snapshot, format_count,
-    load_thesis, open_index, plural, read_manifest,
-)
+from indexer.typicality import thesis_typicality
+from store.ann import DenseIndexSpec, build_dense_index, choose_spec
+from store.layout import build_lock, current_snapshot
+from store.lexical import LexicalIndex
+from store.manifest import SCHEMA_VERSION, read_manifest
+from store.errors import StoreError
+from store.reader import IndexSnapshot, load_thesis, open_index
+from store.records import ThesisMeta
+from store.status import plural
+from store.writer import SnapshotWriter
 
 
 class EncoderLike(Protocol):
     model_id: str
     dimension: int
     dtype: str
+
+    @property
+    def prompts(self) -> dict[str, str]: ...
 
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
     def count_tokens(self, text: str) -> int: ...
@@ -79,8 +90,7 @@ class BuildReport:
 
 
 def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, dtype: str = "auto",
-                encoder: EncoderLike | None = None, token_budget: int | None = None,
-                progress: bool = True) -> BuildReport:
+                encoder: EncoderLike | None = None, progress: bool = True) -> BuildReport:
     """Build or update the index in `index_dir` from `corpus_dir`; see the module docstring.
 
     Files that cannot be read are reported and skipped, and so are links that lead out of the
@@ -89,26 +99,10 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     switch leaves the previous snapshot untouched; a failed write (disk full, …) raises
     IndexerError saying so.
     """
-    from indexer.thesis import DEFAULT_TOKEN_BUDGET, PARSER_VERSION
-
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    if not corpus_dir.is_dir():
-        raise IndexerError(f"No corpus folder {corpus_dir}/")
-    root = corpus_dir.resolve()
-    catalog_path = corpus_dir / CATALOG_NAME
-    if catalog_path.exists() and not _inside(catalog_path, root):
-        raise CatalogError(f"{catalog_path} is a link to {catalog_path.resolve()}, outside {corpus_dir}/; "
-                           f"put the catalog itself in the corpus folder")
-    catalog = load_catalog(catalog_path)
     report = BuildReport()
-    files = []
-    for path in sorted(corpus_dir.glob("*.txt")):
-        if not _inside(path, root):  # never follow a link out of the corpus folder
-            report.problems.append((path.name, f"{path.name}: a link to {path.resolve()}, outside "
-                                               f"{corpus_dir}/; refused (only files in the corpus folder are read)"))
-        elif path.is_file():
-            files.append(path)
+    catalog, files = _corpus_files(corpus_dir, report)
     if not files:
         report.problems.append((f"{corpus_dir}/", "no .txt files"))
         return report
@@ -117,37 +111,18 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
 
         encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
     report.dtype = encoder.dtype
-    settings = {"schema_version": SCHEMA_VERSION, "model_id": encoder.model_id, "dimension": encoder.dimension,
-                "parser_version": PARSER_VERSION, "token_budget": token_budget or DEFAULT_TOKEN_BUDGET}
+    settings = _settings(encoder)
     unknown = sorted(set(catalog) - {p.name for p in files})
     if unknown:
         report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
-
     with build_lock(index_dir):
         previous = _open_previous(index_dir, settings, {p.name for p in files}, report)
         live = current_snapshot(index_dir)
         try:
             with SnapshotWriter(index_dir, encoder.dimension) as writer:
-                indexed: dict[str, str] = {}  # content hash -> file name
-                for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
-                    meta = catalog.get(path.name, ThesisMeta())
-                    try:
-                        digest = hashlib.sha256(read_bytes(path)).hexdigest()
-                        if digest in indexed:
-                            report.problems.append((path.name, f"{path.name}: same content as {indexed[digest]}; "
-                                                               f"indexed once, as {indexed[digest]}"))
-                            continue
-                        _add_thesis(writer, path, digest, meta, encoder, previous, settings["token_budget"], report)
-                        indexed[digest] = path.name
-                    except ThesisReadError as exc:
-                        report.problems.append((path.name, str(exc)))
-                if not writer.theses:
-                    return report
-                totals = writer.totals()
-                report.theses, report.passages, report.sentences = (
-                    totals["theses"], totals["passages"], totals["sentences"])
-                report.seconds = time.perf_counter() - started
-                report.snapshot = writer.commit(_manifest(settings, encoder, writer, report.seconds))
+                _add_theses(writer, files, catalog, encoder, previous, report, progress)
+                if writer.theses:
+                    _finish(writer, settings, encoder, report, started)
         except (OSError, sqlite3.Error) as exc:  # disk full, quota, I/O error while writing
             reason = getattr(exc, "strerror", None) or str(exc)
             outcome = ("the previous index is unchanged" if current_snapshot(index_dir) == live
@@ -158,6 +133,77 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
                 previous.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, ThesisMeta], list[Path]]:
+    """The catalog and the thesis files of `corpus_dir` (links out of it reported and refused)."""
+    if not corpus_dir.is_dir():
+        raise IndexerError(f"No corpus folder {corpus_dir}/")
+    root = corpus_dir.resolve()
+    catalog_path = corpus_dir / CATALOG_NAME
+    if catalog_path.exists() and not _inside(catalog_path, root):
+        raise CatalogError(f"{catalog_path} is a link to {catalog_path.resolve()}, outside {corpus_dir}/; "
+                           f"put the catalog itself in the corpus folder")
+    catalog = load_catalog(catalog_path)
+    files = []
+    for path in sorted(corpus_dir.glob("*.txt")):
+        if not _inside(path, root):  # never follow a link out of the corpus folder
+            report.problems.append((path.name, f"{path.name}: a link to {path.resolve()}, outside "
+                                               f"{corpus_dir}/; refused (only files in the corpus folder are read)"))
+        elif path.is_file():
+            files.append(path)
+    return catalog, files
+
+
+def _settings(encoder: EncoderLike) -> dict[str, Any]:
+    """What a snapshot must have been built with for its theses to be reused."""
+    from indexer.thesis import DEFAULT_TOKEN_BUDGET, PARSER_VERSION
+
+    return {"schema_version": SCHEMA_VERSION, "model_id": encoder.model_id, "dimension": encoder.dimension,
+            "parser_version": PARSER_VERSION, "token_budget": DEFAULT_TOKEN_BUDGET}
+
+
+def _add_theses(writer: SnapshotWriter, files: list[Path], catalog: dict[str, ThesisMeta], encoder: EncoderLike,
+                previous: IndexSnapshot | None, report: BuildReport, progress: bool) -> None:
+    """Write every readable thesis of `files` once (a repeated text only under its first name)."""
+    indexed: dict[str, str] = {}  # content hash -> file name
+    for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
+        meta = catalog.get(path.name, ThesisMeta())
+        try:
+            digest = hashlib.sha256(read_bytes(path)).hexdigest()
+            if digest in indexed:
+                report.problems.append((path.name, f"{path.name}: same content as {indexed[digest]}; "
+                                                   f"indexed once, as {indexed[digest]}"))
+                continue
+            _add_thesis(writer, path, digest, meta, encoder, previous, report)
+            indexed[digest] = path.name
+        except ThesisReadError as exc:
+            report.problems.append((path.name, str(exc)))
+
+
+def _finish(writer: SnapshotWriter, settings: dict[str, Any], encoder: EncoderLike, report: BuildReport,
+            started: float) -> None:
+    """Build the lexical and dense indexes over what was written, then switch to the new snapshot."""
+    totals = writer.totals()
+    report.theses, report.passages, report.sentences = totals["theses"], totals["passages"], totals["sentences"]
+    writer.seal_rows()
+    lexical = lexical_index(writer)
+    dense, spec = dense_index(writer)
+    report.seconds = time.perf_counter() - started
+    report.snapshot = writer.commit(_manifest(settings, encoder, writer, report.seconds),
+                                    lexical=lexical, dense=dense, dense_spec=spec)
+
+
+def lexical_index(writer: SnapshotWriter, params: BuildParams = DEFAULT_BUILD) -> LexicalIndex:
+    """The BM25 index over every passage written (after `writer.seal_rows()`)."""
+    return LexicalIndex.build(writer.passages(), k1=params.bm25_k1, b=params.bm25_b)
+
+
+def dense_index(writer: SnapshotWriter, params: BuildParams = DEFAULT_BUILD) -> tuple[faiss.Index, DenseIndexSpec]:
+    """The FAISS index over every passage vector written, exact or HNSW by corpus size, and its spec."""
+    spec = choose_spec(writer.passage_vectors.rows, params.exact_up_to, m=params.hnsw_m,
+                       ef_construction=params.hnsw_ef_construction)
+    return build_dense_index(writer.passage_matrix(), spec), spec
 
 
 def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
@@ -171,7 +217,7 @@ def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
         return None
     try:
         manifest = read_manifest(snapshot)
-    except IndexerError as exc:
+    except StoreError as exc:
         report.notes.append(f"Re-embedding everything: {exc}")
         return None
     report.removed = len(set(manifest.get("theses", {})) - docs)
@@ -182,7 +228,7 @@ def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
         return None
     try:
         return open_index(index_dir, model_id=settings["model_id"])
-    except IndexerError as exc:
+    except StoreError as exc:
         report.notes.append(f"Re-embedding everything: {exc}")
         return None
 
@@ -196,18 +242,21 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _add_thesis(writer: SnapshotWriter, path: Path, digest: str, meta: ThesisMeta, encoder: EncoderLike,
-                previous: IndexSnapshot | None, token_budget: int, report: BuildReport) -> None:
+                previous: IndexSnapshot | None, report: BuildReport) -> None:
     """Copy one thesis (file hash `digest`) from the previous snapshot if unchanged, else parse and embed it."""
-    from indexer.thesis import parse_thesis
+    from indexer.thesis import DEFAULT_TOKEN_BUDGET, parse_thesis
 
     mask = not meta.keep_personal_data
     old = previous.manifest["theses"].get(path.name) if previous is not None else None
     if old is not None and old["content_hash"] == digest and old["masked"] == mask:
         stored = load_thesis(previous, path.name)
-        writer.add(stored.thesis, meta, stored.passage_vectors, stored.sentence_vectors, dtype=old.get("dtype", "?"))
+        writer.add(stored.thesis, meta, stored.passage_vectors, stored.sentence_vectors,
+                   thesis_typicality(stored.thesis, meta, stored.passage_vectors, stored.sentence_vectors,
+                                     DEFAULT_BUILD.typicality_neighbours),
+                   dtype=old.get("dtype", "?"))
         report.unchanged += 1
         return
-    thesis = parse_thesis(path, count_tokens=encoder.count_tokens, token_budget=token_budget,
+    thesis = parse_thesis(path, count_tokens=encoder.count_tokens, token_budget=DEFAULT_TOKEN_BUDGET,
                           mask_personal_data=mask)
     report.notes.extend(thesis.warnings)  # e.g. "not valid UTF-8; decoded as Latin-1"
     began = time.perf_counter()
@@ -218,7 +267,9 @@ def _add_thesis(writer: SnapshotWriter, path: Path, digest: str, meta: ThesisMet
     report.sentence_seconds += time.perf_counter() - middle
     report.embedded_passages += len(thesis.passages)
     report.embedded_sentences += len(thesis.sentences)
-    writer.add(thesis, meta, passage_vectors, sentence_vectors, dtype=encoder.dtype)
+    writer.add(thesis, meta, passage_vectors, sentence_vectors,
+               thesis_typicality(thesis, meta, passage_vectors, sentence_vectors, DEFAULT_BUILD.typicality_neighbours),
+               dtype=encoder.dtype)
     report.reembedded += 1
 
 
@@ -235,16 +286,8 @@ def _manifest(settings: dict[str, Any], encoder: EncoderLike, writer: SnapshotWr
     return {
         **settings,
         "dtype": "+".join(dtypes),
-        "prefixes": _prefixes(encoder),
+        "prefixes": dict(encoder.prompts),
+        "build_params": asdict(DEFAULT_BUILD),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 2),
     }
-
-
-def _prefixes(encoder: EncoderLike) -> dict[str, str]:
-    """The query/passage prefixes the encoder adds, if it says."""
-    for name in ("prefixes", "prompts"):
-        value = getattr(encoder, name, None)
-        if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items()}
-    return {}

@@ -1,4 +1,8 @@
-"""Errors the indexer reports to users as a message, never as a traceback."""
+"""Errors the indexer reports to users as a message, never as a traceback.
+
+Errors about the index on disk (missing, damaged, built with another model, locked) are the
+store's (`store.errors`).
+"""
 
 
 class IndexerError(Exception):
@@ -11,11 +15,3 @@ class ThesisReadError(IndexerError):
 
 class CatalogError(IndexerError):
     """corpus/catalog.toml is invalid."""
-
-
-class IndexMismatchError(IndexerError):
-    """The index on disk was built with another model or schema version."""
-
-
-class IndexMissingError(IndexerError):
-    """There is no index where one was expected."""

@@ -5,6 +5,7 @@ import codecs
 import re
 from pathlib import Path
 
+from analysis.numbers import format_count
 from indexer.errors import ThesisReadError
 
 # Share of control characters (other than tab/newline/CR/form feed) above which bytes are binary.
@@ -56,13 +57,9 @@ def decode_thesis(data: bytes, name: str = "file") -> tuple[str, list[str]]:
         space = _SPACE.search(text, start)
         run = (space.start() if space else len(text)) - start
         line = text.count("\n", 0, start) + 1
-        raise ThesisReadError(f"{name}: line {line} holds {_count(run)} characters without a space "
-                              f"(at most {_count(MAX_WORD_CHARS)}); that is not running text")
+        raise ThesisReadError(f"{name}: line {line} holds {format_count(run)} characters without a space "
+                              f"(at most {format_count(MAX_WORD_CHARS)}); that is not running text")
     return text, warnings
-
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
 
 
 def read_bytes(path: Path) -> bytes:

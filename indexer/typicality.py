@@ -8,7 +8,7 @@ contain the sentence left out), minus the mean of that over the thesis's sentenc
 language; `qa.answer` subtracts it from the question-sentence score. Restatements of the research
 question top the list; specific sentences (a figure, an interview quote) fall below the mean and
 gain. Both halves matter: penalising only the typical ones gained nothing on the dev set (see
-`qa.answer.TYPICALITY_WEIGHT`). Languages are kept apart because cross-lingual cosines are lower
+`qa.params.Params.typicality_weight`). Languages are kept apart because cross-lingual cosines are lower
 across the board: an English abstract sentence compared with Norwegian passages would look
 atypical and gain for no reason.
 
@@ -21,13 +21,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-NEIGHBOURS = 5
+from store.records import Thesis, ThesisMeta
+
 _CHUNK = 4096  # sentences per matrix product: bounds the memory of a very long thesis
 
 
 def sentence_typicality(sentence_vectors: np.ndarray, passage_vectors: np.ndarray,
                         passage_sentences: Sequence[tuple[int, int]], sentence_languages: Sequence[str],
-                        passage_languages: Sequence[str], k: int = NEIGHBOURS) -> np.ndarray:
+                        passage_languages: Sequence[str], k: int) -> np.ndarray:
     """Typicality of each sentence of one thesis (float32, centred per language).
 
     ``passage_sentences[p]`` is the range ``(first, last + 1)`` of the sentences passage ``p``
@@ -59,3 +60,17 @@ def sentence_typicality(sentence_vectors: np.ndarray, passage_vectors: np.ndarra
         group = has_value & (s_lang == language)
         out[group] -= out[group].mean()
     return out
+
+
+def thesis_typicality(thesis: Thesis, meta: ThesisMeta, passage_vectors: np.ndarray,
+                      sentence_vectors: np.ndarray, k: int) -> np.ndarray:
+    """`sentence_typicality` for every sentence of `thesis`; a sentence's language is that of its
+    first passage (the catalog's language, else Norwegian, for a sentence in none)."""
+    language: dict[int, str] = {}
+    for p in thesis.passages:
+        for s in range(p.first_sentence, p.last_sentence + 1):
+            language.setdefault(s, p.language)
+    return sentence_typicality(
+        sentence_vectors, passage_vectors, [(p.first_sentence, p.last_sentence + 1) for p in thesis.passages],
+        [language.get(s.index, meta.language or "no") for s in thesis.sentences],
+        [p.language for p in thesis.passages], k)

@@ -10,7 +10,7 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
 * two backends: PyTorch (``fp32``, ``bf16`` on CPUs with AMX/AVX512-BF16), used for passages,
   and ONNX Runtime with int8 weights (``int8``: fused attention/LayerNorm/GELU graph, VNNI/AMX-INT8
   kernels, exported once from the model folder into ``models/``, see
-  :func:`models.materialise.ensure_onnx_model`), used for queries where the CPU has int8 dot products;
+  :func:`models.onnx_export.ensure_onnx_model`), used for queries where the CPU has int8 dot products;
 * on PyTorch a single short text runs on one thread: on this shared 2-vCPU VM that is faster
   than two threads that wait for each other; for the same reason many texts run as one batch per
   core at a time, each batch on one thread (PyTorch releases the GIL while it computes).
@@ -18,211 +18,23 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
+from models.backends import TOKEN_BUDGET, JsonTokenizer, OnnxBackend, TorchBackend, pad_batch, plan_batches, quiet_loading
 from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
+from models.precision import available_cores, onnxruntime_available, resolve_dtype
+from models.prompts import prompt_for, read_prompts
 
 PROGRESS_THRESHOLD = 256  # show a progress bar (stderr) above this many texts
-DTYPES = ("auto", "fp32", "bf16", "int8")
-# Overrides what dtype "auto" resolves to (fp32, bf16 or int8), e.g. for A/B comparisons.
-AUTO_DTYPE_ENV = "TESESOK_ENCODER_DTYPE"
-TOKEN_BUDGET = 8192  # padded tokens per batch (batch rows x longest row)
-PARALLEL_TOKEN_BUDGET = 4096  # the same when batches run one per core
+PARALLEL_TOKEN_BUDGET = 4096  # padded tokens per batch when batches run one per core
 SMALL_BATCH_TOKENS = 64  # batches up to this many padded tokens run single-threaded
 TOKEN_CACHE_SIZE = 1 << 16  # tokenised texts kept (cleared when full)
-
-
-def cpu_flags(cpuinfo: str = "/proc/cpuinfo") -> set[str]:
-    """CPU feature flags of the first processor listed in ``cpuinfo`` (empty if unknown)."""
-    try:
-        with open(cpuinfo, encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith("flags"):
-                    return set(line.partition(":")[2].split())
-    except OSError:
-        pass
-    return set()
-
-
-def bf16_is_fast(flags: set[str] | None = None) -> bool:
-    """True if the CPU has native bf16 matmuls (AMX or AVX512-BF16)."""
-    flags = cpu_flags() if flags is None else flags
-    return bool({"amx_bf16", "avx512_bf16"} & flags)
-
-
-def int8_is_fast(flags: set[str] | None = None) -> bool:
-    """True if the CPU has int8 dot-product instructions (VNNI or AMX-INT8)."""
-    flags = cpu_flags() if flags is None else flags
-    return bool({"avx512_vnni", "avx_vnni", "amx_int8"} & flags)
-
-
-def onnxruntime_available() -> bool:
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def resolve_dtype(dtype: str = "auto", flags: set[str] | None = None, *, queries: bool = False) -> str:
-    """The precision ``dtype`` stands for; explicit values pass.
-
-    ``"auto"``: ``"bf16"`` where the CPU has fast bf16 (AMX), else ``"fp32"``. With ``queries``
-    (an encoder that embeds search queries only), ``"int8"`` (ONNX Runtime) where the CPU has
-    int8 dot products and onnxruntime is installed: 3-4x faster than bf16 on a 30-token query,
-    dev-set nDCG@10 within 0.01 (bench/README.md). Passages stay bf16, which is faster on them.
-    ``$TESESOK_ENCODER_DTYPE`` (``fp32``, ``bf16`` or ``int8``) replaces the choice of ``"auto"``.
-    """
-    if dtype not in DTYPES:
-        raise ValueError(f"dtype must be one of {', '.join(map(repr, DTYPES))}, not {dtype!r}")
-    if dtype != "auto":
-        return dtype
-    override = os.environ.get(AUTO_DTYPE_ENV, "").strip().lower()
-    if override:
-        if override not in DTYPES[1:]:
-            raise ValueError(f"${AUTO_DTYPE_ENV} must be one of fp32, bf16, int8, not {override!r}")
-        return override
-    if queries and int8_is_fast(flags) and onnxruntime_available():
-        return "int8"
-    return "bf16" if bf16_is_fast(flags) else "fp32"
-
-
-def available_cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-@contextlib.contextmanager
-def _quiet_loading() -> Iterator[None]:
-    """Hide transformers' per-load "Loading weights" progress bar."""
-    from transformers.utils import logging as hf_logging
-
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
-
-
-def plan_batches(lengths: list[int], token_budget: int = TOKEN_BUDGET, max_rows: int = 256) -> list[list[int]]:
-    """Indices grouped into batches, longest texts first.
-
-    A batch holds texts of similar length, at most ``max_rows`` of them and at most
-    ``token_budget`` padded tokens (rows x its longest row; a longer text gets a batch alone).
-    """
-    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        if current and ((len(current) + 1) * lengths[current[0]] > token_budget or len(current) >= max_rows):
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
-
-
-def pad_batch(ids: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
-    """``input_ids`` and ``attention_mask`` (int64, right-padded to the longest row)."""
-    width = max(map(len, ids))
-    input_ids = np.full((len(ids), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(ids), width), dtype=np.int64)
-    for row, seq in enumerate(ids):
-        input_ids[row, : len(seq)] = seq
-        mask[row, : len(seq)] = 1
-    return input_ids, mask
-
-
-class _TorchBackend:
-    """The sentence-transformers module pipeline run on padded batches under ``inference_mode``."""
-
-    parallel = True  # several calls may run at once, one thread each
-
-    def __init__(self, st) -> None:
-        import torch
-
-        self._torch = torch
-        self.st = st
-        self._current_threads = torch.get_num_threads()
-
-    def _set_threads(self, n: int) -> None:
-        if n != self._current_threads:
-            self._torch.set_num_threads(n)
-            self._current_threads = n
-
-    def __call__(self, input_ids: np.ndarray, mask: np.ndarray, threads: int) -> np.ndarray:
-        torch = self._torch
-        self._set_threads(threads)
-        features = {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask)}
-        with torch.inference_mode():
-            emb = self.st.forward(features)["sentence_embedding"]
-            emb = torch.nn.functional.normalize(emb.float(), dim=1)
-        return emb.numpy()
-
-
-class _OnnxBackend:
-    """ONNX Runtime session over the exported graph (ids, mask -> normalised mean-pooled vectors).
-
-    One session on all cores: for a query (~30 tokens) two threads took 7-8 ms against 10 ms
-    on one here, when the machine was quiet (bench/README.md).
-    """
-
-    parallel = False  # the session's own threads already use every core
-
-    def __init__(self, path: Path, threads: int) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
-        # Idle workers sleep instead of spinning: a spinning one took a core from the NumPy work
-        # of the same search (search p50 20 ms instead of 10 ms here).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.path = path
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-    def __call__(self, input_ids: np.ndarray, mask: np.ndarray, threads: int) -> np.ndarray:
-        out = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
-        return np.asarray(out, dtype=np.float32)
-
-
-class _JsonTokenizer:
-    """The model's ``tokenizer.json`` run by the `tokenizers` library, behind the small part of the
-    transformers tokenizer interface the encoder uses. The ONNX path needs no transformers (and
-    so no torch) import: a query process starts seconds sooner and uses less memory.
-    """
-
-    def __init__(self, path: Path, config: dict) -> None:
-        from tokenizers import Tokenizer
-
-        self._tokenizer = Tokenizer.from_file(str(path))
-        self._tokenizer.no_truncation()
-        self._tokenizer.no_padding()
-        pad = config.get("pad_token")
-        pad = pad.get("content") if isinstance(pad, dict) else pad
-        self.pad_token_id = self._tokenizer.token_to_id(pad) if pad else None
-        self.model_max_length = int(config.get("model_max_length") or 512)
-
-    def __call__(self, texts: list[str], add_special_tokens: bool = True, **_: object) -> dict[str, list[list[int]]]:
-        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=add_special_tokens)
-        return {"input_ids": [e.ids for e in encodings]}
 
 
 class Encoder:
@@ -253,7 +65,6 @@ class Encoder:
             path, self.model_id, local = model, model, False
         self._path, self._local = path, local
         self._token_cache: dict[str, list[int]] = {}
-        self._st_model = None
         if self._dtype == "int8":
             try:
                 self._init_onnx(path, local)
@@ -275,7 +86,7 @@ class Encoder:
         from sentence_transformers import SentenceTransformer
 
         torch_dtype = torch.bfloat16 if dtype == "bf16" else torch.float32
-        with _quiet_loading():
+        with quiet_loading():
             st = SentenceTransformer(self._path, device="cpu", local_files_only=self._local,
                                      model_kwargs={"dtype": torch_dtype})
         return st.eval()
@@ -284,15 +95,15 @@ class Encoder:
         import torch
 
         torch.set_num_threads(self.threads)
-        self._st_model = st = self._load_st(self._dtype)
+        st = self._load_st(self._dtype)
         self._tokenizer = st.tokenizer
         self._dimension = int(st.get_embedding_dimension())
         self._max_tokens = int(st.max_seq_length or st.tokenizer.model_max_length)
         self._prompts = {name: text for name, text in (st.prompts or {}).items() if text}
-        self._backend = _TorchBackend(st)
+        self._backend = TorchBackend(st)
 
     def _init_onnx(self, path: str, local: bool) -> None:
-        from models.materialise import ensure_onnx_model
+        from models.onnx_export import ensure_onnx_model
 
         folder = Path(path)
         if not (local and folder.is_dir()):
@@ -313,21 +124,15 @@ class Encoder:
         if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]) or not mean:
             raise ValueError(f"dtype 'int8' supports Transformer + mean Pooling [+ Normalize] models, "
                              f"not {' + '.join(kinds)} ({path})")
-        self._tokenizer = _JsonTokenizer(folder / "tokenizer.json", read("tokenizer_config.json"))
+        self._tokenizer = JsonTokenizer(folder / "tokenizer.json", read("tokenizer_config.json"))
         config = read("config.json")
         self._dimension = int(pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension")
                               or config["hidden_size"])
         self._max_tokens = int(read("sentence_bert_config.json").get("max_seq_length")
                                or self._tokenizer.model_max_length)
-        prompts = read("config_sentence_transformers.json").get("prompts") or {}
-        self._prompts = {name: text for name, text in prompts.items() if text}
+        self._prompts = read_prompts(folder)
         onnx_dir = ensure_onnx_model(folder, "int8")
-        self._backend = _OnnxBackend(onnx_dir / "model.onnx", self.threads)
-
-    @property
-    def _st(self):
-        """The sentence-transformers model of the PyTorch backend (None for int8)."""
-        return self._st_model
+        self._backend = OnnxBackend(onnx_dir / "model.onnx", self.threads)
 
     # ------------------------------------------------------------------ public API
 
@@ -366,8 +171,7 @@ class Encoder:
     # ------------------------------------------------------------------ internals
 
     def _prompt(self, kind: str) -> str | None:
-        names = ("passage", "document", "corpus") if kind == "passage" else (kind,)
-        return next((self._prompts[n] for n in names if n in self._prompts), None)
+        return prompt_for(self._prompts, kind)
 
     def _token_ids(self, texts: list[str]) -> list[list[int]]:
         """Token ids (specials included, not truncated) of each text, tokenising each text once."""

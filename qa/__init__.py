@@ -6,28 +6,15 @@
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from qa.answer import Answer, ask as _ask
-from qa.engine import Engine
+from qa.engine import Engine, load
 from qa.errors import QueryError
 from qa.filters import Filters
 from qa.search import Hit, search as _search
 
 __all__ = ["Answer", "Engine", "Filters", "Hit", "QueryError", "ask", "load", "search"]
-
-_engines: dict[Path, Engine] = {}
-_lock = threading.Lock()
-
-
-def load(index_dir: Path | str = "index") -> Engine:
-    """The engine for `index_dir`, loaded on first use and shared afterwards."""
-    key = Path(index_dir).resolve()
-    with _lock:
-        if key not in _engines:
-            _engines[key] = Engine(key)
-        return _engines[key]
 
 
 def search(query: str, k: int = 10, filters: Filters | None = None, *, index_dir: Path | str = "index") -> list[Hit]:

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from indexer.errors import IndexerError
+from qa.errors import QueryError, StoreError
 
 DEFAULT_INDEX = Path("index")
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
-    except IndexerError as exc:
+    except (StoreError, QueryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -97,7 +97,8 @@ def _run(args: argparse.Namespace) -> int:
         from qa.evaluation.evaluate import load_questions
 
         questions = [q for path in args.gold for q in load_questions(path)]
-        print(f"query encoder: {engine.encoder.dtype} (qa.answer.ABSTAIN_BELOW[{engine.encoder.dtype!r}])\n")
+        key = (engine.encoder.model_id, engine.encoder.dtype)
+        print(f"query encoder: {key[1]} (qa.params: abstain_below[{key!r}])\n")
         for language, (answerable, unanswerable) in sorted(best_scores(engine, questions).items()):
             print(f"questions in {language!r}: {len(answerable)} answerable, {len(unanswerable)} unanswerable")
             print(threshold_table(answerable, unanswerable), end="\n\n")

@@ -8,7 +8,7 @@ from typing import IO
 
 from tqdm import tqdm
 
-from indexer.errors import IndexerError
+from qa.errors import QueryError
 from qa.answer import ask
 from qa.engine import Engine
 from qa.filters import Filters
@@ -75,7 +75,7 @@ def answer_lines(engine: Engine, lines: Iterable[bytes], k: int) -> Iterator[dic
             if not isinstance(item.get("question"), str):
                 raise ValueError('missing "question" (a string)')
             yield ask(engine, item["question"], k=k, filters=_filters(item)).to_json(item.get("id"))
-        except (ValueError, IndexerError) as exc:
+        except (ValueError, QueryError) as exc:
             item = item or _salvage(raw)
             yield {"id": item.get("id"), "question": item.get("question"), "error": f"line {number}: {exc}"}
 

@@ -11,14 +11,13 @@ Pure functions over a small `Work` record, no I/O. Unknown metadata degrades gra
 * no title in the reference list: ``[Uten tittel]``;
 * no page: the page part is left out.
 
-All output is plain text except `reference_apa_markdown`. RIS records use LF line ends.
+All output is plain text. RIS records use LF line ends.
 """
 from __future__ import annotations
 
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,16 +53,6 @@ class Work:
         object.__setattr__(self, "authors", tuple(a for a in map(_clean, authors) if a))
         for name in ("title", "year", "institution", "degree", "doc"):
             object.__setattr__(self, name, _clean(getattr(self, name)))
-
-    @classmethod
-    def from_catalog(cls, doc: str, title: str = "", authors: Iterable[str] = (), year: Any = "",
-                     institution: str = "", degree: str = "", **_ignored: Any) -> Work:
-        """A Work from one catalog entry: ``Work.from_catalog(doc, **catalog[doc])``.
-
-        Catalog keys this module does not use (language, evidence, ...) are ignored.
-        """
-        return cls(title=title, authors=tuple(authors), year=year, institution=institution,
-                   degree=degree, doc=doc)
 
     @property
     def label(self) -> str:
@@ -178,32 +167,6 @@ def _end(text: str) -> str:
     return text if text.rstrip("*").endswith((".", "?", "!")) else text + "."
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-
-
-def _md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _reference(work: Work, markdown: bool) -> str:
-    esc = _md_escape if markdown else (lambda s: s)
-    italic = (lambda s: f"*{s}*") if markdown else (lambda s: s)
-    kind = thesis_type(work.degree)
-    described = [p for p in (kind, work.institution) if p]
-    bracket = "[" + ", ".join(esc(p) for p in described) + "]" if described else ""
-    year = f"({esc(work.year) if work.year else NO_YEAR_APA})."
-    if work.authors:
-        title = italic(esc(work.title)) if work.title else UNTITLED
-        source = _end(" ".join(p for p in (title, bracket) if p))
-        # The period after the title goes outside the italics: *Tittel*.
-        return f"{_end(esc(_apa_authors(work.authors)))} {year} {source}"
-    if work.title:
-        head = _end(italic(esc(work.title)))
-    else:
-        head = _end(f"{esc(work.label)} {UNTITLED}" if work.label else UNTITLED)
-    return f"{head} {year}" + (f" {bracket}." if bracket else "")
-
-
 def reference_apa(work: Work) -> str:
     """APA 7 reference-list entry for a thesis, plain text.
 
@@ -212,12 +175,17 @@ def reference_apa(work: Work) -> str:
     "(n.d.)"; the bracket holds the thesis type (see `thesis_type`) and the institution where known
     and is left out when neither is.
     """
-    return _reference(work, markdown=False)
-
-
-def reference_apa_markdown(work: Work) -> str:
-    """`reference_apa` with the title in *italics* and Markdown specials in the metadata escaped."""
-    return _reference(work, markdown=True)
+    described = [p for p in (thesis_type(work.degree), work.institution) if p]
+    bracket = "[" + ", ".join(described) + "]" if described else ""
+    year = f"({work.year if work.year else NO_YEAR_APA})."
+    if work.authors:
+        source = _end(" ".join(p for p in (work.title or UNTITLED, bracket) if p))
+        return f"{_end(_apa_authors(work.authors))} {year} {source}"
+    if work.title:
+        head = _end(work.title)
+    else:
+        head = _end(f"{work.label} {UNTITLED}" if work.label else UNTITLED)
+    return f"{head} {year}" + (f" {bracket}." if bracket else "")
 
 
 # --- BibTeX ----------------------------------------------------------------------------------

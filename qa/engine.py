@@ -1,7 +1,7 @@
 """Everything a query needs, loaded once from an index snapshot and shared between threads."""
 from __future__ import annotations
 
-import sqlite3
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -10,13 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
+from models.materialise import DEFAULT_MODEL_ID
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.columns import load_columns
-from indexer.errors import IndexerError
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.lexical import LexicalIndex
-from models.materialise import DEFAULT_MODEL_ID
-from store.snapshot import IndexSnapshot, open_index
+from store.manifest import check_compatible
+from store.layout import current_snapshot
+from store.reader import IndexSnapshot, open_index
+from qa.params import DEFAULT, Params
 from qa.phrase import lower_keeping_offsets
 
 
@@ -56,9 +58,11 @@ class Engine:
     Passage row i is passage id i + 1 (likewise for sentences).
     """
 
-    def __init__(self, index_dir: Path | str = "index", *, encoder=None, dtype: str = "auto"):
+    def __init__(self, index_dir: Path | str = "index", *, encoder=None, dtype: str = "auto",
+                 params: Params = DEFAULT):
         self.index_dir = Path(index_dir)
-        self._open()
+        self.params = params  # the scoring knobs searches and answers use unless given others
+        self.snapshot: IndexSnapshot = open_index(self.index_dir, then=self._load)
         manifest = self.snapshot.manifest
         if encoder is None:
             from models.encoder import Encoder
@@ -66,37 +70,27 @@ class Engine:
             model_id = manifest["model_id"]
             encoder = Encoder(None if model_id == DEFAULT_MODEL_ID else model_id, dtype=dtype, show_progress=False,
                               for_queries=True)
-        if encoder.model_id != manifest["model_id"]:
-            raise IndexerError(
-                f"Index in {self.index_dir}/ was built with model {manifest['model_id']}, not {encoder.model_id}. "
-                f"Run: python -m indexer build --index {self.index_dir} --model {encoder.model_id}")
+        try:
+            check_compatible(self.index_dir, manifest, encoder.model_id)
+        except BaseException:
+            self.snapshot.close()
+            raise
         self.encoder = encoder
         self._encode_lock = threading.Lock()
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        # Recent query embeddings, most recent last: a plain cache, so emptying it is always safe.
+        self.query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self.thesis_text = lru_cache(maxsize=256)(self._thesis_text)
         self.lowered_text = lru_cache(maxsize=256)(lambda thesis_id: lower_keeping_offsets(self.thesis_text(thesis_id)))
         self.section = lru_cache(maxsize=4096)(self._section)
 
-    def _open(self, attempts: int = 3) -> None:
-        """Open the live snapshot and load its tables and BM25 index.
+    def _load(self, snapshot: IndexSnapshot) -> IndexSnapshot:
+        """Load the tables and the BM25 index of a just opened `snapshot` (store.reader retries
+        on the new live snapshot if a build switched meanwhile)."""
+        self._load_tables(snapshot)
+        self.lexical = LexicalIndex.load(snapshot.path / LEXICAL_FOLDER, mmap=True)
+        return snapshot
 
-        A build may switch snapshots (and delete the one just opened) while we read it; then
-        the new live snapshot is opened instead.
-        """
-        for attempt in range(1, attempts + 1):
-            self.snapshot: IndexSnapshot = open_index(self.index_dir)
-            try:
-                self._load_tables()
-                self.lexical = LexicalIndex.load(self.snapshot.path / LEXICAL_FOLDER, mmap=True)
-                return
-            except (OSError, ValueError, sqlite3.Error) as exc:
-                self.snapshot.close()
-                if attempt == attempts:
-                    raise IndexerError(f"Index in {self.index_dir}/ could not be read ({exc}). "
-                                       f"Run: python -m indexer build --index {self.index_dir}") from exc
-
-    def _load_tables(self) -> None:
-        db = self.snapshot
+    def _load_tables(self, db: IndexSnapshot) -> None:
         self.theses = {
             r["id"]: ThesisInfo(r["id"], r["doc"], r["title"] or "", tuple(_json_list(r["authors"])),
                                 str(r["year"] or ""), r["institution"] or "", r["degree"] or "")
@@ -129,21 +123,16 @@ class Engine:
     def encode_query(self, text: str) -> np.ndarray:
         """The query embedding of `text` (read-only; recent ones come from a cache)."""
         with self._encode_lock:  # torch modules are not re-entrant across threads
-            vector = self._queries.get(text)
+            vector = self.query_vectors.get(text)
             if vector is None:
                 vector = self.encoder.encode_queries([text])[0]
                 vector.setflags(write=False)
-                self._queries[text] = vector
-                if len(self._queries) > QUERY_CACHE_SIZE:
-                    self._queries.popitem(last=False)
+                self.query_vectors[text] = vector
+                if len(self.query_vectors) > QUERY_CACHE_SIZE:
+                    self.query_vectors.popitem(last=False)
             else:
-                self._queries.move_to_end(text)
+                self.query_vectors.move_to_end(text)
             return vector
-
-    def forget_queries(self) -> None:
-        """Empty the query-embedding cache (benchmarks use this to time real encodings)."""
-        with self._encode_lock:
-            self._queries.clear()
 
     def text(self, thesis_id: int, start: int, end: int) -> str:
         return self.thesis_text(thesis_id)[start:end]
@@ -152,11 +141,32 @@ class Engine:
     def docs(self) -> list[str]:
         return [t.doc for t in self.theses.values()]
 
+    @property
+    def is_current(self) -> bool:
+        """Whether this engine still serves the live snapshot (False once a build switched)."""
+        return current_snapshot(self.index_dir) == self.snapshot.path
+
     def close(self) -> None:
         self.snapshot.close()
 
 
-def _json_list(value: str | None) -> list[str]:
-    import json
+_engines: dict[Path, Engine] = {}
+_engines_lock = threading.Lock()
 
+
+def load(index_dir: Path | str = "index", *, encoder=None, params: Params = DEFAULT) -> Engine:
+    """The one shared engine for `index_dir`: loaded on first use (with `encoder` if given, else
+    the index's own model, and with `params`), reused afterwards, and loaded anew once a build has
+    switched snapshots. Every front end (`qa.ask`, the app, the API) goes through here."""
+    key = Path(index_dir).resolve()
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None or not engine.is_current:
+            # The engine replaced is not closed: a request in flight may still be reading it, and
+            # its snapshot stays readable (memory-mapped) after the build deletes the folder.
+            engine = _engines[key] = Engine(key, encoder=encoder, params=params)
+        return engine
+
+
+def _json_list(value: str | None) -> list[str]:
     return list(json.loads(value)) if value else []

@@ -4,7 +4,8 @@ Every passage gets three pieces of evidence: the cosine of its embedding to the 
 cosine of one of its sentences, and its BM25 score (divided by the best BM25 score of the query).
 The score is their weighted sum, with weights that depend on the question's language: BM25 over
 Norwegian text is no help to an English question, so English questions lean on the dense
-evidence. The weights were chosen on the dev set (see eval/README.md).
+evidence. The weights and every other knob are in `qa.params` (chosen on the dev set, see
+eval/README.md).
 
 A query that a passage among the best contains word for word (a remembered phrase, `qa.phrase`)
 puts that passage first.
@@ -21,39 +22,17 @@ from typing import Literal
 
 import numpy as np
 
-from store.ann import search_dense
+from analysis.language import question_language
 from analysis.lexical import analyse
 from qa.engine import Engine
 from qa.errors import QueryError
 from qa.filters import Filters
-from analysis.language import question_language
+from qa.params import Params, Weights
 from qa.phrase import find_phrase, is_phrase, phrase_pattern
+from store.ann import search_dense
 
 Method = Literal["hybrid", "dense", "lexical"]
 MAX_QUERY_CHARS = 2000  # the encoder sees 512 tokens at most; BM25 gains nothing from more
-# Below this many (allowed) passages every passage is scored in full; above it only the POOL
-# nearest passages of the dense index and the POOL best of BM25 are (bench/scale.py).
-EXHAUSTIVE_UP_TO = 2000
-POOL = 256
-PHRASE_POOL = 20  # on a large corpus, how many of the best passages are checked for the query word for word
-
-
-@dataclass(frozen=True)
-class Weights:
-    dense: float
-    sentence: float
-    lexical: float
-
-
-WEIGHTS: dict[str, Weights] = {
-    "no": Weights(dense=1.0, sentence=1.0, lexical=0.10),
-    "en": Weights(dense=1.0, sentence=1.0, lexical=0.0),
-}
-# Cosines across languages come out lower than cosines within one, so an English question put the
-# English passages (abstracts, quotations) above the Norwegian passages that answer it. A passage
-# in the question's language loses this much of each dense evidence. Dev set, 13 English questions:
-# nDCG@10 0.691 → 0.744 (0.01), 0.764 (0.02), 0.771 (0.03-0.05); Norwegian questions unchanged.
-SAME_LANGUAGE_PENALTY = 0.02
 
 
 @dataclass(frozen=True)
@@ -104,7 +83,7 @@ class Retrieval:
 def search(engine: Engine, query: str, k: int = 10, filters: Filters | None = None, **options) -> list[Hit]:
     """The `k` best passages for `query`, best first; overlapping passages are merged.
 
-    `options` are those of `retrieve` (`method`, `weights`).
+    `options` are those of `retrieve` (`method`, `params`).
     """
     return retrieve(engine, query, k, filters, **options).hits
 
@@ -116,15 +95,17 @@ def retrieve(
     filters: Filters | None = None,
     *,
     method: Method = "hybrid",
-    weights: dict[str, Weights] | None = None,
+    params: Params | None = None,
 ) -> Retrieval:
-    """Like `search`, also returning the query's language and embedding."""
+    """Like `search`, also returning the query's language and embedding (`params`: the engine's
+    unless given)."""
     if not isinstance(k, int) or k < 1:
         raise QueryError(f"k must be a whole number of at least 1, got {k!r}")
     query = clean_query(query)
     language = question_language(query)
     allowed = (filters or Filters()).mask(engine)
-    w = (weights or WEIGHTS)[language]
+    params = params or engine.params
+    w: Weights = params.weights[language]
     phrase = phrase_pattern(query) if is_phrase(query) else None
     if allowed is not None and not allowed.any():
         return Retrieval(query, language, [], None, phrase)
@@ -132,7 +113,7 @@ def retrieve(
     lexical_all = None
     if method == "lexical" or (method == "hybrid" and w.lexical > 0):
         lexical_all = engine.lexical.scores(analyse(query, language))
-    rows = _candidates(engine, method, vector, lexical_all, allowed)
+    rows = _candidates(engine, method, vector, lexical_all, allowed, params)
     zeros = np.zeros(len(rows), dtype=np.float32)
     dense = zeros if vector is None else engine.passage_vectors[rows] @ vector
     sentence = _sentence_scores(engine, rows, vector) if method == "hybrid" else zeros
@@ -146,13 +127,11 @@ def retrieve(
     elif method == "lexical":
         score = lexical
     else:
-        same_language = engine.p_language[rows] == language
-        score = (w.dense * dense + w.sentence * sentence + w.lexical * lexical
-                 - (w.dense + w.sentence) * SAME_LANGUAGE_PENALTY * same_language)
+        score = _hybrid_score(engine, rows, language, w, params.same_language_penalty, dense, sentence, lexical)
     evidence = _Evidence(rows, score, dense, sentence, lexical)
     order = np.lexsort((rows, -score))  # ties: lower id first, for determinism
     if phrase is not None:
-        order = _verbatim_first(engine, rows, order, phrase)
+        order = _verbatim_first(engine, rows, order, phrase, params)
     return Retrieval(query, language, _merge_overlaps(engine, order, evidence, k), vector, phrase)
 
 
@@ -167,23 +146,33 @@ class _Evidence:
     lexical: np.ndarray
 
 
+def _hybrid_score(engine: Engine, rows: np.ndarray, language: str, w: Weights, penalty: float,
+                  dense: np.ndarray, sentence: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """The weighted evidence, less the same-language penalty (see `Params.same_language_penalty`)."""
+    same_language = engine.p_language[rows] == language
+    return (w.dense * dense + w.sentence * sentence + w.lexical * lexical
+            - (w.dense + w.sentence) * penalty * same_language)
+
+
 def _candidates(engine: Engine, method: Method, vector: np.ndarray | None, lexical: np.ndarray | None,
-                allowed: np.ndarray | None) -> np.ndarray:
+                allowed: np.ndarray | None, params: Params) -> np.ndarray:
     """The passage rows to score in full, ascending.
 
     Every allowed passage on a small corpus; otherwise the nearest passages of the dense index
-    and the best BM25 passages, `POOL` of each.
+    and the best BM25 passages, `params.pool` of each.
     """
+    pool = params.pool
     n_allowed = len(engine.passage_ids) if allowed is None else int(allowed.sum())
-    if n_allowed <= EXHAUSTIVE_UP_TO:
+    if n_allowed <= params.exhaustive_up_to:
         return np.arange(len(engine.passage_ids)) if allowed is None else np.flatnonzero(allowed)
     pools = []
     if vector is not None and method != "lexical":
         snapshot = engine.snapshot
-        pools.append(search_dense(snapshot.passage_index, snapshot.dense_spec, vector, POOL, allowed)[0])
+        pools.append(search_dense(snapshot.passage_index, snapshot.dense_spec, vector, pool, allowed,
+                                  ef_search=params.ef_search)[0])
     if lexical is not None and method != "dense":
         scores = lexical if allowed is None else np.where(allowed, lexical, -np.inf)
-        top = np.argpartition(-scores, POOL)[:POOL]
+        top = np.argpartition(-scores, pool)[:pool]
         pools.append(top[np.isfinite(scores[top])])
     return np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
 
@@ -204,16 +193,17 @@ def _sentence_scores(engine: Engine, rows: np.ndarray, vector: np.ndarray) -> np
     return np.maximum.reduceat(cosines, firsts).astype(np.float32, copy=False)
 
 
-def _verbatim_first(engine: Engine, rows: np.ndarray, order: np.ndarray, phrase: re.Pattern[str]) -> np.ndarray:
+def _verbatim_first(engine: Engine, rows: np.ndarray, order: np.ndarray, phrase: re.Pattern[str],
+                    params: Params) -> np.ndarray:
     """`order` with the passages that hold `phrase` moved ahead, in their order.
 
     A small corpus is searched in full (~2 ms for the 5 theses); a large one only in the
-    `PHRASE_POOL` best passages.
+    `params.phrase_pool` best passages.
     """
-    if len(rows) <= EXHAUSTIVE_UP_TO:
+    if len(rows) <= params.exhaustive_up_to:
         regions = [(int(t), 0, None) for t in np.unique(engine.p_thesis[rows])]
     else:
-        regions = [(int(engine.p_thesis[r]), int(engine.p_start[r]), int(engine.p_end[r])) for r in rows[order[:PHRASE_POOL]]]
+        regions = [(int(engine.p_thesis[r]), int(engine.p_start[r]), int(engine.p_end[r])) for r in rows[order[:params.phrase_pool]]]
     ranked = rows[order]
     holds = np.zeros(len(order), dtype=bool)
     for thesis, offset, end in regions:

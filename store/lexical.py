@@ -4,7 +4,6 @@ The build writes it into each snapshot (`bm25/`), so the query side only loads i
 """
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import bm25s
@@ -14,6 +13,7 @@ from analysis.lexical import analyse
 
 FOLDER = "bm25"
 _IDS = "passage_ids.npy"
+ANALYSIS = "snowball stem + stop words per language"  # recorded in the manifest
 
 
 class LexicalIndex:
@@ -24,10 +24,10 @@ class LexicalIndex:
         self.passage_ids = passage_ids
 
     @classmethod
-    def build(cls, passages: list[tuple[int, str, str]]) -> LexicalIndex:
-        """Index (passage id, text, language) triples."""
+    def build(cls, passages: list[tuple[int, str, str]], *, k1: float, b: float) -> LexicalIndex:
+        """Index (passage id, text, language) triples with BM25 parameters `k1` and `b`."""
         corpus = [analyse(text, language) or ["\u2205"] for _, text, language in passages]
-        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25 = bm25s.BM25(k1=k1, b=b)
         bm25.index(corpus, show_progress=False)
         return cls(bm25, np.asarray([pid for pid, _, _ in passages], dtype=np.int64))
 
@@ -48,11 +48,3 @@ class LexicalIndex:
         if not known:
             return np.zeros(len(self.passage_ids), dtype=np.float32)
         return self.bm25.get_scores(known).astype(np.float32, copy=False)
-
-
-def write_lexical_index(snapshot: Path, db: sqlite3.Connection) -> dict[str, object]:
-    """Artefact writer for the build: index every passage of the finished database."""
-    rows = db.execute("SELECT id, text, language FROM passages ORDER BY id").fetchall()
-    LexicalIndex.build([(r[0], r[1], r[2]) for r in rows]).save(snapshot / FOLDER)
-    return {"folder": FOLDER, "passages": len(rows), "analysis": "snowball stem + stop words per language"}
-

@@ -23,6 +23,16 @@ def copy_corpus(dest: Path, names: list[str] | None = None) -> Path:
     return dest
 
 
+def abstain_always():
+    """Scoring parameters under which no answer sentence is relevant enough: every question abstains."""
+    from dataclasses import replace
+
+    from qa.params import DEFAULT
+
+    never = {key: {lang: 10.0 for lang in langs} for key, langs in DEFAULT.abstain_below.items()}
+    return replace(DEFAULT, abstain_below=never)
+
+
 def writable_copy(corpus: Path, index: Path, dest: Path) -> tuple[Path, Path]:
     """Copies of a session-built corpus and its index under `dest`, for tests that change them."""
     shutil.copytree(corpus, dest / "corpus")

@@ -1,7 +1,7 @@
 """Download payloads for the current answer: JSON and CSV of answer and sources, BibTeX and RIS.
 
 Pure functions returning bytes (UTF-8; the CSV with a byte-order mark so spreadsheet programs
-show æ, ø and å). The JSON is the batch contract's line (`Answer.to_json`, see DESIGN.md) plus
+show æ, ø and å). The JSON is the batch contract's line (`Answer.to_json`, see the README's `qa batch`) plus
 the question's language, the filters and the number of sources asked for, and per passage its
 source number and whether the answer cites it. BibTeX and RIS hold each thesis behind the listed
 sources once, in source order.

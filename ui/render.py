@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from qa.answer import Answer, Source
-from ui.corpus import Surroundings
+from qa.corpus import Surroundings
 from ui.strings import language_name, part_name, t
 
 ACCENT = "#1f6f5c"

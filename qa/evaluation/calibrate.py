@@ -3,8 +3,9 @@
 `python -m qa calibrate eval/dev.jsonl eval/unanswerable.jsonl` prints, for candidate thresholds,
 the share of unanswerable questions that would abstain and of answerable ones that would wrongly
 abstain, per question language, with the query encoder this machine uses (set
-`TESESOK_ENCODER_DTYPE` to calibrate another). `qa.answer.ABSTAIN_BELOW` is set from these tables:
-per encoder precision and language, a threshold that keeps wrong abstentions at or below 10%.
+`TESESOK_ENCODER_DTYPE` to calibrate another). `qa.params.Params.abstain_below` is set from these
+tables: per model, encoder precision and language, a threshold that keeps wrong abstentions at or
+below 10%.
 """
 from __future__ import annotations
 

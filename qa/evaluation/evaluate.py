@@ -1,8 +1,8 @@
 """Evaluation over a gold question set: what `python -m qa eval` runs and prints.
 
 `evaluate(questions, predict)` calls `predict` once per question and scores the returned
-`Prediction` with the rule in `../shared/eval/README.md` (see `qa.evaluation.metrics`). Answerable questions
-are scored on ranking (Recall@k, MRR@10, nDCG@10) overall, per `lang` and per `kind`; unanswerable
+`Prediction` with the scoring rule of eval/README.md (see `qa.evaluation.metrics`). Answerable
+questions are scored on ranking (Recall@k, MRR@10, nDCG@10) overall, per `lang` and per `kind`; unanswerable
 ones (kind `unanswerable` or no gold quotes) only on abstention.
 """
 from __future__ import annotations
@@ -120,47 +120,56 @@ def evaluate(
       unanswerable, abstained, answer_hit, metrics, n_passages) for inspection.
     """
     ks = tuple(sorted(set(ks)))
-    iterator: Iterable[dict] = questions
+    per_question = [_score_question(q, predict(q), ks) for q in _progress(questions, progress)]
+    return _summarise(per_question, ks)
+
+
+def _progress(questions: list[dict], progress: bool) -> Iterable[dict]:
+    """`questions`, with a progress bar on stderr if asked for."""
     if progress:
         try:
             from tqdm import tqdm
 
-            iterator = tqdm(questions, desc="eval", unit="q", file=sys.stderr)
+            return tqdm(questions, desc="eval", unit="q", file=sys.stderr)
         except ImportError:  # pragma: no cover - tqdm ships with the requirements
             pass
+    return questions
 
-    per_question: list[dict] = []
-    lengths: list[int] = []
-    for q in iterator:
-        pred = predict(q)
-        top = list(pred.passages)[:TOP]
-        lengths.extend(len(text) for _, text in top)
-        row: dict[str, Any] = {
-            "id": q.get("id"),
-            "lang": q.get("lang"),
-            "kind": q.get("kind"),
-            "unanswerable": is_unanswerable(q),
-            "abstained": bool(pred.abstained),
-            "n_passages": len(top),
-            "metrics": None,
-            "answer_hit": None,
-        }
-        if not row["unanswerable"]:
-            row["metrics"] = ranking_metrics(pred.passages, q["gold"], ks)
-            row["answer_hit"] = bool(
-                not pred.abstained and pred.answer is not None and answer_hits(pred.answer[0], pred.answer[1], q["gold"])
-            )
-        per_question.append(row)
 
-    answerable = [r for r in per_question if not r["unanswerable"]]
-    unanswerable = [r for r in per_question if r["unanswerable"]]
+def _score_question(q: dict, pred: Prediction, ks: tuple[int, ...]) -> dict[str, Any]:
+    """The per-question row of `evaluate` (its top-10 passage lengths under "lengths")."""
+    top = list(pred.passages)[:TOP]
+    row: dict[str, Any] = {
+        "id": q.get("id"),
+        "lang": q.get("lang"),
+        "kind": q.get("kind"),
+        "unanswerable": is_unanswerable(q),
+        "abstained": bool(pred.abstained),
+        "n_passages": len(top),
+        "metrics": None,
+        "answer_hit": None,
+    }
+    if not row["unanswerable"]:
+        row["metrics"] = ranking_metrics(pred.passages, q["gold"], ks)
+        row["answer_hit"] = bool(
+            not pred.abstained and pred.answer is not None and answer_hits(pred.answer[0], pred.answer[1], q["gold"])
+        )
+    row["lengths"] = [len(text) for _, text in top]
+    return row
+
+
+def _summarise(rows: list[dict], ks: tuple[int, ...]) -> dict:
+    """`evaluate`'s result from the per-question rows."""
+    lengths = [n for r in rows for n in r.pop("lengths")]
+    answerable = [r for r in rows if not r["unanswerable"]]
+    unanswerable = [r for r in rows if r["unanswerable"]]
     metric_names = list(answerable[0]["metrics"]) if answerable else [f"recall@{k}" for k in ks] + ["mrr@10", "ndcg@10"]
 
     def grouped(key: str) -> dict[str, dict]:
         groups: dict[str, list[dict]] = {}
         for r in answerable:
             groups.setdefault(r[key], []).append(r)
-        return {name: _group(rows, metric_names) for name, rows in sorted(groups.items())}
+        return {name: _group(group, metric_names) for name, group in sorted(groups.items())}
 
     overall = _group(answerable, metric_names)
     return {
@@ -175,8 +184,8 @@ def evaluate(
         },
         "answer_hit_rate": overall["answer_hit"],
         "mean_passage_chars": _mean(lengths),
-        "n": len(per_question),
-        "per_question": per_question,
+        "n": len(rows),
+        "per_question": rows,
     }
 
 

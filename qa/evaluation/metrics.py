@@ -1,4 +1,4 @@
-"""Retrieval and answer metrics for the evaluation (the rule in `../shared/eval/README.md`).
+"""Retrieval and answer metrics for the evaluation (the scoring rule of eval/README.md).
 
 Pure functions, no I/O and no model: plain values in, named metrics out (the style of
 sentence-transformers' evaluators). A passage or answer is `(doc, text)` where `doc` is the corpus

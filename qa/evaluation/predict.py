@@ -6,6 +6,7 @@ from collections.abc import Callable
 from qa.answer import ask
 from qa.engine import Engine
 from qa.evaluation.evaluate import Prediction, evaluate
+from qa.params import Params
 from qa.search import Method, search
 
 
@@ -21,10 +22,11 @@ def shipped(engine: Engine, k: int) -> Callable[[dict], Prediction]:
     return predict
 
 
-def retrieval_only(engine: Engine, k: int, method: Method) -> Callable[[dict], Prediction]:
-    """Predictions of one retrieval method alone (no answers, never abstains)."""
+def retrieval_only(engine: Engine, k: int, method: Method, params: Params | None = None) -> Callable[[dict], Prediction]:
+    """Predictions of one retrieval method alone (no answers, never abstains), with `params` if given."""
     def predict(question: dict) -> Prediction:
-        return Prediction([(h.doc, h.text) for h in search(engine, question["question"], k, method=method)])
+        hits = search(engine, question["question"], k, method=method, params=params)
+        return Prediction([(h.doc, h.text) for h in hits])
     return predict
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from store.ann import EXACT_UP_TO, DenseIndexSpec, build_dense_index, choose_spec, search_dense
-from store.snapshot import open_index
+from indexer.params import DEFAULT_BUILD
+from store.ann import DenseIndexSpec, build_dense_index, choose_spec, search_dense
+from store.reader import open_index
 
-HNSW = DenseIndexSpec(kind="hnsw", m=16, ef_construction=80, ef_search=64)
+HNSW = DenseIndexSpec(kind="hnsw", m=16, ef_construction=80)
+EF_SEARCH = 64
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +41,10 @@ def assert_same_ranking(vectors: np.ndarray, query: np.ndarray, rows: np.ndarray
 
 
 def test_size_decides_the_kind():
-    assert choose_spec(860) == DenseIndexSpec(kind="flat")
-    assert choose_spec(EXACT_UP_TO).kind == "flat" and choose_spec(EXACT_UP_TO + 1).kind == "hnsw"
+    limit = DEFAULT_BUILD.exact_up_to
+    assert choose_spec(860, limit) == DenseIndexSpec(kind="flat")
+    assert choose_spec(limit, limit).kind == "flat" and choose_spec(limit + 1, limit).kind == "hnsw"
+    assert choose_spec(limit + 1, limit, m=16, ef_construction=40) == DenseIndexSpec("hnsw", 16, 40)
 
 
 @pytest.mark.parametrize("spec", [DenseIndexSpec(), HNSW])
@@ -56,17 +60,17 @@ def test_unknown_kind_is_refused():
 def test_flat_search_is_exact(vectors, queries):
     index = build_dense_index(vectors, DenseIndexSpec())
     for query in queries:
-        rows, scores = search_dense(index, DenseIndexSpec(), query, 10)
+        rows, scores = search_dense(index, DenseIndexSpec(), query, 10, ef_search=EF_SEARCH)
         assert_same_ranking(vectors, query, rows, brute_force(vectors, query, 10))
         np.testing.assert_allclose(scores, vectors[rows] @ query, atol=1e-5)
 
 
 def test_hnsw_recall_against_exact_search(vectors, queries):
     index = build_dense_index(vectors, HNSW)
-    found = [len(set(search_dense(index, HNSW, q, 10)[0].tolist()) & set(brute_force(vectors, q, 10)))
+    found = [len(set(search_dense(index, HNSW, q, 10, ef_search=EF_SEARCH)[0].tolist()) & set(brute_force(vectors, q, 10)))
              for q in queries]
     recall = sum(found) / (10 * len(queries))
-    print(f"HNSW (M={HNSW.m}, efSearch={HNSW.ef_search}) recall@10 on {len(vectors)} real passages: {recall:.3f}")
+    print(f"HNSW (M={HNSW.m}, efSearch={EF_SEARCH}) recall@10 on {len(vectors)} real passages: {recall:.3f}")
     assert recall >= 0.95
 
 
@@ -75,7 +79,7 @@ def test_allowed_rows_only(vectors, queries, spec):
     index = build_dense_index(vectors, spec)
     allowed = np.zeros(len(vectors), dtype=bool)
     allowed[::7] = True
-    rows, _ = search_dense(index, spec, queries[0], 10, allowed)
+    rows, _ = search_dense(index, spec, queries[0], 10, allowed, ef_search=EF_SEARCH)
     assert len(rows) == 10 and allowed[rows].all()
     if spec.kind == "flat":
         assert_same_ranking(vectors, queries[0], rows, brute_force(vectors, queries[0], 10, allowed))
@@ -83,5 +87,5 @@ def test_allowed_rows_only(vectors, queries, spec):
 
 def test_k_larger_than_the_index(vectors, queries):
     index = build_dense_index(vectors[:5], DenseIndexSpec())
-    rows, scores = search_dense(index, DenseIndexSpec(), queries[0], 50)
+    rows, scores = search_dense(index, DenseIndexSpec(), queries[0], 50, ef_search=EF_SEARCH)
     assert sorted(rows.tolist()) == [0, 1, 2, 3, 4] and len(scores) == 5

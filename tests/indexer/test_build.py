@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import copy_corpus, writable_copy
 from indexer.build import _open_previous, build_index
-from store.snapshot import CURRENT, DATABASE, MANIFEST, SNAPSHOTS, current_snapshot, load_thesis, open_index
+from store.layout import CURRENT, DATABASE, MANIFEST, SNAPSHOTS, current_snapshot
+from store.reader import load_thesis, open_index
 
 SMALL = ["000_56c92893e0805444.txt", "002_70b37341d0292a91.txt", "004_d1b033983cbf4306.txt"]
 APPENDED = ("\n   \n\nDette avsnittet er lagt til av en test for å se at bare denne oppgaven blir "
@@ -207,11 +208,11 @@ def test_changed_settings_force_full_rebuild(small, encoder):
 
 
 def test_concurrent_build_is_refused(small, encoder):
-    from indexer.errors import IndexerError
-    from store.snapshot import build_lock
+    from store.errors import IndexBusyError
+    from store.layout import build_lock
 
     corpus, index = small
     before = fingerprint(index)
-    with build_lock(index), pytest.raises(IndexerError, match="Another build"):
+    with build_lock(index), pytest.raises(IndexBusyError, match="Another build"):
         build_index(corpus, index, encoder=CountingEncoder(encoder), progress=False)
     assert fingerprint(index) == before

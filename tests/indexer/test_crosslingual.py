@@ -3,7 +3,7 @@ Norwegian text, for every thesis that has both an English abstract and a Norwegi
 import faiss
 import numpy as np
 
-from store.snapshot import open_index
+from store.reader import open_index
 
 # Measured on the real corpus (theses 000 and 004, 19 abstract sentences, bf16): 11/19 = 0.58 for
 # the passage vectors alone (15/19 within the nearest three). The theses share one topic, so

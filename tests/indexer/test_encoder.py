@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.encoder import (AUTO_DTYPE_ENV, Encoder, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available,
-                             PARALLEL_TOKEN_BUDGET, plan_batches, resolve_dtype)
-from models.materialise import DEFAULT_MODEL_ID, ensure_default_model, onnx_variant_dir
+from models.backends import plan_batches
+from models.encoder import PARALLEL_TOKEN_BUDGET, Encoder
+from models.precision import AUTO_DTYPE_ENV, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available, resolve_dtype
+from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
+from models.onnx_export import onnx_variant_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,14 +66,14 @@ def test_empty_input(encoder):
         assert vectors.shape == (0, encoder.dimension) and vectors.dtype == np.float32
 
 
-def test_prompts_are_applied(encoder):
+def test_prompts_are_applied(passages_fp32_encoder, sentence_transformer):
+    encoder = passages_fp32_encoder
     passages, queries = encoder.encode_passages(TEXTS), encoder.encode_queries(TEXTS)
     same_text = np.sum(passages * queries, axis=1)
     assert np.all(same_text < 0.995)  # different prefixes -> different vectors
     assert np.all(same_text > 0.8)  # ... of the same text
     # what is encoded is literally "passage: " + text
-    raw = encoder._st.encode(["passage: " + TEXTS[0]], prompt=None, convert_to_tensor=True)
-    raw = raw.float().numpy()[0]
+    raw = sentence_transformer.encode(["passage: " + TEXTS[0]], prompt=None, convert_to_numpy=True)[0]
     assert float(raw @ passages[0]) / float(np.linalg.norm(raw)) > 0.9999
 
 
@@ -150,10 +152,10 @@ def test_batched_vectors_match_one_by_one_in_input_order(encoder):
     assert cos.min() > 1 - 1e-3, cos.min()
 
 
-def test_fp32_batched_vectors_match_sentence_transformers(passages_fp32_encoder):
+def test_fp32_batched_vectors_match_sentence_transformers(passages_fp32_encoder, sentence_transformer):
     texts = corpus_snippets(6)
     ours = passages_fp32_encoder.encode_passages(texts)
-    theirs = passages_fp32_encoder._st.encode(texts, prompt="passage: ", convert_to_numpy=True, batch_size=7)
+    theirs = sentence_transformer.encode(texts, prompt="passage: ", convert_to_numpy=True, batch_size=7)
     cos = np.sum(ours * theirs, axis=1) / np.linalg.norm(theirs, axis=1)
     assert cos.min() > 0.9999, cos.min()
 
@@ -161,6 +163,16 @@ def test_fp32_batched_vectors_match_sentence_transformers(passages_fp32_encoder)
 @pytest.fixture(scope="module")
 def passages_fp32_encoder():
     return Encoder(dtype="fp32", show_progress=False)
+
+
+@pytest.fixture(scope="module")
+def sentence_transformer():
+    """The default model loaded by sentence-transformers itself (fp32), to compare against."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(ensure_default_model()), device="cpu", local_files_only=True,
+                               model_kwargs={"dtype": torch.float32}).eval()
 
 
 def test_tokenisation_is_shared_and_truncation_matches_the_tokenizer(encoder):
@@ -216,7 +228,7 @@ def test_int8_onnx_backend_is_faithful_to_fp32(passages_fp32_encoder):
 
 
 def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, capsys):
-    import models.materialise
+    import models.onnx_export
 
     if resolve_dtype("auto", queries=True) != "int8":
         pytest.skip("auto does not pick int8 for queries on this machine")
@@ -224,7 +236,7 @@ def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, caps
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(models.materialise, "ensure_onnx_model", full_disk)
+    monkeypatch.setattr(models.onnx_export, "ensure_onnx_model", full_disk)
     encoder = Encoder(show_progress=False, for_queries=True)
     assert encoder.dtype == resolve_dtype("auto") and encoder.encode_queries(TEXTS[:1]).shape == (1, 384)
     assert "could not be loaded (" in capsys.readouterr().err

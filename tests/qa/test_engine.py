@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models.encoder import resolve_dtype
+from models.precision import resolve_dtype
 from qa.engine import Engine
 from qa.evaluation.evaluate import evaluate
 from qa.evaluation.predict import shipped

@@ -90,17 +90,16 @@ def test_answer_quotes_the_sentence_holding_a_pasted_phrase(engine):
     assert quoted >= 0.95 * len(phrases)
 
 
-def test_on_a_large_corpus_the_best_passages_are_checked(engine, monkeypatch):
-    import sys
+def test_on_a_large_corpus_the_best_passages_are_checked(engine):
+    from dataclasses import replace
 
-    module = sys.modules["qa.search"]
+    from qa.params import DEFAULT
+
+    pooled = replace(DEFAULT, exhaustive_up_to=100)  # candidate pools, as above 2 000 passages
     for sentence in real_sentences(engine, 10):
         phrase = fragment(sentence)
-        monkeypatch.setattr(module, "EXHAUSTIVE_UP_TO", 100)  # candidate pools, as above 2 000 passages
-        monkeypatch.setattr(module, "PHRASE_POOL", 0)
-        plain = search(engine, phrase, k=20)
-        monkeypatch.setattr(module, "PHRASE_POOL", 20)
-        hits = search(engine, phrase, k=5)
+        plain = search(engine, phrase, k=20, params=replace(pooled, phrase_pool=0))
+        hits = search(engine, phrase, k=5, params=replace(pooled, phrase_pool=20))
         if any(holds(h.text, phrase) for h in plain):
             assert holds(hits[0].text, phrase), phrase
 

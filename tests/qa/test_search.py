@@ -1,9 +1,12 @@
 """Hybrid retrieval on the real index: cross-lingual hits, filters, merging, determinism."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from qa.errors import QueryError
 from qa.filters import Filters
+from qa.params import DEFAULT
 from qa.search import search
 
 
@@ -97,10 +100,8 @@ def test_english_abstract_sentences_find_their_thesis_in_norwegian(engine):
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])
-def test_candidate_pool_agrees_with_exhaustive_scoring(built_index, encoder, dev_questions, monkeypatch, kind):
+def test_candidate_pool_agrees_with_exhaustive_scoring(built_index, encoder, dev_questions, kind):
     """What a large index does (score only a pool from the dense index and BM25), on the real corpus."""
-    import importlib
-
     from store.ann import DenseIndexSpec, build_dense_index
     from qa.engine import Engine
 
@@ -108,29 +109,25 @@ def test_candidate_pool_agrees_with_exhaustive_scoring(built_index, encoder, dev
     questions = [q["question"] for q in dev_questions]
     exhaustive = [[h.passage_id for h in search(engine, q, 10)] for q in questions]
     if kind == "hnsw":
-        spec = DenseIndexSpec(kind="hnsw", m=16, ef_search=64)
+        spec = DenseIndexSpec(kind="hnsw", m=16)
         engine.snapshot.passage_index = build_dense_index(np.asarray(engine.passage_vectors), spec)
         engine.snapshot.dense_spec = spec
-    module = importlib.import_module("qa.search")  # `qa.search` is also the name of a function
-    monkeypatch.setattr(module, "EXHAUSTIVE_UP_TO", 0)
-    monkeypatch.setattr(module, "POOL", 128)  # a pool well below the corpus size
-    pooled = [[h.passage_id for h in search(engine, q, 10)] for q in questions]
+    pooled_params = replace(DEFAULT, exhaustive_up_to=0, pool=128, ef_search=64)  # a pool well below the corpus size
+    pooled = [[h.passage_id for h in search(engine, q, 10, params=pooled_params)] for q in questions]
     overlap = np.mean([len(set(a) & set(b)) / max(1, len(a)) for a, b in zip(exhaustive, pooled)])
     print(f"{kind}: top-10 overlap, pool of 128 vs all {len(engine.passage_ids)} passages scored: {overlap:.3f}")
     assert overlap >= 0.9
     assert sum(a[0] == b[0] for a, b in zip(exhaustive, pooled)) >= 0.9 * len(questions)
 
 
-def test_the_same_language_penalty_lifts_english_questions(engine, dev_questions, monkeypatch):
+def test_the_same_language_penalty_lifts_english_questions(engine, dev_questions):
     """English questions over Norwegian theses: without the penalty the English abstracts crowd the top."""
-    import sys
-
     from qa.evaluation.evaluate import evaluate
     from qa.evaluation.predict import retrieval_only
 
     english = [q for q in dev_questions if q["lang"] == "en" and q["gold"]]
     assert len(english) >= 10
     shipped = evaluate(english, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
-    monkeypatch.setattr(sys.modules["qa.search"], "SAME_LANGUAGE_PENALTY", 0.0)
-    without = evaluate(english, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
+    without = evaluate(english, retrieval_only(engine, 10, "hybrid", replace(DEFAULT, same_language_penalty=0.0)))
+    without = without["overall"]["ndcg@10"]
     assert shipped >= without + 0.03, (shipped, without)

@@ -80,7 +80,7 @@ def prose(n_chars: int, seed: int = 0) -> str:
 
 def fingerprint(index: Path) -> dict[str, str]:
     """Hashes of CURRENT and of every file of the live snapshot (bm25/ included)."""
-    from store.snapshot import CURRENT, current_snapshot
+    from store.layout import CURRENT, current_snapshot
 
     snapshot = current_snapshot(index)
     files = [index / CURRENT, *sorted(p for p in snapshot.rglob("*") if p.is_file())]
@@ -88,7 +88,7 @@ def fingerprint(index: Path) -> dict[str, str]:
 
 
 def snapshot_folders(index: Path) -> list[str]:
-    from store.snapshot import SNAPSHOTS
+    from store.layout import SNAPSHOTS
 
     folder = index / SNAPSHOTS
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []

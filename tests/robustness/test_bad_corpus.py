@@ -21,7 +21,7 @@ import pytest
 from indexer.build import build_index
 from indexer.errors import CatalogError
 from indexer.reader import MAX_BYTES, MAX_WORD_CHARS, read_bytes
-from store.snapshot import open_index
+from store.reader import open_index
 from tests.robustness.conftest import REPO, FakeEncoder, excerpt, fingerprint, prose
 
 SECRET = "Hemmeligordet"  # only in the file outside the corpus that a link points to

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-import store.snapshot as store
+import store.writer as writer
 from indexer.build import build_index
 from indexer.errors import IndexerError
-from store.snapshot import MANIFEST, SNAPSHOTS, TMP_PREFIX, current_snapshot
+from store.layout import MANIFEST, SNAPSHOTS, TMP_PREFIX, current_snapshot
 from qa.engine import Engine
 from tests.robustness.conftest import QUESTIONS, REPO, FakeEncoder, fingerprint, results, snapshot_folders
 
@@ -120,7 +120,8 @@ def test_sigkill_of_a_real_build_process_mid_write(tiny, encoder, baseline):
 KILL_SCRIPT = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    import store.snapshot as store
+    import store.lexical
+    import store.writer as writer
     from tests.robustness.conftest import FakeEncoder
     corpus, index, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
@@ -138,18 +139,18 @@ KILL_SCRIPT = textwrap.dedent("""
         setattr(obj, name, wrapped)
 
     if point == "between-theses":
-        after(store.SnapshotWriter, "add")
+        after(writer.SnapshotWriter, "add")
     elif point == "after-database-and-bm25":
-        after(store, "write_lexical_index")
+        after(store.lexical.LexicalIndex, "save")
     elif point == "after-first-faiss-file":
-        after(store.faiss, "write_index")
+        after(writer.faiss, "write_index")
     elif point == "after-fsync":
-        after(store, "_fsync_tree")
+        after(writer, "fsync_tree")
     elif point == "after-rename-before-current":
-        after(store.os, "rename")
+        after(writer.os, "rename")
     elif point == "current-written-not-replaced":
-        real_replace = store.os.replace
-        store.os.replace = lambda *a, **k: die()
+        real_replace = writer.os.replace
+        writer.os.replace = lambda *a, **k: die()
     from indexer.build import build_index
     build_index(corpus, index, encoder=FakeEncoder(), progress=False)
     print("not killed")
@@ -189,26 +190,26 @@ def _partial_then_no_space(path, *args, **kwargs):
 def inject(monkeypatch, point: str) -> None:
     if point == "database":
         calls = []
-        real_add = store.SnapshotWriter.add
+        real_add = writer.SnapshotWriter.add
 
         def add(self, *args, **kwargs):
             calls.append(1)
             if len(calls) == 2:
                 raise sqlite3.OperationalError("database or disk is full")
             return real_add(self, *args, **kwargs)
-        monkeypatch.setattr(store.SnapshotWriter, "add", add)
+        monkeypatch.setattr(writer.SnapshotWriter, "add", add)
     elif point == "bm25":
-        monkeypatch.setattr(store, "write_lexical_index", _no_space)
+        monkeypatch.setattr(writer.LexicalIndex, "save", _no_space)
     elif point == "faiss":
-        monkeypatch.setattr(store.faiss, "write_index", lambda index, path: _partial_then_no_space(path))
+        monkeypatch.setattr(writer.faiss, "write_index", lambda index, path: _partial_then_no_space(path))
     elif point == "manifest":
         real_write_text = Path.write_text
         monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: _partial_then_no_space(self)
                             if self.name == MANIFEST else real_write_text(self, *a, **k))
     elif point == "fsync":
-        monkeypatch.setattr(store, "_fsync_tree", _no_space)
+        monkeypatch.setattr(writer, "fsync_tree", _no_space)
     elif point == "current":
-        monkeypatch.setattr(store, "_write_atomically", lambda path, text: _partial_then_no_space(
+        monkeypatch.setattr(writer, "write_atomically", lambda path, text: _partial_then_no_space(
             path.with_name(path.name + ".tmp")))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import build_index
-from store.snapshot import current_snapshot
+from store.layout import current_snapshot
 from qa.engine import Engine
 from qa.search import search
 from tests.robustness.conftest import QUESTIONS, REPO, results, run_call

@@ -11,7 +11,7 @@ import pytest
 from indexer.build import build_index
 from indexer.cleaner import EMAIL_MASK, PHONE_MASK
 from analysis.lexical import analyse
-from store.snapshot import load_thesis, open_index
+from store.reader import load_thesis, open_index
 from qa.answer import ask
 from qa.engine import Engine
 from qa.filters import Filters

@@ -27,7 +27,7 @@ from qa.search import Hit
 from tests.robustness.conftest import REPO
 
 render = pytest.importorskip("ui.render", reason="ui/render.py (the UI helper's) is not there yet")
-from ui.corpus import Surroundings  # noqa: E402  (after the importorskip on purpose)
+from qa.corpus import Surroundings  # noqa: E402  (after the importorskip on purpose)
 from ui.strings import t  # noqa: E402
 
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>', "'", '"',

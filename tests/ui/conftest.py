@@ -33,10 +33,10 @@ language = "nb"
 
 @pytest.fixture(scope="session")
 def engine(built_index, encoder):
-    """An engine over the session's index, sharing the session's encoder."""
-    from qa.engine import Engine
+    """The shared engine (`qa.load`) over the session's index, with the session's encoder."""
+    import qa
 
-    return Engine(built_index, encoder=encoder)
+    return qa.load(built_index, encoder=encoder)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The app's logic through Streamlit's AppTest, on the session index with a preloaded engine."""
+"""The app's logic through Streamlit's AppTest, on the session index (its engine shared through qa.load)."""
 from __future__ import annotations
 
 import csv
@@ -11,6 +11,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import abstain_always
 from tests.ui.conftest import APP
 from ui import loader
 
@@ -21,15 +22,13 @@ EN_QUESTION = "What four kinds of social support does Schiefloe distinguish?"
 
 @pytest.fixture
 def app_for(monkeypatch, engine):
-    """A function returning a started AppTest over `index` (the engine is preloaded for it)."""
-    def start(index, preload: bool = True) -> AppTest:
+    """A function returning a started AppTest over `index` (the session's index is already loaded
+    into qa.load's shared cache by the `engine` fixture, so the app does not load it again)."""
+    def start(index) -> AppTest:
         monkeypatch.setenv(loader.ENV_VAR, str(index))
-        if preload:
-            loader.preload(index, engine)
         return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
 
-    yield start
-    loader.forget_preloaded()
+    return start
 
 
 @pytest.fixture
@@ -193,11 +192,16 @@ def test_filters_survive_a_language_switch(app):
 
 # --- abstention and errors -------------------------------------------------------------------
 
-def test_abstention_is_clear_and_nearest_passages_are_listed(app, monkeypatch):
-    import qa.answer
+def test_abstention_is_clear_and_nearest_passages_are_listed(app_for, built_index, encoder, tmp_path):
+    import shutil
 
-    never = {dtype: {lang: 10.0 for lang in langs} for dtype, langs in qa.answer.ABSTAIN_BELOW.items()}
-    monkeypatch.setattr(qa.answer, "ABSTAIN_BELOW", never)  # nothing is relevant enough
+    import qa
+
+    index = tmp_path / "index"  # its own engine, whose parameters find nothing relevant enough
+    shutil.copytree(built_index, index)
+    qa.load(index, encoder=encoder, params=abstain_always())
+    app = app_for(index)
+    assert not app.exception
     ask(app, "Hvor mange medlemmer har Anonyme Narkomane i Norge?")
     answer = last_answer(app)
     assert answer.abstained and answer.sources
@@ -209,7 +213,7 @@ def test_abstention_is_clear_and_nearest_passages_are_listed(app, monkeypatch):
 
 
 def test_missing_index_explains_what_to_run(app_for, tmp_path):
-    at = app_for(tmp_path / "no-index", preload=False)
+    at = app_for(tmp_path / "no-index")
     assert not at.exception
     assert at.warning[0].value == "Ingen indeks ennå"
     commands = [c.value for c in at.code]

@@ -130,7 +130,7 @@ def page(browser):
 
 @pytest.fixture(scope="module")
 def thesis_texts(built_index) -> list[str]:
-    from store.snapshot import open_index
+    from store.reader import open_index
 
     with open_index(built_index, vectors=False) as snapshot:
         return [row["text"] for row in snapshot.query("SELECT text FROM theses")]

@@ -13,7 +13,8 @@ import pytest
 from qa.answer import ask
 from qa.citation import Work
 from qa.filters import Filters
-from ui import corpus, export, render
+from qa import corpus
+from ui import export, render
 from ui.strings import EXAMPLES, LANGUAGES, STRINGS, t
 
 QUESTION = "Hva betyr det at rusmisbruket blir en masterstatus?"

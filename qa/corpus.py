@@ -1,15 +1,18 @@
-"""Read-only look-ups in the open index for the page: the corpus table and a passage's surroundings.
-
-Only plain SQL over the snapshot's tables and the engine's loaded metadata; no retrieval.
+"""The corpus as front ends list it: theses with their counts, what the index was built with, the
+passage languages, and the text around a hit. Read-only look-ups (store.reader); no retrieval.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from analysis.numbers import format_count
 from qa.engine import Engine, ThesisInfo
 from qa.search import Hit
+from store import reader
+
+__all__ = ["IndexInfo", "Surroundings", "ThesisRow", "format_count", "format_time", "index_info",
+           "passage_languages", "surroundings", "thesis_rows"]
 
 
 @dataclass(frozen=True)
@@ -51,21 +54,13 @@ class Surroundings:
     after_section: str = ""
 
 
-def _counts(engine: Engine, table: str) -> dict[int, int]:
-    rows = engine.snapshot.query(f"SELECT thesis_id, COUNT(*) AS n FROM {table} GROUP BY thesis_id")
-    return {r["thesis_id"]: r["n"] for r in rows}
-
-
 def thesis_rows(engine: Engine) -> list[ThesisRow]:
     """Every thesis in the index, in corpus-file order, with page, passage and sentence counts."""
-    passages, sentences = _counts(engine, "passages"), _counts(engine, "sentences")
-    pages = {r["id"]: r["n_pages"] for r in engine.snapshot.query("SELECT id, n_pages FROM theses")}
-    mix: dict[int, dict[str, int]] = defaultdict(dict)
-    for r in engine.snapshot.query("SELECT thesis_id, language, COUNT(*) AS n FROM passages "
-                                   "GROUP BY thesis_id, language ORDER BY n DESC, language"):
-        mix[r["thesis_id"]][r["language"]] = r["n"]
+    snapshot = engine.snapshot
+    passages, sentences = reader.per_thesis_counts(snapshot, "passages"), reader.per_thesis_counts(snapshot, "sentences")
+    pages, mix = reader.page_counts(snapshot), reader.language_mix(snapshot)
     return [
-        ThesisRow(t, pages.get(t.id, 0), passages.get(t.id, 0), sentences.get(t.id, 0), dict(mix[t.id]))
+        ThesisRow(t, pages.get(t.id, 0), passages.get(t.id, 0), sentences.get(t.id, 0), dict(mix.get(t.id, {})))
         for t in sorted(engine.theses.values(), key=lambda t: t.doc)
     ]
 
@@ -94,30 +89,19 @@ def format_time(iso: str) -> str:
 
 def passage_languages(engine: Engine) -> list[str]:
     """The passage languages present in the index, most frequent first."""
-    rows = engine.snapshot.query("SELECT language, COUNT(*) AS n FROM passages GROUP BY language "
-                                 "ORDER BY n DESC, language")
-    return [r["language"] for r in rows]
+    return reader.passage_languages(engine.snapshot)
 
 
 def surroundings(engine: Engine, hit: Hit) -> Surroundings:
     """The text of the passages right before and right after `hit` (which may span merged passages)."""
-    ids = (hit.passage_id, *hit.merged)
-    marks = ",".join("?" * len(ids))
-    idx = [r["idx"] for r in engine.snapshot.query(f"SELECT idx FROM passages WHERE id IN ({marks})", ids)]
-    if not idx:
-        return Surroundings("", "")
-    rows = engine.snapshot.query("SELECT idx, start, end, section_id FROM passages "
-                                 "WHERE thesis_id = ? AND idx IN (?, ?)",
-                                 (hit.thesis_id, min(idx) - 1, max(idx) + 1))
-    neighbour = {r["idx"]: r for r in rows}
-    prev, nxt = neighbour.get(min(idx) - 1), neighbour.get(max(idx) + 1)
+    prev, nxt = reader.neighbours(engine.snapshot, hit.thesis_id, (hit.passage_id, *hit.merged))
     before = after = before_section = after_section = ""
-    if prev is not None and prev["start"] < hit.start:
-        before = engine.text(hit.thesis_id, prev["start"], min(prev["end"], hit.start))
-        before_section = _other_section(engine, prev["section_id"], hit.section_id)
-    if nxt is not None and nxt["end"] > hit.end:
-        after = engine.text(hit.thesis_id, max(nxt["start"], hit.end), nxt["end"])
-        after_section = _other_section(engine, nxt["section_id"], hit.section_id)
+    if prev is not None and prev.start < hit.start:
+        before = engine.text(hit.thesis_id, prev.start, min(prev.end, hit.start))
+        before_section = _other_section(engine, prev.section_id, hit.section_id)
+    if nxt is not None and nxt.end > hit.end:
+        after = engine.text(hit.thesis_id, max(nxt.start, hit.end), nxt.end)
+        after_section = _other_section(engine, nxt.section_id, hit.section_id)
     return Surroundings(before, after, before_section, after_section)
 
 

@@ -1,0 +1,136 @@
+"""The encoder's backends and batching: PyTorch (sentence-transformers modules) or ONNX Runtime.
+
+Texts are tokenised once, sorted by length and cut into batches under a padded-token budget
+(`plan_batches`); each batch is padded to its own longest text (`pad_batch`) and run by a
+backend that returns L2-normalised mean-pooled vectors.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+TOKEN_BUDGET = 8192  # padded tokens per batch (batch rows x longest row)
+
+
+@contextlib.contextmanager
+def quiet_loading() -> Iterator[None]:
+    """Hide transformers' per-load "Loading weights" progress bar."""
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def plan_batches(lengths: list[int], token_budget: int = TOKEN_BUDGET, max_rows: int = 256) -> list[list[int]]:
+    """Indices grouped into batches, longest texts first.
+
+    A batch holds texts of similar length, at most ``max_rows`` of them and at most
+    ``token_budget`` padded tokens (rows x its longest row; a longer text gets a batch alone).
+    """
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        if current and ((len(current) + 1) * lengths[current[0]] > token_budget or len(current) >= max_rows):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def pad_batch(ids: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` (int64, right-padded to the longest row)."""
+    width = max(map(len, ids))
+    input_ids = np.full((len(ids), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(ids), width), dtype=np.int64)
+    for row, seq in enumerate(ids):
+        input_ids[row, : len(seq)] = seq
+        mask[row, : len(seq)] = 1
+    return input_ids, mask
+
+
+class TorchBackend:
+    """The sentence-transformers module pipeline run on padded batches under ``inference_mode``."""
+
+    parallel = True  # several calls may run at once, one thread each
+
+    def __init__(self, st) -> None:
+        import torch
+
+        self._torch = torch
+        self.st = st
+        self._current_threads = torch.get_num_threads()
+
+    def _set_threads(self, n: int) -> None:
+        if n != self._current_threads:
+            self._torch.set_num_threads(n)
+            self._current_threads = n
+
+    def __call__(self, input_ids: np.ndarray, mask: np.ndarray, threads: int) -> np.ndarray:
+        torch = self._torch
+        self._set_threads(threads)
+        features = {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask)}
+        with torch.inference_mode():
+            emb = self.st.forward(features)["sentence_embedding"]
+            emb = torch.nn.functional.normalize(emb.float(), dim=1)
+        return emb.numpy()
+
+
+class OnnxBackend:
+    """ONNX Runtime session over the exported graph (ids, mask -> normalised mean-pooled vectors).
+
+    One session on all cores: for a query (~30 tokens) two threads took 7-8 ms against 10 ms
+    on one here, when the machine was quiet (bench/README.md).
+    """
+
+    parallel = False  # the session's own threads already use every core
+
+    def __init__(self, path: Path, threads: int) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        # Idle workers sleep instead of spinning: a spinning one took a core from the NumPy work
+        # of the same search (search p50 20 ms instead of 10 ms here).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.path = path
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def __call__(self, input_ids: np.ndarray, mask: np.ndarray, threads: int) -> np.ndarray:
+        out = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
+        return np.asarray(out, dtype=np.float32)
+
+
+class JsonTokenizer:
+    """The model's ``tokenizer.json`` run by the `tokenizers` library, behind the small part of the
+    transformers tokenizer interface the encoder uses. The ONNX path needs no transformers (and
+    so no torch) import: a query process starts seconds sooner and uses less memory.
+    """
+
+    def __init__(self, path: Path, config: dict) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(path))
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
+        pad = config.get("pad_token")
+        pad = pad.get("content") if isinstance(pad, dict) else pad
+        self.pad_token_id = self._tokenizer.token_to_id(pad) if pad else None
+        self.model_max_length = int(config.get("model_max_length") or 512)
+
+    def __call__(self, texts: list[str], add_special_tokens: bool = True, **_: object) -> dict[str, list[list[int]]]:
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=add_special_tokens)
+        return {"input_ids": [e.ids for e in encodings]}

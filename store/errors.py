@@ -1,0 +1,46 @@
+"""The store's errors, shown to users as a message (never a traceback), and the one rebuild hint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base class: the index on disk cannot be used as asked; the message is shown as is."""
+
+
+class IndexMissingError(StoreError):
+    """There is no index where one was expected."""
+
+
+class IndexMismatchError(StoreError):
+    """The index on disk was built with another model or schema version."""
+
+
+class IndexDamagedError(StoreError):
+    """The index on disk cannot be read."""
+
+
+class IndexBusyError(StoreError):
+    """Another build holds the index's lock."""
+
+
+def shown(index_dir: Path | str) -> str:
+    """`index_dir` as messages show it: with a trailing slash."""
+    return f"{str(index_dir).rstrip('/')}/"
+
+
+def build_command(index_dir: Path | str, model_id: str | None = None) -> str:
+    """The command line that (re)builds `index_dir` (for `model_id`, if not the default)."""
+    from models.materialise import DEFAULT_MODEL_ID
+
+    command = "python -m indexer build"
+    if Path(index_dir) != Path("index"):
+        command += f" --index {index_dir}"
+    if model_id and model_id != DEFAULT_MODEL_ID:
+        command += f" --model {model_id}"
+    return command
+
+
+def rebuild_hint(index_dir: Path | str, model_id: str | None = None) -> str:
+    """"Run: python -m indexer build …", the ending of every message about an unusable index."""
+    return f"Run: {build_command(index_dir, model_id)}"

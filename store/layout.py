@@ -1,0 +1,121 @@
+"""Where a snapshot lives on disk, which one is live, and how files reach the disk for good.
+
+Layout::
+
+    index/CURRENT                      name of the live snapshot folder (one line)
+    index/.lock                        held by a running build
+    index/snapshots/<name>/
+        manifest.json                  schema, model, parser, per-thesis hashes and counts (store.manifest)
+        passages.sqlite                theses, pages, sections, passages, sentences (store.schema)
+        vectors/passages.npy           float32 passage embeddings, row = passages.id - 1
+        vectors/sentences.npy          float32 sentence embeddings, row = sentences.id - 1
+        passages.faiss                 search index over the passage rows (store.ann; the kind
+                                       is chosen by corpus size and named in the manifest)
+        columns/                       per-row arrays of the passage and sentence tables (store.columns)
+        bm25/                          the lexical index over passages (store.lexical)
+
+A build writes `snapshots/.tmp-<name>`, fsyncs it, renames it to `<name>` and then replaces
+CURRENT; until that last step readers keep seeing the previous snapshot.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from store.errors import IndexBusyError, IndexDamagedError, IndexMismatchError, IndexMissingError, rebuild_hint, shown
+from store.vectorfile import FOLDER as VECTORS_FOLDER
+
+CURRENT = "CURRENT"
+LOCK = ".lock"
+SNAPSHOTS = "snapshots"
+TMP_PREFIX = ".tmp-"
+MANIFEST = "manifest.json"
+DATABASE = "passages.sqlite"
+PASSAGES_FAISS = "passages.faiss"
+PASSAGE_VECTORS = f"{VECTORS_FOLDER}/passages.npy"
+SENTENCE_VECTORS = f"{VECTORS_FOLDER}/sentences.npy"
+
+T = TypeVar("T")
+
+
+def current_snapshot(index_dir: Path) -> Path | None:
+    """The live snapshot folder named by CURRENT, or None if there is none."""
+    try:
+        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = Path(index_dir) / SNAPSHOTS / name
+    return path if name and (path / MANIFEST).is_file() else None
+
+
+def with_live_snapshot(index_dir: Path, read: Callable[[Path], T], *, model_id: str | None = None,
+                       retry_on: tuple[type[BaseException], ...] = (OSError, ValueError), attempts: int = 3) -> T:
+    """`read(live snapshot folder)`, again on the new live snapshot if a build switched meanwhile.
+
+    A build may switch snapshots (and delete the one being read) at any moment. Raises
+    IndexMissingError when there is no snapshot, and IndexDamagedError (with the rebuild hint)
+    when reading fails on a snapshot that is still the live one.
+    """
+    index_dir = Path(index_dir)
+    error: BaseException | None = None
+    for _ in range(attempts):
+        snapshot = current_snapshot(index_dir)
+        if snapshot is None:
+            raise IndexMissingError(f"No index in {shown(index_dir)}. {rebuild_hint(index_dir, model_id)}")
+        try:
+            return read(snapshot)
+        except (IndexMismatchError, IndexMissingError):
+            raise  # a verdict on the snapshot, not a failure to read it
+        except retry_on as exc:
+            error = exc
+            if current_snapshot(index_dir) == snapshot:
+                break
+    raise IndexDamagedError(f"Index in {shown(index_dir)} is damaged ({error}). "
+                            f"{rebuild_hint(index_dir, model_id)}") from error
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold `index_dir/.lock` so that two builds cannot write the same index at once."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusyError(f"Another build is writing {shown(index_dir)}; wait for it to finish") from None
+        yield
+
+
+def fsync_tree(root: Path) -> None:
+    """fsync every file and folder below `root`."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(folder))
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that readers see the old or the new content, never a part."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)

@@ -1,0 +1,48 @@
+"""What the live snapshot holds, for people (`python -m indexer status`), and number formatting."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from analysis.numbers import format_count
+from store.errors import shown
+from store.reader import language_mix, open_index
+
+
+def index_status(index_dir: Path) -> str:
+    """What the live snapshot of `index_dir` holds, for people."""
+    with open_index(index_dir, vectors=False) as snap:
+        m = snap.manifest
+        theses = snap.query("SELECT id, doc, title, authors, year, n_pages FROM theses ORDER BY doc")
+        mix = language_mix(snap)
+    t = m["totals"]
+    lines = [
+        f"Index:     {shown(index_dir)} (snapshot {m['snapshot']})",
+        f"Built:     {m['built_at']} in {m['build_seconds']:.1f} s",
+        f"Model:     {m['model_id']}; dimension {m['dimension']}; {m['dtype']}",
+        f"Format:    schema {m['schema_version']}; parser {m['parser_version']}; "
+        f"passages of at most {m['token_budget']} tokens",
+        f"Contents:  {plural(t['theses'], 'thesis', 'theses')}: {format_count(t['passages'])} passages, "
+        f"{format_count(t['sentences'])} sentences, {format_count(t['pages'])} pages",
+    ]
+    for r in theses:
+        lines += ["", *_thesis_lines(r, m["theses"][r["doc"]], mix.get(r["id"], {}))]
+    return "\n".join(lines)
+
+
+def _thesis_lines(row, entry: dict, langs: dict[str, int]) -> list[str]:
+    authors = "; ".join(json.loads(row["authors"]))
+    who = " ".join(x for x in (authors, f"({row['year']})" if row["year"] else "") if x)
+    label = " — ".join(x for x in (f"“{row['title']}”" if row["title"] else "", who) if x)
+    total = sum(langs.values()) or 1
+    return [
+        f"{row['doc']}" + (f"  {label}" if label else ""),
+        f"    {format_count(entry['passages'])} passages, {format_count(entry['sentences'])} sentences, "
+        f"{row['n_pages']} pages; passage languages "
+        + (", ".join(f"{lang} {100 * n / total:.0f}%" for lang, n in langs.items()) or "-"),
+    ]
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """plural(1, "thesis", "theses") -> "1 thesis"."""
+    return f"{format_count(n)} {one if n == 1 else many}"
