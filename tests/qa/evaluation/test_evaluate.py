@@ -10,7 +10,7 @@ import pytest
 from qa.evaluation.evaluate import Prediction, evaluate, format_report, format_table, load_questions
 from qa.evaluation.metrics import normalise
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 EVAL = REPO / "eval"
 CORPUS = REPO / "corpus"
 

@@ -1,0 +1,34 @@
+"""analysis: language of passages and questions, BM25 terms, number formatting (no model needed)."""
+from __future__ import annotations
+
+from analysis.language import detect_language, question_language
+from analysis.lexical import analyse
+from analysis.numbers import format_count
+
+
+def test_question_language_from_function_words_and_letters():
+    assert question_language("Hva er gatekapital?") == "no"
+    assert question_language("What is street capital?") == "en"
+    assert question_language("ettervern rus") == "no"
+    assert question_language("Hvordan beskriver informantene overgangen fra fengsel til et liv uten rus?") == "no"
+    assert question_language("How do the informants describe leaving prison for a life without drugs?") == "en"
+
+
+def test_passage_language_treats_danish_guesses_as_norwegian():
+    text = ("Informantene forteller at nettverket deres endret seg da de sluttet å ruse seg, "
+            "og at de måtte bygge nye relasjoner fra grunnen av.")
+    assert detect_language(text) == "no"
+    assert detect_language("The informants describe how their network changed when they stopped using drugs.") == "en"
+    assert detect_language("12 3") == "no"  # too few letters: the default
+
+
+def test_analyse_stems_and_drops_stop_words_per_language():
+    assert analyse("Nettverkene og nettverket", "no") == analyse("nettverk nettverk", "no")
+    assert "og" not in analyse("rus og ettervern", "no")
+    assert analyse("The networks of users", "en") == analyse("network user", "en")
+
+
+def test_format_count_groups_digits():
+    assert format_count(1234567) == "1 234 567"
+    assert format_count(999) == "999"
+    assert format_count(12000, "\u00a0") == "12\u00a0000"
