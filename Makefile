@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test install index clean-index browser bench bench-indexing bench-roofline bench-scale
+.PHONY: run test layers install model index clean-index browser bench bench-indexing bench-roofline bench-scale
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
@@ -20,6 +20,14 @@ run: index
 
 test: $(STAMP) browser
 	$(PY) -m pytest
+
+# The package layers alone (seconds): no module imports a higher layer (README, "Architecture").
+layers: $(STAMP)
+	$(PY) -m pytest tests/test_layers.py
+
+# Materialise the embedding model into models/ (any command that needs it does this on first use).
+model: $(STAMP)
+	$(PY) -m models
 
 # The browser tests drive Debian's Chromium (never a downloaded browser build); they are skipped,
 # with a reason, where it cannot be installed.
