@@ -21,6 +21,7 @@ from qa.filters import Filters
 from qa.params import Params
 from qa.phrase import find_phrase
 from qa.search import MAX_QUERY_CHARS, Hit, retrieve
+from store.records import section_label
 
 NO_ANSWER = {"no": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."}
 TRUNCATED = {
@@ -61,6 +62,11 @@ class Source:
     citation: dict[str, str]
 
     @property
+    def section(self) -> str:
+        """The section's number and title, e.g. "4.2.1 Identitetskifte" ("" if it has neither)."""
+        return section_label(self.section_number, self.section_title)
+
+    @property
     def page(self) -> int:
         return self.quote.page if self.quote else self.hit.page_start
 
@@ -90,7 +96,7 @@ def _source_json(source: Source) -> dict:
     hit = source.hit
     title = source.work.title or source.work.doc
     return {
-        "doc": hit.doc, "thesis": title, "section": f"{source.section_number} {source.section_title}".strip(),
+        "doc": hit.doc, "thesis": title, "section": source.section,
         "page": source.page, "start": source.quote.start if source.quote else hit.start,
         "end": source.quote.end if source.quote else hit.end, "score": round(hit.score, 4),
         "text": hit.text, "quote": source.quote.text if source.quote else "",

@@ -18,6 +18,7 @@ from store.lexical import LexicalIndex
 from store.manifest import check_compatible
 from store.layout import current_snapshot
 from store.reader import IndexSnapshot, open_index
+from store.records import section_label
 from qa.params import DEFAULT, Params
 from qa.phrase import lower_keeping_offsets
 
@@ -47,7 +48,7 @@ class SectionInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.number} {self.title}".strip()
+        return section_label(self.number, self.title)
 
 
 class Engine:

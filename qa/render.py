@@ -21,7 +21,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         work = source.work
         who = "; ".join(work.authors) or work.title
         thesis = f"{who} ({work.year or 'u.å.'}) · {work.doc}" if who else work.doc
-        section = f"{source.section_number} {source.section_title}".strip() or "—"
+        section = source.section or "—"
         lines.append(f"[{source.number}] {thesis} · {section} · {labels['page']} {source.page}")
         if source.quote:
             lines += textwrap.wrap(f"«{source.quote.text}»", width, initial_indent="    ", subsequent_indent="    ")

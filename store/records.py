@@ -10,6 +10,11 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
+def section_label(number: str, title: str) -> str:
+    """A section's number and title as a reader would write them: "4.2.1 Identitetskifte"."""
+    return f"{number} {title}".strip()
+
+
 Part = Literal["front", "body", "appendix"]
 PARTS: tuple[Part, ...] = ("front", "body", "appendix")
 
@@ -40,7 +45,7 @@ class Section:
     @property
     def label(self) -> str:
         """Number and title as a reader would write them, e.g. "4.2.1 Identitetskifte"."""
-        return f"{self.number} {self.title}".strip()
+        return section_label(self.number, self.title)
 
 
 @dataclass(frozen=True)

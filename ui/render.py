@@ -117,7 +117,7 @@ def passage_html(source: Source) -> str:
 def meta_text(source: Source, lang: str) -> str:
     """"Seksjon 2.1 Tittel · s. 12 · Hoveddel · norsk" (plain text)."""
     hit = source.hit
-    section = f"{source.section_number} {source.section_title}".strip()
+    section = source.section
     page = t(lang, "page", page=source.quote.page) if source.quote else page_text(hit.page_start, hit.page_end, lang)
     parts = [f"{t(lang, 'section')} {section}" if section else "", page, part_name(lang, hit.part),
              language_name(lang, hit.language)]
