@@ -61,9 +61,13 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from qa.engine import Engine
 
-    if args.command == "batch" and not args.input.is_file():
-        print(f"error: no such file {args.input}", file=sys.stderr)
-        return 2
+    if args.command == "batch":
+        from qa.output import check_batch_paths
+
+        problem = check_batch_paths(args.input, args.out)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     engine = Engine(args.index)
     if args.command == "ask":
         from qa.answer import ask
@@ -76,13 +80,14 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "batch":
         from qa.batch import run_batch
 
+        from qa.output import replacing
+
         with args.input.open("rb") as source:
-            out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
-            try:
-                answered, errors = run_batch(engine, source, out, args.k)
-            finally:
-                if args.out:
-                    out.close()
+            if args.out:
+                with replacing(args.out) as out:
+                    answered, errors = run_batch(engine, source, out, args.k)
+            else:
+                answered, errors = run_batch(engine, source, sys.stdout, args.k)
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
         from qa.evaluation.evaluate import format_report, format_table, load_questions
