@@ -73,10 +73,12 @@ def _run(args: argparse.Namespace) -> int:
         from qa.answer import ask
         from qa.filters import Filters
         from qa.render import render_answer
+        from qa.terminal import terminal_json, terminal_text
 
         answer = ask(engine, args.question, k=args.k,
                      filters=Filters.of(args.thesis, args.language, args.part))
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
+        print(terminal_json(json.dumps(answer.to_json(), ensure_ascii=False, indent=2)) if args.json
+              else terminal_text(render_answer(answer)))
     elif args.command == "batch":
         from qa.batch import run_batch
 
