@@ -18,32 +18,47 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+_SYLLABLES = "ka lo me ri sun de va tor bi en ul fa".split()
+
+
+def words(n: int) -> list[str]:
+    """`n` words from a vocabulary of 1 728 made-up three-syllable words (enough to look like text)."""
+    k = len(_SYLLABLES)
+    return ["".join(_SYLLABLES[i // k**j % k] for j in range(3)) for i in (i * 7919 % k**3 for i in range(n))]
+
+
 def many_pages(n: int = 100_000) -> str:
-    """`n` pages of one word each, every page closed by a printed page number (the issue's 889 KB file)."""
+    """The issue's 889 KB file: `n` pages holding `ord`, each closed by a printed page number."""
     return "".join(f"ord\n\n {17 + i % 3}\n" for i in range(n))
+
+
+def many_full_pages(n: int = 40_000) -> str:
+    """`n` pages of ten varied words each, every page starting with its printed page number."""
+    vocabulary = words(10 * n)
+    return "".join(f" {i + 1}\n\n" + " ".join(vocabulary[10 * i : 10 * i + 10]) + ".\n\n" for i in range(n))
 
 
 def many_sections(n: int = 10_000) -> str:
     """`n` numbered sections (1.1.1, 1.1.2, …) of one short paragraph each, laid out like a PDF dump."""
+    vocabulary = words(8 * n)
     parts = []
     for i in range(n):
         number = f"{i // 9801 % 20 + 1}.{i // 99 % 99 + 1}.{i % 99 + 1}"
-        parts.append(f"{number} Tittel på delkapittel\n\nTeksten i dette avsnittet handler om rus og ettervern.\n")
+        body = " ".join(vocabulary[8 * i : 8 * i + 8])
+        parts.append(f"{number} Tittel på delkapittel\n\nTeksten handler om {body}.\n")
     return "\n".join(parts)
 
 
 def many_ones(n: int = 100_000) -> str:
-    """`n` lines holding only `1`."""
-    return "1\n" * n
+    """A short text, then `n` lines holding only `1`."""
+    return "Innledning\n\nDette er en kort tekst om rus og ettervern.\n\n" + "1\n" * n
 
 
 def long_paragraph(n_words: int = 150_000) -> str:
-    """One paragraph of `n_words` words without a full stop, wrapped at 90 characters."""
-    words = ("rus behandling ettervern identitet tilhørighet nettverk sosial kommune tjenester "
-             "informantene opplever hverdagen").split()
+    """One paragraph of `n_words` varied words without a full stop, wrapped at 90 characters."""
     line, lines = [], []
-    for i in range(n_words):
-        line.append(words[i % len(words)])
+    for word in words(n_words):
+        line.append(word)
         if sum(map(len, line)) + len(line) > 90:
             lines.append(" ".join(line))
             line = []
@@ -51,7 +66,8 @@ def long_paragraph(n_words: int = 150_000) -> str:
 
 
 ADVERSARIAL: dict[str, Callable[[], str]] = {
-    "pages": many_pages, "sections": many_sections, "ones": many_ones, "paragraph": long_paragraph,
+    "pages": many_pages, "full-pages": many_full_pages, "sections": many_sections, "ones": many_ones,
+    "paragraph": long_paragraph,
 }
 
 

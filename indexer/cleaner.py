@@ -20,14 +20,13 @@ from typing import Literal
 from store.records import SourceMap
 from indexer.headings import Heading
 from indexer.layout import Line
+from analysis.lexical import INVISIBLE
 from indexer.personal import EMAIL_MASK, ID_MASK, PHONE_MASK, find_personal_data, mask_text
 
 BlockKind = Literal["heading", "paragraph"]
 
 _KEEP_SPACE_AFTER_HYPHEN = {"og", "eller", "til"}
 __all__ = ["EMAIL_MASK", "ID_MASK", "PHONE_MASK", "Block", "CleanText", "PageBreak", "clean"]
-# Format characters that PDF extraction leaves inside words; removed from the clean text.
-INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff")
 
 
 @dataclass(frozen=True)
