@@ -3,7 +3,8 @@
 Run on the joined clean text (wrapped lines and split words already joined), so a value that
 wrapped across a line is found whole. Each finder is tuned against over-masking: a verbatim
 quote must stay verbatim, so number lists (`12 15 18 20`), ISBN parts, amounts (`kr 35000000`),
-years and page ranges are left alone, and an 11-digit number is a fødselsnummer only when its
+years and page ranges are left alone (pairs like `22 85 50 50` count as a phone number only after
++47 or a word such as "telefon", "tlf", "ring", "kontakt"), and an 11-digit number is a fødselsnummer only when its
 date part is a real date and its check digits are right (or a label such as "fødselsnummer"
 stands just before it).
 """
@@ -35,6 +36,10 @@ _MONEY_AFTER = re.compile(r"^\s?(?:kr\b|kroner\b|nok\b|,-)", re.IGNORECASE)
 _ISBN_BEFORE = re.compile(r"\bis[bs]n\b[^\n]{0,30}$", re.IGNORECASE)
 _FNR_LABEL = re.compile(r"(?:fødsels|person)(?:nummer|nr)|\b[fp]\.?\s?nr\b|\bfnr\b|\bpnr\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# Pairs (`22 85 50 50`) are also how lists of ages or scores are written: that form is a phone
+# number only after +47 or a word that announces one.
+_PHONE_LABEL = re.compile(r"\b(?:tlf|tel|telefon\w*|mobil\w*|ring\w*|nås|kontakt\w*|nummer|nr|sms|phone)\b\W{0,6}"
+                          r"(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
 _WEIGHTS = ((3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
 
 
@@ -68,7 +73,10 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
         before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() : m.end() + 8]
         if _MONEY_BEFORE.search(before) or _MONEY_AFTER.search(after) or _ISBN_BEFORE.search(before):
             return False
-        halves = re.split(_S, number)
+        groups = re.split(_S, number)
+        if len(groups) == 4 and not _PHONE_LABEL.search(before):
+            return False  # "12 15 18 20", "22 15 18 20 og 25 år"
+        halves = groups
         if len(halves) == 2:
             first, second = int(halves[0]), int(halves[1])
             if all(_YEAR.fullmatch(h) for h in halves) or 0 < second - first < 1000:
