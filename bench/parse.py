@@ -32,8 +32,8 @@ def many_pages(n: int = 100_000) -> str:
     return "".join(f"ord\n\n {17 + i % 3}\n" for i in range(n))
 
 
-def many_full_pages(n: int = 40_000) -> str:
-    """`n` pages of ten varied words each, every page starting with its printed page number."""
+def many_full_pages(n: int = 9_000) -> str:
+    """`n` pages of ten varied words each, every page starting with its printed page number (at most 4 digits)."""
     vocabulary = words(10 * n)
     return "".join(f" {i + 1}\n\n" + " ".join(vocabulary[10 * i : 10 * i + 10]) + ".\n\n" for i in range(n))
 
