@@ -91,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=sorted(ADVERSARIAL), help="only this adversarial file")
     args = parser.parse_args()
-    from indexer.tokens import passage_token_counter
+    from models.tokens import passage_token_counter
 
     count = passage_token_counter()
     print(f"load average {os.getloadavg()[0]:.2f}")

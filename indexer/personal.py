@@ -74,7 +74,7 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
         if _MONEY_BEFORE.search(before) or _MONEY_AFTER.search(after) or _ISBN_BEFORE.search(before):
             return False
         groups = re.split(_S, number)
-        if len(groups) == 4 and not _PHONE_LABEL.search(before):
+        if len(groups) == 4 and not _announced(text, m.start()):
             return False  # "12 15 18 20", "22 15 18 20 og 25 år"
         halves = groups
         if len(halves) == 2:
@@ -82,6 +82,11 @@ def _is_phone(text: str, m: re.Match[str]) -> bool:
             if all(_YEAR.fullmatch(h) for h in halves) or 0 < second - first < 1000:
                 return False  # "2019 2020", a page or year range "2345-2360"
     return True
+
+
+def _announced(text: str, start: int) -> bool:
+    """Whether a phone word stands at most three words before `start` (an e-mail address counting as one)."""
+    return bool(_PHONE_LABEL.search(_EMAIL.sub("epost", text[max(0, start - 80) : start])))
 
 
 def _is_fnr(text: str, m: re.Match[str]) -> bool:

@@ -13,8 +13,8 @@ import unicodedata
 import pytest
 
 from indexer.build import build_index
-from indexer.lexical import analyse
-from indexer.store import load_thesis, open_index
+from analysis.lexical import analyse
+from store.reader import load_thesis, open_index
 from qa.engine import Engine
 from qa.search import search
 from tests.robustness.conftest import FakeEncoder, prose
