@@ -40,10 +40,15 @@ class Block:
 
 @dataclass(frozen=True)
 class PageBreak:
-    """A page starts at clean offset `start`; `printed` is its printed number when the dump kept it."""
+    """A page starts at clean offset `start`; `printed` is its printed number when the dump kept it.
+
+    For form-feed-paged text, `label` is the printed label ("iv") and `physical` the 0-based page.
+    """
 
     start: int
     printed: int | None
+    label: str | None = None
+    physical: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,8 @@ def _line_content(line: Line) -> tuple[str, list[int]]:
     """The line's words with single spaces between them, and each character's source offset."""
     chars: list[str] = []
     sources: list[int] = []
-    for m in re.finditer(r"\S+", line.raw):
+    raw = line.raw.rstrip()[:-1] if line.soft_hyphen else line.raw  # the hyphen splitting a word
+    for m in re.finditer(r"\S+", raw):
         kept = [(ch, line.start + m.start() + k) for k, ch in enumerate(m.group()) if ch not in INVISIBLE]
         if not kept:
             continue
@@ -132,8 +138,10 @@ def _line_content(line: Line) -> tuple[str, list[int]]:
     return "".join(chars), sources
 
 
-def _joiner(previous: str, following: str) -> str:
+def _joiner(previous: str, following: str, soft: bool = False) -> str:
     """What joins two wrapped lines of one paragraph: a space, or nothing after a split word."""
+    if soft:
+        return ""
     if len(previous) >= 2 and previous.endswith("-") and previous[-2].isalnum():
         first_word = following.split(" ", 1)[0].lower()
         return " " if first_word in _KEEP_SPACE_AFTER_HYPHEN else ""
@@ -152,11 +160,14 @@ class _Assembler:
         self.current: tuple[int, int] | None = None  # (start, first line) of the open paragraph
         self.last_text = ""
         self.last_end_source = 0
+        self.last_soft = False
 
     def note_page(self, line: Line) -> None:
         """Remember a page that starts at `line`; it is placed where the next text goes."""
         if line.page_start and len(self.out):
-            self.pending_page = PageBreak(-1, line.printed_page)
+            self.pending_page = PageBreak(-1, line.printed_page, line.printed_label, line.page)
+        elif line.page is not None and not len(self.out) and (line.page_start or line.index == 0):
+            self.page_breaks[0] = PageBreak(0, line.printed_page, line.printed_label, line.page)
         elif line.kind == "page_number" and not len(self.out):
             self.page_breaks[0] = PageBreak(0, line.printed_page)
 
@@ -173,7 +184,7 @@ class _Assembler:
 
     def _place_page(self, offset: int) -> None:
         if self.pending_page is not None:
-            self.page_breaks.append(PageBreak(offset, self.pending_page.printed))
+            self.page_breaks.append(replace(self.pending_page, start=offset))
             self.pending_page = None
 
     def add_heading(self, i: int, heading: Heading) -> None:
@@ -191,14 +202,16 @@ class _Assembler:
         """Write text line i into the open paragraph (opening one if needed)."""
         line = self.lines[i]
         text, sources = _line_content(line)
+        if line.paragraph_start:
+            self.close_paragraph()
         if self.current is None:
             self.current = (self._open_block(), i)
         else:
-            joiner = _joiner(self.last_text, text)
+            joiner = _joiner(self.last_text, text, self.last_soft)
             self._place_page(len(self.out) + len(joiner))
             self.out.add(joiner, [self.last_end_source] * len(joiner))
         self.out.add(text, sources)
-        self.last_text, self.last_end_source = text, line.end
+        self.last_text, self.last_end_source, self.last_soft = text, line.end, line.soft_hyphen
 
     def result(self) -> CleanText:
         self.close_paragraph()

@@ -9,10 +9,11 @@ usual empty line is a paragraph that merely starts with a space, not a new page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Literal
 
-LineKind = Literal["blank", "break", "page_number", "text"]
+LineKind = Literal["blank", "break", "page_number", "furniture", "text"]
 
 _ROMAN = re.compile(r"(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})", re.IGNORECASE)
 _PAGE_START = re.compile(r"^ \S")
@@ -29,6 +30,12 @@ class Line:
     kind: LineKind
     page_start: bool  # a new page begins at this line
     printed_page: int | None = None  # for page-number lines with an arabic number
+    # Set only for form-feed-paged text (see pagelayout): the 0-based page, the printed label of
+    # the page (on its first line) and whether a paragraph starts at this line across a page break.
+    page: int | None = None
+    printed_label: str | None = None
+    paragraph_start: bool = False
+    soft_hyphen: bool = False  # its last character is a hyphen that splits a word, dropped when joining
 
     @property
     def text(self) -> str:
@@ -44,7 +51,8 @@ def roman_value(token: str) -> int | None:
     return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
-def _page_number_token(raw: str) -> str | None:
+def page_number_token(raw: str) -> str | None:
+    """The line's printed page number ("12", "iv") if it holds nothing else."""
     token = raw.strip()
     if token.isdigit() and len(token) <= 4 and int(token) > 0:
         return token
@@ -53,8 +61,38 @@ def _page_number_token(raw: str) -> str | None:
     return None
 
 
+_WORD = re.compile(r"\w+")
+_SPLIT_END = re.compile(r"(\w+)-$")
+
+
+def mark_soft_hyphens(lines: list[Line], text: str) -> list[Line]:
+    """Flag the text lines whose final hyphen splits a word, to be dropped when the lines are joined.
+
+    It does when the joined word occurs elsewhere in the text and the hyphenated one does not
+    (`Substitusjons-` + `behandling`); otherwise the hyphen is kept (`ikke-` + `rusavhengig`).
+    """
+    folded = text.casefold()
+    words = Counter(_WORD.findall(folded))
+    body = [i for i, line in enumerate(lines) if line.kind == "text"]
+    for i, j in zip(body, body[1:]):
+        end = _SPLIT_END.search(lines[i].text)
+        start = _WORD.match(lines[j].text)
+        if end is None or start is None or lines[j].paragraph_start:
+            continue
+        if any(lines[k].kind == "break" for k in range(i + 1, j)):
+            continue  # the paragraph ends here: nothing is joined
+        head, tail = end.group(1).casefold(), start.group().casefold()
+        if words[head + tail] and f"{head}-{tail}" not in folded:
+            lines[i] = replace(lines[i], soft_hyphen=True)
+    return lines
+
+
 def split_lines(text: str) -> list[Line]:
-    """Classify every line of `text` and mark where pages begin."""
+    """Classify every line of `text` and mark where pages begin (form feeds, where present, do)."""
+    if "\f" in text:
+        from indexer.pagelayout import split_paged_lines
+
+        return mark_soft_hyphens(split_paged_lines(text), text)
     lines: list[Line] = []
     offset = 0
     blank_run = 0
@@ -70,7 +108,7 @@ def split_lines(text: str) -> list[Line]:
             lines.append(Line(index, start, end, raw, "break", False))
             blank_run = 0
             continue
-        token = _page_number_token(raw)
+        token = page_number_token(raw)
         marker = bool(_PAGE_START.match(raw))
         is_number = token is not None and (marker or blank_run >= 2 or not seen_text)
         if is_number:
@@ -83,4 +121,4 @@ def split_lines(text: str) -> list[Line]:
         printed = int(token) if is_number and token and token.isdigit() else None
         lines.append(Line(index, start, end, raw, kind, page_start, printed))
         blank_run = 0
-    return lines
+    return mark_soft_hyphens(lines, text)

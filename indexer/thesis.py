@@ -3,17 +3,20 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from indexer.cleaner import clean
 from store.records import Passage, Sentence, Thesis
 from indexer.errors import ThesisReadError
-from indexer.headings import find_headings
+from indexer.formats import OutlineEntry, SourceText, read_source
+from indexer.headings import Heading, find_headings
 from indexer.junk import check_running_text
 from analysis.language import detect_language
-from indexer.layout import split_lines
+from indexer.layout import Line, split_lines
+from indexer.outline import outline_headings
 from indexer.passages import TokenCounter, fit_to_budget, pack_passages
-from indexer.reader import read_thesis
 from indexer.sentences import split_sentences
 from indexer.structure import build_sections, calibrate_pages
 
@@ -21,7 +24,7 @@ from indexer.structure import build_sections, calibrate_pages
 DEFAULT_TOKEN_BUDGET = 200
 DEFAULT_OVERLAP = 1
 # Bump whenever the parse of an unchanged file can change, so that indexes are rebuilt.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 2: junk text refused, invisible characters dropped; 3: PDF and Word files, split words joined
 # Longest one file may take to parse. Parsing is linear (bench.parse: 7-12 s per MB for the
 # corpus's theses with the real tokenizer, so a 5 MB file, the reader's limit, fits); the limit
 # guards a build against an input that is slow in a way nobody has found yet.
@@ -48,14 +51,16 @@ def parse_thesis(
     overlap: int = DEFAULT_OVERLAP,
     mask_personal_data: bool = True,
 ) -> Thesis:
-    """Parse the thesis file at `path`; raise ThesisReadError when it holds no usable text."""
-    text, data, warnings = read_thesis(path)
-    thesis = parse_text(
-        path.name, text, count_tokens=count_tokens, token_budget=token_budget,
-        overlap=overlap, mask_personal_data=mask_personal_data,
-    )
-    thesis.content_hash = hashlib.sha256(data).hexdigest()
-    thesis.warnings = warnings
+    """Parse the thesis file at `path` (.txt, .pdf, .docx); raise ThesisReadError when it holds no usable text."""
+    return parse_source(path.name, read_source(path), count_tokens=count_tokens, token_budget=token_budget,
+                        overlap=overlap, mask_personal_data=mask_personal_data)
+
+
+def parse_source(doc: str, source: SourceText, **options: Any) -> Thesis:
+    """Parse what a format reader made of the file `doc`; `options` are those of `parse_text`."""
+    thesis = parse_text(doc, source.text, outline=source.outline, page_labels=source.page_labels, **options)
+    thesis.content_hash = hashlib.sha256(source.data).hexdigest()
+    thesis.warnings = source.warnings + thesis.warnings
     return thesis
 
 
@@ -68,12 +73,15 @@ def parse_text(
     overlap: int = DEFAULT_OVERLAP,
     mask_personal_data: bool = True,
     time_limit: float = PARSE_SECONDS,
+    outline: Sequence[OutlineEntry] = (),
+    page_labels: Sequence[str] = (),
 ) -> Thesis:
-    """Parse the decoded text of a thesis file named `doc`, in at most `time_limit` seconds."""
+    """Parse the decoded text of a thesis file named `doc`, with the file's outline and page labels
+    if any, in at most `time_limit` seconds."""
     deadline = _Deadline(doc, time_limit)
     lines = split_lines(text)
     deadline.check("lines")
-    headings = find_headings(lines)
+    headings, warnings = _headings(doc, lines, outline)
     deadline.check("headings")
     cleaned = clean(lines, headings, mask_personal_data=mask_personal_data)
     if not any(b.kind == "paragraph" for b in cleaned.blocks):
@@ -81,7 +89,8 @@ def parse_text(
     check_running_text(doc, cleaned.text, len(cleaned.page_breaks))
     thesis = Thesis(
         doc=doc, text=cleaned.text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        source=cleaned.source, pages=calibrate_pages(cleaned), sections=build_sections(cleaned),
+        source=cleaned.source, pages=calibrate_pages(cleaned, page_labels), sections=build_sections(cleaned),
+        warnings=warnings,
     )
     deadline.check("pages and sections")
     spans = []
@@ -97,6 +106,17 @@ def parse_text(
     thesis.passages = _passages(thesis, token_budget, overlap, count_tokens)
     deadline.check("passages")
     return thesis
+
+
+def _headings(doc: str, lines: list[Line], outline: Sequence[OutlineEntry]) -> tuple[list[Heading], list[str]]:
+    """Headings from the outline when most of its entries are found in the text, else by the heading rules."""
+    if not outline:
+        return find_headings(lines), []
+    headings, missing = outline_headings(lines, outline)
+    if len(missing) * 2 > len(outline):
+        return find_headings(lines), [f"{doc}: {len(missing)} of {len(outline)} outline entries are not in the "
+                                      f"text; sections found by the heading rules instead"]
+    return headings, [f"{doc}: outline entry not found in the text: {e.title!r}" for e in missing]
 
 
 def _passages(thesis: Thesis, budget: int, overlap: int, count_tokens: TokenCounter) -> list[Passage]:

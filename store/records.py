@@ -26,6 +26,12 @@ class Page:
     start: int
     physical: int  # 1-based count of pages from the start of the file
     number: int  # printed page number where calibrated, else `physical`
+    label: str = ""  # the label printed on the page when the file says ("iv", "12"); "" if unknown
+
+    @property
+    def printed(self) -> str:
+        """The page as a citation names it: its printed label, else its number."""
+        return self.label or str(self.number)
 
 
 @dataclass(frozen=True)
