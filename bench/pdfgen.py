@@ -2,7 +2,7 @@
 
 Each page of the dump becomes an A4 page: a running header (the thesis title) and footer (the
 printed page label), roman-numbered front matter declared in /PageLabels, the body numbered from 1,
-an outline of every section, paragraph breaks as vertical gaps and some words hyphenated at line
+an outline of every section, paragraph breaks as vertical gaps and indented first lines, and some words hyphenated at line
 ends. The printed label of every page is returned so that tests can check citations against it.
 """
 from __future__ import annotations
@@ -16,13 +16,14 @@ from indexer.layout import split_lines
 
 A4 = (595.27, 841.89)
 MARGIN = 60.0
+INDENT = 18.0  # first lines of paragraphs are indented, as in most theses
 _FONT_FILES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),)
 _KEEP_SPACE = {"og", "eller", "til"}
 
 
 @dataclass
 class PageSpec:
-    """One page: its lines (None is a paragraph break) and its printed label."""
+    """One page: its lines (None is a paragraph break, a leading tab an indented first line) and its label."""
 
     lines: list[str | None]
     label: str = ""
@@ -34,6 +35,7 @@ class PdfSpec:
     outline: list[tuple[str, int, int]] = field(default_factory=list)  # (title, level 1.., page index)
     front_pages: int = 0  # pages numbered i, ii, … before the body
     header: str = ""
+    split_words: list[str] = field(default_factory=list)  # words hyphenated at a line end by `_hyphenate`
     title: str = ""
     author: str = ""
 
@@ -50,37 +52,42 @@ def roman(n: int) -> str:
 def spec_from_thesis(text: str, thesis: Thesis, *, header: str = "", hyphenate_every: int = 7) -> PdfSpec:
     """The PDF layout of a corpus dump `text` whose parse is `thesis` (pages kept one for one)."""
     pages: list[PageSpec] = [PageSpec([])]
+    new_paragraph = False
     for line in split_lines(text):
         if line.page_start:
+            if pages[-1].lines and pages[-1].lines[-1] is None:
+                pages[-1].lines.pop()  # a paragraph ends with the page: the next one shows it by its indent
             pages.append(PageSpec([]))
         if line.kind == "text":
-            pages[-1].lines.append(" ".join(line.text.split()))
+            pages[-1].lines.append(("\t" if new_paragraph else "") + " ".join(line.text.split()))
+            new_paragraph = False
         elif line.kind == "break" and pages[-1].lines and pages[-1].lines[-1] is not None:
             pages[-1].lines.append(None)
+            new_paragraph = True
     body = next((s for s in thesis.sections if s.part != "front"), None)
     front = thesis.page_at(body.start).physical - 1 if body is not None else 0
     for i, page in enumerate(pages):
         page.label = roman(i + 1) if i < front else str(i - front + 1)
     heading_lines = {" ".join(s.label.split()) for s in thesis.sections}
-    if hyphenate_every:
-        _hyphenate(pages, heading_lines, hyphenate_every)
+    split = _hyphenate(pages, heading_lines, hyphenate_every) if hyphenate_every else []
     outline = [(" ".join(thesis.text[s.start : s.content_start].split()), s.level, thesis.page_at(s.start).physical - 1)
                for s in thesis.sections if s.label]  # titles as printed, e.g. "KAPITTEL 2 - METODE"
-    return PdfSpec(pages, outline, front, header or thesis.doc)
+    return PdfSpec(pages, outline, front, header or thesis.doc, split)
 
 
-def _hyphenate(pages: list[PageSpec], keep: set[str], every: int) -> None:
+def _hyphenate(pages: list[PageSpec], keep: set[str], every: int) -> list[str]:
     """Split the last word of every `every`-th eligible line, moving its tail to the next line.
 
     Only words the thesis uses more than once are split: the reader joins a split word when it
     finds the word whole elsewhere, as a reader of the printed page would.
     """
     seen = 0
+    split: list[str] = []
     counts = Counter(w.casefold() for page in pages for line in page.lines if line for w in line.split())
     for page in pages:
         for i in range(len(page.lines) - 1):
             line, nxt = page.lines[i], page.lines[i + 1]
-            if line is None or nxt is None or line in keep or nxt in keep:
+            if line is None or nxt is None or nxt.startswith("\t") or line.strip() in keep or nxt in keep:
                 continue
             head, _, word = line.rpartition(" ")
             if not (head and len(word) >= 8 and word.isalpha() and word.islower() and counts[word] >= 2):
@@ -90,6 +97,8 @@ def _hyphenate(pages: list[PageSpec], keep: set[str], every: int) -> None:
             if seen % every or word[cut:] in _KEEP_SPACE:
                 continue
             page.lines[i], page.lines[i + 1] = f"{head} {word[:cut]}-", f"{word[cut:]} {nxt}"
+            split.append(word)
+    return split
 
 
 def _font() -> str:
@@ -147,8 +156,9 @@ def _draw_page(canv, font: str, page: PageSpec, header: str) -> None:
         fit = size
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        while stringWidth(line, font, fit) > width - 2 * MARGIN and fit > 4:
+        while stringWidth(line, font, fit) > width - 2 * MARGIN - INDENT and fit > 4:
             fit -= 0.25
         canv.setFont(font, fit)
-        canv.drawString(MARGIN, y, line)
+        indent = INDENT if line.startswith("\t") else 0.0
+        canv.drawString(MARGIN + indent, y, line.lstrip("\t"))
         y -= leading

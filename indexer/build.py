@@ -1,4 +1,4 @@
-"""Build or update the index: corpus/*.txt (any case of `.txt`) in, a new snapshot on disk out.
+"""Build or update the index: the theses of corpus/ (.txt, .pdf, .docx in any case) in, a new snapshot on disk out.
 
 Theses whose file hash (and masking choice) is unchanged since the live snapshot are copied
 from it with their vectors; the rest are parsed and embedded. If the live snapshot was made
@@ -24,7 +24,7 @@ from indexer.catalog import CATALOG_NAME, load_catalog
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
 from indexer.names import catalog_key, is_thesis_name, name_problem, shown_name
 from indexer.params import DEFAULT_BUILD, BuildParams
-from indexer.reader import read_bytes
+from indexer.formats import SUFFIXES, file_bytes
 from indexer.typicality import thesis_typicality
 from store.ann import DenseIndexSpec, build_dense_index, choose_spec
 from store.layout import build_lock, current_snapshot
@@ -105,7 +105,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     report = BuildReport()
     catalog, files = _corpus_files(corpus_dir, report)
     if not files:
-        report.problems.append((f"{corpus_dir}/", "no .txt files"))
+        report.problems.append((f"{corpus_dir}/", f"no thesis files ({', '.join(SUFFIXES)})"))
         return report
     if encoder is None:
         from models.encoder import Encoder
@@ -137,7 +137,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
 
 
 def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, ThesisMeta], list[Path]]:
-    """The catalog and the thesis files of `corpus_dir` (`.txt` in any case; links out of it and unsafe names reported and refused)."""
+    """The catalog and the thesis files of `corpus_dir` (suffixes in any case; links out of it and unsafe names reported and refused)."""
     if not corpus_dir.is_dir():
         raise IndexerError(f"No corpus folder {corpus_dir}/")
     root = corpus_dir.resolve()
@@ -173,7 +173,7 @@ def _add_theses(writer: SnapshotWriter, files: list[Path], catalog: dict[str, Th
     for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
         meta = catalog.get(catalog_key(path.name), ThesisMeta())
         try:
-            digest = hashlib.sha256(read_bytes(path)).hexdigest()
+            digest = hashlib.sha256(file_bytes(path)).hexdigest()
             if digest in indexed:
                 report.problems.append((path.name, f"{path.name}: same content as {indexed[digest]}; "
                                                    f"indexed once, as {indexed[digest]}"))

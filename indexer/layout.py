@@ -87,6 +87,15 @@ def mark_soft_hyphens(lines: list[Line], text: str) -> list[Line]:
     return lines
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?:»”\"')]$")
+
+
+def _after_page_number(lines: list[Line]) -> bool:
+    """Whether the last line that is not blank is a page number."""
+    last = next((line for line in reversed(lines) if line.kind != "blank"), None)
+    return last is not None and last.kind == "page_number"
+
+
 def split_lines(text: str) -> list[Line]:
     """Classify every line of `text` and mark where pages begin (form feeds, where present, do)."""
     if "\f" in text:
@@ -97,6 +106,7 @@ def split_lines(text: str) -> list[Line]:
     offset = 0
     blank_run = 0
     seen_text = False
+    last_text = ""
     for index, raw in enumerate(text.split("\n")):
         start, end = offset, offset + len(raw)
         offset = end + 1
@@ -105,7 +115,10 @@ def split_lines(text: str) -> list[Line]:
             blank_run += 1
             continue
         if raw.strip() == "":
-            lines.append(Line(index, start, end, raw, "break", False))
+            # after a page number, a line of spaces is the next page's start marker with its text on the
+            # following line: a paragraph break only where the text before it ends a sentence
+            marker = bool(lines) and _after_page_number(lines) and not _ENDS_SENTENCE.search(last_text)
+            lines.append(Line(index, start, end, raw, "blank" if marker else "break", False))
             blank_run = 0
             continue
         token = page_number_token(raw)
@@ -118,6 +131,7 @@ def split_lines(text: str) -> list[Line]:
             page_start = marker and blank_run == 0 and index > 0
             kind = "text"
             seen_text = True
+            last_text = raw.rstrip()
         printed = int(token) if is_number and token and token.isdigit() else None
         lines.append(Line(index, start, end, raw, kind, page_start, printed))
         blank_run = 0

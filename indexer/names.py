@@ -1,6 +1,6 @@
 """Corpus file names: which files are theses, how a name matches its catalog key, how it is shown.
 
-A name is a thesis file when it ends in `.txt` in any case (`002_THESIS.TXT`). Catalog keys and
+A name is a thesis file when it ends in `.txt`, `.pdf` or `.docx` in any case (`002_THESIS.TXT`). Catalog keys and
 file names are compared in Unicode NFC, so a file name written decomposed (NFD, as macOS file
 systems and some archive tools do: `a` + U+030A) matches the key `å` typed in the catalog.
 Names holding control characters (a newline) or invisible format characters (a right-to-left
@@ -15,7 +15,11 @@ _UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp"))
 
 
 def is_thesis_name(name: str) -> bool:
-    return name.lower().endswith(".txt") and len(name) > 4
+    """Whether `name` ends in the suffix of a format Tesesøk reads (`.txt`, `.pdf`, `.docx`), in any case."""
+    from indexer.formats import SUFFIXES
+
+    suffix = next((s for s in SUFFIXES if name.lower().endswith(s)), "")
+    return bool(suffix) and len(name) > len(suffix)
 
 
 def catalog_key(name: str) -> str:

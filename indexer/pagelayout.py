@@ -4,8 +4,10 @@ Each form feed starts a page. At the top and bottom of the pages, lines that rep
 pages once digits are ignored are running headers and footers ("furniture"), and a line holding
 only a number or roman numeral is the printed page number; both are dropped from the text, and
 the page's printed label is kept. A vertical gap (a line holding white space) marks a paragraph
-break inside a page; across a page break, a paragraph is taken to end where the last line of the
-page is short and ends a sentence.
+break inside a page, and so does an indented line (leading spaces beyond the page's usual
+margin), the common way theses mark a new paragraph and the only one that shows when the break
+falls on a page break. In files with no indented lines, a paragraph is taken to end at a page
+break where the last line of the page is short and ends a sentence.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from indexer.layout import Line, page_number_token
 
 _DIGITS = re.compile(r"\d+")
 _TOKEN = re.compile(r"(?<!\S)(\d{1,4}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})(?!\S)")
-_SENTENCE_END = re.compile(r"[.!?:»”\"')]$")
+_SENTENCE_END = re.compile(r"[.!?»”\"')]$")  # not ":", which introduces what follows
 # Lines at each edge of a page looked at for furniture, and the share of pages one must be on.
 _EDGE = 2
 _FURNITURE_SHARE = 0.5
@@ -82,6 +84,13 @@ def _mark_page(page: list[Line], furniture: set[str]) -> tuple[list[Line], str |
     return page, label
 
 
+def _indented(page: list[Line]) -> set[int]:
+    """Indexes of the page's text lines that start further right than its other lines."""
+    text = [(i, len(line.raw) - len(line.raw.lstrip(" "))) for i, line in enumerate(page) if line.kind == "text"]
+    margin = min((n for _, n in text), default=0)
+    return {i for i, n in text if n >= margin + 2}
+
+
 def split_paged_lines(text: str) -> list[Line]:
     """Classify every line of a form-feed-paged `text`; see the module docstring."""
     pages = _raw_pages(text)
@@ -89,6 +98,7 @@ def split_paged_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     previous_last: Line | None = None
     previous_width = 0
+    indents = any(_indented(page) for page in pages)
     for number, page in enumerate(pages):
         page, label = _mark_page(page, furniture)
         body = [i for i, line in enumerate(page) if line.kind == "text"]
@@ -97,7 +107,11 @@ def split_paged_lines(text: str) -> list[Line]:
                 page[i] = replace(line, kind="blank")  # a gap next to a header or footer
         printed = int(label) if label and label.isdigit() else None
         page[0] = replace(page[0], page_start=number > 0, printed_page=printed, printed_label=label)
-        if body and previous_last is not None:
+        indented = _indented(page)
+        for k, i in enumerate(body):
+            if i in indented and (k or previous_last is not None):
+                page[i] = replace(page[i], paragraph_start=True)
+        if body and previous_last is not None and not indents:
             ended = _SENTENCE_END.search(previous_last.text) and len(previous_last.text) < _SHORT_LINE * previous_width
             page[body[0]] = replace(page[body[0]], paragraph_start=bool(ended))
         if body:

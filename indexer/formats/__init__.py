@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from indexer.errors import ThesisReadError
+from indexer.reader import MAX_BYTES as TEXT_MAX_BYTES, read_bytes
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ def _readers() -> dict[str, Reader]:
 
 
 SUFFIXES = (".txt", ".pdf", ".docx")
+# Largest file read per format: text dumps are small (see indexer.reader); a PDF with figures or a
+# Word file with pictures is much larger than its text.
+MAX_FILE_BYTES = {".txt": TEXT_MAX_BYTES, ".pdf": 200 * 2**20, ".docx": 100 * 2**20}
+
+
+def file_bytes(path: Path) -> bytes:
+    """The bytes of the thesis file at `path`, within its format's size limit."""
+    return read_bytes(path, MAX_FILE_BYTES.get(Path(path).suffix.lower(), TEXT_MAX_BYTES))
 
 
 def read_source(path: Path) -> SourceText:

@@ -11,10 +11,8 @@ import zipfile
 from pathlib import Path
 
 from indexer.errors import ThesisReadError
-from indexer.formats import OutlineEntry, SourceText
-from indexer.reader import read_bytes
+from indexer.formats import OutlineEntry, SourceText, file_bytes
 
-MAX_DOCX_BYTES = 100 * 2**20
 _HEADING_STYLE = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
 
 
@@ -24,7 +22,7 @@ def read_docx(path: Path) -> SourceText:
     from docx.opc.exceptions import PackageNotFoundError
 
     name = Path(path).name
-    data = read_bytes(path, MAX_DOCX_BYTES)
+    data = file_bytes(path)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):

@@ -19,10 +19,8 @@ from statistics import median
 from typing import Any
 
 from indexer.errors import ThesisReadError
-from indexer.formats import OutlineEntry, SourceText
-from indexer.reader import read_bytes
+from indexer.formats import OutlineEntry, SourceText, file_bytes
 
-MAX_PDF_BYTES = 200 * 2**20
 # A long thesis has 300-500 pages; thousands of pages are a book series or a generated file.
 MAX_PAGES = 2000
 # Wall-clock and address-space limits of the extracting process (PDFium reads ~100 pages/s here).
@@ -30,19 +28,22 @@ TIME_LIMIT_S = 120
 MEMORY_LIMIT = 2 * 2**30
 # A gap between lines this much larger than the page's usual line spacing is a paragraph break.
 _PARAGRAPH_GAP = 1.35
+# A line starting further right than one line height (and less than this share of the page width)
+# is indented; further right it is centred or a column.
+_MAX_INDENT = 0.15
 _DATE = re.compile(r"D:(\d{4})")
 
 
 def read_pdf(path: Path) -> SourceText:
     """Read the PDF at `path`; ThesisReadError with the reason when it cannot be indexed."""
     name = Path(path).name
-    data = read_bytes(path, MAX_PDF_BYTES)
+    data = file_bytes(path)
     if b"%PDF-" not in data[:1024]:
         raise ThesisReadError(f"{name}: not a PDF file (no %PDF- header); rename it if it is another format")
     if b"%%EOF" not in data[-2048:]:
         raise ThesisReadError(f"{name}: the PDF is truncated (no end-of-file marker); download or export it again")
     result = _extract(name, data)
-    pages = [_page_text(page["lines"]) for page in result["pages"]]
+    pages = [_page_text(page["lines"], page["width"]) for page in result["pages"]]
     if not any(page.strip() for page in pages):
         raise ThesisReadError(f"{name}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed")
     warnings = [f"{name}: {what} ignored" for what, present in (
@@ -89,15 +90,18 @@ def _extract(name: str, data: bytes) -> dict[str, Any]:
     return result
 
 
-def _page_text(lines: list[list[Any]]) -> str:
-    """A page's lines top to bottom, a line holding one space where a vertical gap marks a new paragraph."""
+def _page_text(lines: list[list[Any]], width: float) -> str:
+    """A page's lines top to bottom: a line holding one space where a vertical gap marks a new
+    paragraph, and indented lines (a paragraph's first, as most theses set them) with leading spaces."""
     steps = [a[1] - b[1] for a, b in zip(lines, lines[1:])]
     usual = median(steps) if steps else 0.0
+    margin = min((line[0] for line in lines), default=0.0)
     out: list[str] = []
     for i, line in enumerate(lines):
         if i and usual > 0 and steps[i - 1] > _PARAGRAPH_GAP * usual:
             out.append(" ")
-        out.append(" ".join(line[4].split()))
+        indented = line[3] < line[0] - margin < _MAX_INDENT * width
+        out.append(("   " if indented else "") + " ".join(line[4].split()))
     return "\n".join(out)
 
 
