@@ -1,7 +1,7 @@
 """PDF theses: the text layer read with PDFium (pypdfium2) in a child process with limits.
 
-Chosen over pypdf by bench/pdf.py (see bench/README.md): both read the generated theses
-word for word, PDFium many times faster. Encrypted files are opened with the empty password
+Chosen over pypdf by bench/pdf.py (see bench/README.md): PDFium gives the generated theses back
+word for word (pypdf 99.7%), is faster, and gives the line positions used for paragraphs. Encrypted files are opened with the empty password
 (owner-only protection) or skipped; scans without a text layer, damaged or truncated files,
 files of thousands of pages and files that exhaust the time or memory limits are skipped with
 a message saying which. JavaScript, forms and attachments are never run or read.
