@@ -75,7 +75,7 @@ def _extract(name: str, data: bytes) -> dict[str, Any]:
                               f"skipped") from None
     if done.returncode != 0:
         memory = b"MemoryError" in done.stderr or done.returncode < 0
-        reason = (f"needs more than {MEMORY_LIMIT // 2**30} GB of memory (a PDF bomb?)" if memory
+        reason = (f"needs more than {MEMORY_LIMIT // 2**20} MB of memory (a PDF bomb?)" if memory
                   else "could not be read (damaged)")
         raise ThesisReadError(f"{name}: the PDF {reason}; skipped")
     result = json.loads(done.stdout)
