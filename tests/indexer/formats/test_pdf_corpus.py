@@ -43,6 +43,7 @@ def test_same_passages(corpus_pdfs, stem):
     got = [(_norm(p.text), p.section, p.part) for p in pdf.from_pdf.passages]
     want = [(_norm(p.text), p.section, p.part) for p in pdf.from_text.passages]
     assert got == want
+    assert [_norm(s.text) for s in pdf.from_pdf.sentences] == [_norm(s.text) for s in pdf.from_text.sentences]
 
 
 @pytest.mark.parametrize("stem", DOCS)
