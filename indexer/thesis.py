@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 from indexer.cleaner import clean
 from store.records import Passage, Sentence, Thesis
 from indexer.errors import ThesisReadError
 from indexer.headings import find_headings
+from indexer.junk import check_running_text
 from analysis.language import detect_language
 from indexer.layout import split_lines
 from indexer.passages import TokenCounter, fit_to_budget, pack_passages
@@ -19,7 +21,23 @@ from indexer.structure import build_sections, calibrate_pages
 DEFAULT_TOKEN_BUDGET = 200
 DEFAULT_OVERLAP = 1
 # Bump whenever the parse of an unchanged file can change, so that indexes are rebuilt.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+# Longest one file may take to parse. Parsing is linear (bench.parse: 7-12 s per MB for the
+# corpus's theses with the real tokenizer, so a 5 MB file, the reader's limit, fits); the limit
+# guards a build against an input that is slow in a way nobody has found yet.
+PARSE_SECONDS = 60.0
+
+
+class _Deadline:
+    """Raises ThesisReadError once the parse of `doc` has run longer than `seconds`."""
+
+    def __init__(self, doc: str, seconds: float) -> None:
+        self.doc, self.seconds, self.end = doc, seconds, time.monotonic() + seconds
+
+    def check(self, stage: str) -> None:
+        if time.monotonic() > self.end:
+            raise ThesisReadError(f"{self.doc}: parsing took longer than {self.seconds:.0f} s (at {stage}); "
+                                  f"check that the file is one thesis as extracted text")
 
 
 def parse_thesis(
@@ -49,28 +67,35 @@ def parse_text(
     token_budget: int = DEFAULT_TOKEN_BUDGET,
     overlap: int = DEFAULT_OVERLAP,
     mask_personal_data: bool = True,
+    time_limit: float = PARSE_SECONDS,
 ) -> Thesis:
-    """Parse the decoded text of a thesis file named `doc`."""
+    """Parse the decoded text of a thesis file named `doc`, in at most `time_limit` seconds."""
+    deadline = _Deadline(doc, time_limit)
     lines = split_lines(text)
-    cleaned = clean(lines, find_headings(lines), mask_personal_data=mask_personal_data)
+    deadline.check("lines")
+    headings = find_headings(lines)
+    deadline.check("headings")
+    cleaned = clean(lines, headings, mask_personal_data=mask_personal_data)
     if not any(b.kind == "paragraph" for b in cleaned.blocks):
         raise ThesisReadError(f"{doc}: no running text found (only headings or page numbers)")
+    check_running_text(doc, cleaned.text, len(cleaned.page_breaks))
     thesis = Thesis(
         doc=doc, text=cleaned.text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
         source=cleaned.source, pages=calibrate_pages(cleaned), sections=build_sections(cleaned),
     )
-    spans = [
-        piece
-        for block in cleaned.blocks
-        if block.kind == "paragraph"
-        for span in split_sentences(cleaned.text, block.start, block.end)
-        for piece in fit_to_budget(cleaned.text, span, token_budget, count_tokens)
-    ]
+    deadline.check("pages and sections")
+    spans = []
+    for block in cleaned.blocks:
+        if block.kind == "paragraph":
+            for span in split_sentences(cleaned.text, block.start, block.end):
+                spans += fit_to_budget(cleaned.text, span, token_budget, count_tokens)
+            deadline.check("sentences")
     thesis.sentences = [
         Sentence(i, a, b, cleaned.text[a:b], thesis.section_at(a).index, thesis.page_at(a).number)
         for i, (a, b) in enumerate(spans)
     ]
     thesis.passages = _passages(thesis, token_budget, overlap, count_tokens)
+    deadline.check("passages")
     return thesis
 
 

@@ -118,13 +118,15 @@ class Thesis:
 
     def page_at(self, offset: int) -> Page:
         """The page holding the clean character at `offset`."""
-        starts = [p.start for p in self.pages]
-        return self.pages[max(0, bisect.bisect_right(starts, offset) - 1)]
+        return self.pages[max(0, bisect.bisect_right(self.pages, offset, key=_start) - 1)]
 
     def section_at(self, offset: int) -> Section:
         """The innermost section holding the clean character at `offset`."""
-        starts = [s.start for s in self.sections]
-        return self.sections[max(0, bisect.bisect_right(starts, offset) - 1)]
+        return self.sections[max(0, bisect.bisect_right(self.sections, offset, key=_start) - 1)]
+
+
+def _start(item: Page | Section) -> int:
+    return item.start
 
 
 @dataclass(frozen=True)
