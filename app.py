@@ -189,6 +189,10 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         st.subheader(t(lang, "nearest_heading"))
     else:
         st.subheader(t(lang, "answer_heading"))
+        if answer.confidence.level == "low":
+            st.warning(" ".join([f"**{t(lang, 'low_confidence')}**",
+                                 *(t(lang, f"low_reason_{r}") for r in answer.confidence.reasons
+                                   if r in ("few_terms", "uncalibrated"))]), icon=":material/help:")
         st.html(render.answer_html(answer))
         st.subheader(t(lang, "sources_heading"))
     for source in answer.sources:

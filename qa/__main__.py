@@ -33,12 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     common(batch, 5)
 
     evaluate = sub.add_parser("eval", help="retrieval and answer metrics on a gold question set")
-    evaluate.add_argument("gold", type=Path)
+    evaluate.add_argument("gold", type=Path, nargs="+")
     evaluate.add_argument("--compare", action="store_true", help="also run lexical-only and dense-only")
+    evaluate.add_argument("--cv", type=int, default=0, metavar="N",
+                          help="N-fold cross-validation of the tuned knobs: held-out figures (N >= 2)")
+    evaluate.add_argument("--repeats", type=int, default=1, help="repeats of the cross-validation (default: 1)")
     common(evaluate, 10)
 
-    calibrate = sub.add_parser("calibrate", help="abstention rates per threshold on gold question sets")
+    calibrate = sub.add_parser("calibrate", help="choose this index's confidence thresholds on gold question sets")
     calibrate.add_argument("gold", type=Path, nargs="+")
+    calibrate.add_argument("--dry-run", action="store_true", help="print the thresholds, do not write them")
     calibrate.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     return parser
 
@@ -47,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
-    except (StoreError, QueryError) as exc:
+    except (StoreError, QueryError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
@@ -92,24 +96,33 @@ def _run(args: argparse.Namespace) -> int:
                 answered, errors = run_batch(engine, source, sys.stdout, args.k)
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
-        from qa.evaluation.evaluate import format_report, format_table, load_questions
-        from qa.evaluation.predict import evaluate_methods
+        from qa.evaluation.evaluate import load_questions
 
-        results = evaluate_methods(engine, load_questions(args.gold), args.k, compare=args.compare)
-        print(format_table(results))
-        print()
-        print(format_report(results["hybrid (shipped)"]))
+        questions = [{**q, "set": path.stem} for path in args.gold for q in load_questions(path)]
+        _evaluate(engine, questions, args)
     elif args.command == "calibrate":
-        from qa.evaluation.calibrate import best_scores, threshold_table
+        from qa.evaluation.calibrate import calibrate
         from qa.evaluation.evaluate import load_questions
 
         questions = [q for path in args.gold for q in load_questions(path)]
-        key = (engine.encoder.model_id, engine.encoder.dtype)
-        print(f"query encoder: {key[1]} (qa.params: abstain_below[{key!r}])\n")
-        for language, (answerable, unanswerable) in sorted(best_scores(engine, questions).items()):
-            print(f"questions in {language!r}: {len(answerable)} answerable, {len(unanswerable)} unanswerable")
-            print(threshold_table(answerable, unanswerable), end="\n\n")
+        print(calibrate(engine, questions, write=not args.dry_run))
     return 0
+
+
+def _evaluate(engine, questions: list[dict], args: argparse.Namespace) -> None:
+    """`qa eval`: the shipped system's figures, or held-out ones with `--cv`."""
+    if args.cv:
+        from qa.evaluation.cv import run_cv
+
+        print(run_cv(engine, questions, args.cv, args.repeats))
+        return
+    from qa.evaluation.evaluate import format_report, format_table
+    from qa.evaluation.predict import evaluate_methods
+
+    results = evaluate_methods(engine, questions, args.k, compare=args.compare)
+    print(format_table(results))
+    print()
+    print(format_report(results["hybrid (shipped)"]))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import numpy as np
 
 from models.materialise import DEFAULT_MODEL_ID
 from store.columns import FOLDER as COLUMNS_FOLDER
+from store.calibration import read_calibration
 from store.columns import load_columns
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.lexical import LexicalIndex
@@ -20,7 +21,7 @@ from store.manifest import check_compatible
 from store.layout import current_snapshot
 from store.reader import IndexSnapshot, open_index, thesis_pages
 from store.records import section_label
-from qa.params import DEFAULT, Params
+from qa.params import DEFAULT, Params, Thresholds
 from qa.phrase import lower_keeping_offsets
 
 
@@ -63,8 +64,15 @@ class Engine:
     def __init__(self, index_dir: Path | str = "index", *, encoder=None, dtype: str = "auto",
                  params: Params = DEFAULT):
         self.index_dir = Path(index_dir)
-        self.params = params  # the scoring knobs searches and answers use unless given others
         self.snapshot: IndexSnapshot = open_index(self.index_dir, then=self._load)
+        # The scoring knobs searches and answers use unless given others, with the index's own
+        # confidence calibration (`python -m qa calibrate`) added.
+        try:
+            own = {key: Thresholds.from_json(t) for key, t in read_calibration(self.index_dir).items()}
+        except BaseException:
+            self.snapshot.close()
+            raise
+        self.params = params.calibrated(own) if own else params
         manifest = self.snapshot.manifest
         if encoder is None:
             from models.encoder import Encoder

@@ -262,5 +262,16 @@ def format_report(result: dict) -> str:
         f"wrongly abstained on answerable: {_fmt(ab['wrongly_abstained'])} (n={ab['answerable']})",
         f"answer hit rate: {_fmt(result.get('answer_hit_rate'))}",
         f"mean passage length (top {TOP}): {_fmt(result.get('mean_passage_chars'), 1)} chars",
+        "issue 16 figures (names as in `qa eval --cv`): " + summary_line(result),
     ]
     return _render(header, rows) + "\n\n" + "\n".join(footer)
+
+
+def summary_line(result: dict) -> str:
+    """answer_hit, answerable_refused, unanswerable_none, ndcg@10 overall and for English."""
+    ab = result["abstention"]
+    english = result.get("by_lang", {}).get("en", {})
+    figures = {"answer_hit": result.get("answer_hit_rate"), "answerable_refused": ab["wrongly_abstained"],
+               "unanswerable_none": ab["abstained_correctly"], "ndcg@10": result["overall"].get("ndcg@10"),
+               "ndcg@10_en": english.get("ndcg@10")}
+    return ", ".join(f"{name}={_fmt(value)}" for name, value in figures.items())
