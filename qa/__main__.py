@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from qa.errors import QueryError, StoreError
+from qa.errors import QueryError, run_command
 
 DEFAULT_INDEX = Path("index")
 
@@ -45,17 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        return _run(args)
-    except (StoreError, QueryError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_command(lambda: _run(args), errors=(QueryError,))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -68,6 +58,7 @@ def _run(args: argparse.Namespace) -> int:
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 2
+    questions = _questions(args)  # a bad question file fails before the model loads
     engine = Engine(args.index)
     if args.command == "ask":
         from qa.answer import ask
@@ -92,24 +83,32 @@ def _run(args: argparse.Namespace) -> int:
                 answered, errors = run_batch(engine, source, sys.stdout, args.k)
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
-        from qa.evaluation.evaluate import format_report, format_table, load_questions
+        from qa.evaluation.evaluate import format_report, format_table
         from qa.evaluation.predict import evaluate_methods
 
-        results = evaluate_methods(engine, load_questions(args.gold), args.k, compare=args.compare)
+        results = evaluate_methods(engine, questions, args.k, compare=args.compare)
         print(format_table(results))
         print()
         print(format_report(results["hybrid (shipped)"]))
     elif args.command == "calibrate":
         from qa.evaluation.calibrate import best_scores, threshold_table
-        from qa.evaluation.evaluate import load_questions
 
-        questions = [q for path in args.gold for q in load_questions(path)]
         key = (engine.encoder.model_id, engine.encoder.dtype)
         print(f"query encoder: {key[1]} (qa.params: abstain_below[{key!r}])\n")
         for language, (answerable, unanswerable) in sorted(best_scores(engine, questions).items()):
             print(f"questions in {language!r}: {len(answerable)} answerable, {len(unanswerable)} unanswerable")
             print(threshold_table(answerable, unanswerable), end="\n\n")
     return 0
+
+
+def _questions(args: argparse.Namespace) -> list[dict]:
+    """The gold questions of `eval` or `calibrate` (none for the other commands)."""
+    if args.command not in ("eval", "calibrate"):
+        return []
+    from qa.evaluation.evaluate import load_questions
+
+    paths = [args.gold] if args.command == "eval" else args.gold
+    return [q for path in paths for q in load_questions(path)]
 
 
 if __name__ == "__main__":
