@@ -159,7 +159,10 @@ class SnapshotWriter:
         os.rename(self.tmp, final)
         self.tmp = final  # so that abort() still cleans up until CURRENT names it
         fsync_dir(final.parent)
-        write_atomically(self.index_dir / CURRENT, self.name + "\n")
+        pointer = self.index_dir / CURRENT
+        if pointer.is_dir() and not pointer.is_symlink():  # a damaged pointer (store.layout refuses it)
+            shutil.rmtree(pointer)
+        write_atomically(pointer, self.name + "\n")
         self._done = True
         for old in final.parent.iterdir():
             if old != final:
