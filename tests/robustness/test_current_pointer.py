@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from indexer.build import build_index
 from store.errors import IndexDamagedError
 from store.layout import CURRENT, SNAPSHOTS, current_snapshot
-from tests.robustness.conftest import REPO, FakeEncoder, make_tiny_corpus
-from tests.robustness.test_damaged_index import ENV
+from tests.robustness.conftest import FakeEncoder, cli
 
 
 def outside_copy(index):
@@ -45,26 +42,6 @@ POINTERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def fake_built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pointer")
-    corpus = make_tiny_corpus(root / "corpus")
-    report = build_index(corpus, root / "index", encoder=FakeEncoder(), progress=False)
-    assert report.exit_code == 0, report.summary()
-    return corpus, root / "index"
-
-
-@pytest.fixture
-def fake(fake_built, tmp_path):
-    corpus, index = fake_built
-    shutil.copytree(index, tmp_path / "index")
-    return corpus, tmp_path / "index"
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *args], cwd=REPO, env=ENV, capture_output=True, text=True,
-                          timeout=120)
-
 
 @pytest.mark.parametrize("case", POINTERS)
 def test_a_pointer_out_of_snapshots_is_refused_and_replaced(fake, case):
@@ -73,7 +50,7 @@ def test_a_pointer_out_of_snapshots_is_refused_and_replaced(fake, case):
     with pytest.raises(IndexDamagedError, match="CURRENT"):
         current_snapshot(index)
     for command in (["indexer", "status", "--index", str(index)], ["qa", "ask", "hei", "--index", str(index)]):
-        result = run(*command)
+        result = cli(*command)
         assert result.returncode == 2, (command, result.stdout)
         assert result.stderr.startswith("error: ") and "CURRENT" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
@@ -83,4 +60,4 @@ def test_a_pointer_out_of_snapshots_is_refused_and_replaced(fake, case):
     assert report.exit_code == 0 and report.reembedded == 3, report.summary()
     live = current_snapshot(index)
     assert live is not None and live.parent == index / SNAPSHOTS
-    assert run("indexer", "status", "--index", str(index)).returncode == 0
+    assert cli("indexer", "status", "--index", str(index)).returncode == 0

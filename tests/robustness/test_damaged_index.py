@@ -10,10 +10,7 @@ quick_check and non-unit vectors in a snapshot whose recorded checksums match da
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -22,10 +19,7 @@ from indexer.build import build_index
 from store.health import check_snapshot, file_records
 from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, current_snapshot
 from store.status import index_status
-from tests.robustness.conftest import REPO, FakeEncoder, make_tiny_corpus
-
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-
+from tests.robustness.conftest import CLI_ENV, REPO, FakeEncoder, cli
 
 def truncate(relative: str, keep: float = 0.5):
     def damage(snapshot):
@@ -73,25 +67,9 @@ DAMAGE = {
 }
 
 
-@pytest.fixture(scope="module")
-def fake_built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("damage")
-    corpus = make_tiny_corpus(root / "corpus")
-    report = build_index(corpus, root / "index", encoder=FakeEncoder(), progress=False)
-    assert report.exit_code == 0, report.summary()
-    return corpus, root / "index"
-
-
-@pytest.fixture
-def fake(fake_built, tmp_path):
-    corpus, index = fake_built
-    shutil.copytree(index, tmp_path / "index")
-    return corpus, tmp_path / "index"
-
 
 def status(index) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "indexer", "status", "--index", str(index)], cwd=REPO, env=ENV,
-                          capture_output=True, text=True, timeout=120)
+    return cli("indexer", "status", "--index", str(index))
 
 
 def test_the_undamaged_index_passes(fake):
@@ -147,7 +125,7 @@ def test_make_index_rebuilds_a_damaged_index(tiny):
     before = current_snapshot(index).name
     # -o: never reinstall the shared venv from here
     result = subprocess.run(["make", "-o", ".venv/.installed", "index", f"INDEX={index}", f"CORPUS={corpus}"],
-                            cwd=REPO, env=ENV, capture_output=True, text=True, timeout=600)
+                            cwd=REPO, env=CLI_ENV, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Indexed 3 theses" in result.stdout, result.stdout
     assert current_snapshot(index).name != before
