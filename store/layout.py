@@ -49,11 +49,11 @@ def current_snapshot(index_dir: Path, *, strict: bool = True) -> Path | None:
 
     CURRENT must hold the plain name of a folder in snapshots/ (no path, no link out of it):
     anything else raises IndexDamagedError, or gives None when `strict` is false (a build, which
-    replaces it). An `index_dir` that is a file raises IndexMissingError either way.
+    replaces it). An `index_dir` that is a file raises StoreError either way.
     """
     index_dir = Path(index_dir)
     if index_dir.exists() and not index_dir.is_dir():
-        raise IndexMissingError(f"{index_dir} is a file, not an index folder; give the folder the index is "
+        raise StoreError(f"{index_dir} is a file, not an index folder; give the folder the index is "
                                 f"(or is to be) built in")
     try:
         return _named_snapshot(index_dir)
@@ -124,7 +124,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         index_dir.mkdir(parents=True, exist_ok=True)
         handle = open(index_dir / LOCK, "w")
     except (FileExistsError, NotADirectoryError):
-        raise IndexMissingError(f"{index_dir} is a file, not an index folder; give a folder to build the index in") \
+        raise StoreError(f"{index_dir} is a file, not an index folder; give a folder to build the index in") \
             from None
     except OSError as exc:
         raise StoreError(f"Cannot write in {shown(index_dir)} ({exc.strerror}); build the index in a folder "
