@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from qa.errors import QueryError, StoreError
+from qa.errors import QueryError, run_command
 
 DEFAULT_INDEX = Path("index")
 
@@ -49,17 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        return _run(args)
-    except (StoreError, QueryError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_command(lambda: _run(args), errors=(QueryError,))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -72,6 +62,7 @@ def _run(args: argparse.Namespace) -> int:
         if problem:
             print(f"error: {problem}", file=sys.stderr)
             return 2
+    questions = _questions(args)  # a bad question file fails before the model loads
     engine = Engine(args.index)
     if args.command == "ask":
         from qa.answer import ask
@@ -85,7 +76,6 @@ def _run(args: argparse.Namespace) -> int:
               else terminal_text(render_answer(answer)))
     elif args.command == "batch":
         from qa.batch import run_batch
-
         from qa.output import replacing
 
         with args.input.open("rb") as source:
@@ -96,17 +86,21 @@ def _run(args: argparse.Namespace) -> int:
                 answered, errors = run_batch(engine, source, sys.stdout, args.k)
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
-        from qa.evaluation.evaluate import load_questions
-
-        questions = [{**q, "set": path.stem} for path in args.gold for q in load_questions(path)]
         _evaluate(engine, questions, args)
     elif args.command == "calibrate":
         from qa.evaluation.calibrate import calibrate
-        from qa.evaluation.evaluate import load_questions
 
-        questions = [q for path in args.gold for q in load_questions(path)]
         print(calibrate(engine, questions, write=not args.dry_run))
     return 0
+
+
+def _questions(args: argparse.Namespace) -> list[dict]:
+    """The gold questions of `eval` or `calibrate`, each tagged with its set (none for the other commands)."""
+    if args.command not in ("eval", "calibrate"):
+        return []
+    from qa.evaluation.evaluate import load_questions
+
+    return [{**q, "set": path.stem} for path in args.gold for q in load_questions(path)]
 
 
 def _evaluate(engine, questions: list[dict], args: argparse.Namespace) -> None:
