@@ -10,6 +10,8 @@ Import helpers from here as `tests.robustness.conftest` (the repository root is 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,8 @@ from tests.conftest import writable_copy
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
+# The environment command-line tests run in (offline, as every command of the project).
+CLI_ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 # The tiny corpus: real theses cut to a few pages (line ranges of the source files, 1-based,
 # inclusive). 003's excerpt keeps the consent form of its appendix (author's phone and e-mail).
@@ -43,6 +47,17 @@ QUESTIONS = [
     ("Goffman Bourdieu", None),
     ("Hva koster en kinobillett i Tromsø?", None),  # nothing in the corpus answers this
 ]
+
+
+def cli(*args: str, env: dict | None = None, timeout: float = 120, user: str | None = None):
+    """`python -m <args>` in the repository (as uid `user` if given); the completed process, text output."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", *args]
+    if user is not None:
+        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    return subprocess.run(command, cwd=REPO, env=env or CLI_ENV, capture_output=True, text=True, timeout=timeout)
 
 
 def excerpt(name: str, ranges: list[tuple[int, int]] | None = None) -> bytes:
@@ -168,6 +183,26 @@ def tiny_built(tmp_path_factory, encoder) -> tuple[Path, Path]:
 def tiny(tiny_built, tmp_path) -> tuple[Path, Path]:
     """A writable copy of the tiny corpus and its index."""
     return writable_copy(*tiny_built, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def fake_built(tmp_path_factory) -> tuple[Path, Path]:
+    """The tiny corpus and its index built with `FakeEncoder` (seconds), once per session (read-only)."""
+    from indexer.build import build_index
+
+    root = tmp_path_factory.mktemp("fake")
+    corpus = make_tiny_corpus(root / "corpus")
+    report = build_index(corpus, root / "index", encoder=FakeEncoder(), progress=False)
+    assert report.exit_code == 0, report.summary()
+    return corpus, root / "index"
+
+
+@pytest.fixture
+def fake(fake_built, tmp_path) -> tuple[Path, Path]:
+    """The shared corpus and a writable copy of its `FakeEncoder` index."""
+    corpus, index = fake_built
+    shutil.copytree(index, tmp_path / "index")
+    return corpus, tmp_path / "index"
 
 
 @pytest.fixture(scope="session")
