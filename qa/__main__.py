@@ -1,4 +1,4 @@
-"""Command line: `python -m qa {ask,batch,eval,calibrate}`."""
+"""Command line: `python -m qa {ask,batch,eval,calibrate,serve}`."""
 from __future__ import annotations
 
 import argparse
@@ -30,16 +30,25 @@ def _parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="answer a JSONL file of questions")
     batch.add_argument("input", type=Path, help='JSONL lines {"id": ..., "question": ...}')
     batch.add_argument("--out", type=Path, default=None, help="output JSONL (default: standard output)")
+    batch.add_argument("--format", choices=["jsonl", "trec"], default="jsonl",
+                       help="jsonl (one answer per line) or trec (a TREC run file); default: jsonl")
     common(batch, 5)
 
     evaluate = sub.add_parser("eval", help="retrieval and answer metrics on a gold question set")
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("--compare", action="store_true", help="also run lexical-only and dense-only")
+    evaluate.add_argument("--qrels", type=Path, default=None,
+                          help="also write the judgements as TREC qrels, for trec_eval-style tools (see qa.evaluation.qrels)")
     common(evaluate, 10)
 
     calibrate = sub.add_parser("calibrate", help="abstention rates per threshold on gold question sets")
     calibrate.add_argument("gold", type=Path, nargs="+")
     calibrate.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+
+    serve = sub.add_parser("serve", help="serve the HTTP API (FastAPI on uvicorn)")
+    serve.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     return parser
 
 
@@ -61,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from qa.engine import Engine
 
+    if args.command == "serve":
+        from qa.server.main import serve
+
+        return serve(args.index, args.host, args.port)
     if args.command == "batch" and not args.input.is_file():
         print(f"error: no such file {args.input}", file=sys.stderr)
         return 2
@@ -79,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
         with args.input.open("rb") as source:
             out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
             try:
-                answered, errors = run_batch(engine, source, out, args.k)
+                answered, errors = run_batch(engine, source, out, args.k, fmt=args.format)
             finally:
                 if args.out:
                     out.close()
@@ -88,7 +101,12 @@ def _run(args: argparse.Namespace) -> int:
         from qa.evaluation.evaluate import format_report, format_table, load_questions
         from qa.evaluation.predict import evaluate_methods
 
-        results = evaluate_methods(engine, load_questions(args.gold), args.k, compare=args.compare)
+        questions = load_questions(args.gold)
+        results = evaluate_methods(engine, questions, args.k, compare=args.compare)
+        if args.qrels:
+            from qa.evaluation.qrels import qrels
+
+            args.qrels.write_text("".join(line + "\n" for line in qrels(engine, questions, args.k)), encoding="utf-8")
         print(format_table(results))
         print()
         print(format_report(results["hybrid (shipped)"]))
