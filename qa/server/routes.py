@@ -161,17 +161,20 @@ class _BodyTooLarge(Exception):
 
 
 async def _lines(request: Request, limit: int) -> AsyncIterator[bytes]:
-    """The body's lines as they arrive (only the line being read is held); _BodyTooLarge past `limit`."""
+    """The body's lines as they arrive (only the line being read is held).
+
+    The complete lines within the first `limit` bytes are all given; then _BodyTooLarge.
+    """
     pending, size = bytearray(), 0
     async for chunk in request.stream():
+        pending += chunk[:max(0, limit - size)]
         size += len(chunk)
-        if size > limit:
-            raise _BodyTooLarge
-        pending += chunk
         *complete, rest = pending.split(b"\n")
         pending = bytearray(rest)
         for line in complete:
             yield bytes(line)
+        if size > limit:
+            raise _BodyTooLarge
     if pending:
         yield bytes(pending)
 
