@@ -6,7 +6,10 @@ one relevant document, the first retrieved passage that hits it, or, when none d
 `QID:unfound-N` that no run contains (so it still counts in recall and the ideal DCG). Later
 passages that hit an already-found quote are left unjudged, that is non-relevant, as in `qa eval`.
 With these qrels, nDCG@10 and RR@10 equal `qa eval`'s nDCG@10 and MRR@10, and its recall@k is
-R@k for a question with at most k gold quotes and P@k for one with more.
+R@k for a question with at most k gold quotes and P@k for one with more. The exception: where one
+passage is the first hit of two gold quotes, `qa eval` credits both (nDCG capped at 1) and a TREC
+document counts once, so the tools can score that question lower (8 of the 33 answerable dev
+questions have such a passage; q049's nDCG@10 is 0.947 for the tools, 1.0 for `qa eval`).
 """
 from __future__ import annotations
 

@@ -116,13 +116,18 @@ async def run_limited(call: Callable[[], T], limit: float) -> T:
         raise ApiError(504, f"the request took longer than the time limit of {limit:g} s") from None
 
 
+async def _answer(request: Request, default_k: int, call: Callable[..., T]) -> tuple[Engine, object, str, T]:
+    """(engine, id, question, `call(engine, question, k, filters)`) for a JSON request, within the limits."""
+    settings, engine = _context(request)
+    id_, question, k, filters = _question(await _read_body(request, settings.max_body_bytes), default_k)
+    return engine, id_, question, await run_limited(partial(call, engine, question, k, filters), settings.time_limit)
+
+
 @router.post("/ask", summary="Answer a question with cited verbatim sentences", openapi_extra=_body_schema(schemas.AskIn),
              responses={200: {"model": schemas.AnswerOut}, **ERRORS}, response_class=JSONLineResponse)
 async def ask_endpoint(request: Request) -> JSONLineResponse:
     """The answer as `qa ask --json` prints it (and `qa batch` writes it)."""
-    settings, engine = _context(request)
-    id_, question, k, filters = _question(await _read_body(request, settings.max_body_bytes), 5)
-    answer = await run_limited(partial(ask, engine, question, k, filters), settings.time_limit)
+    _, id_, _, answer = await _answer(request, 5, ask)
     return JSONLineResponse(answer.to_json(id_))
 
 
@@ -130,9 +135,7 @@ async def ask_endpoint(request: Request) -> JSONLineResponse:
              responses={200: {"model": schemas.SearchOut}, **ERRORS}, response_class=JSONLineResponse)
 async def search_endpoint(request: Request) -> JSONLineResponse:
     """The `k` best passages, best first; overlapping passages are merged."""
-    settings, engine = _context(request)
-    id_, question, k, filters = _question(await _read_body(request, settings.max_body_bytes), 10)
-    hits = await run_limited(partial(search, engine, question, k, filters), settings.time_limit)
+    engine, id_, question, hits = await _answer(request, 10, search)
     out: dict = {} if id_ is None else {"id": id_}
     out.update(question=clean_query(question), passages=[hit_json(engine, hit) for hit in hits])
     return JSONLineResponse(out)

@@ -26,26 +26,35 @@ def scored(engine, dev_questions, tmp_path_factory):
     with GOLD.open("rb") as source:
         run_batch(engine, source, run, K, progress=False, fmt="trec")
     (folder / "run.txt").write_text(run.getvalue(), encoding="utf-8")
-    (folder / "qrels.txt").write_text("".join(f"{line}\n" for line in qrels(engine, dev_questions, K)), encoding="utf-8")
+    judged = list(qrels(engine, dev_questions, K))
+    (folder / "qrels.txt").write_text("".join(f"{line}\n" for line in judged), encoding="utf-8")
     measures = [nDCG @ 10, RR @ 10, R @ 1, R @ 5, R @ 10, P @ 1, P @ 5, P @ 10]
     theirs: dict[str, dict[str, float]] = {}
     for m in ir_measures.iter_calc(measures, ir_measures.read_trec_qrels(str(folder / "qrels.txt")),
                                    ir_measures.read_trec_run(str(folder / "run.txt"))):
         theirs.setdefault(m.query_id, {})[str(m.measure)] = m.value
     ours = evaluate(dev_questions, shipped(engine, K))
-    return ours, theirs
+    relevant = {qid: sum(line.split()[0] == qid for line in judged) for qid in theirs}
+    return ours, theirs, relevant
 
 
 def test_the_run_file_has_every_question_ranked(scored, dev_questions):
-    _, theirs = scored
+    _, theirs, _ = scored
     answerable = {q["id"] for q in dev_questions if q.get("gold")}
     assert set(theirs) == answerable and len(answerable) > 20
 
 
 def test_trec_figures_equal_qa_eval(scored, dev_questions):
-    ours, theirs = scored
+    """Equal on every question but those where one passage is the first hit of two gold quotes:
+    qa eval credits both quotes there (nDCG capped at 1), a TREC document counts once."""
+    ours, theirs, relevant = scored
     gold = {q["id"]: len(q["gold"]) for q in dev_questions}
     rows = [r for r in ours["per_question"] if not r["unanswerable"]]
+    shared = [r for r in rows if relevant[r["id"]] < gold[r["id"]]]
+    assert len(shared) <= len(rows) // 3, [r["id"] for r in shared]  # 8 of 33 on the dev set
+    for row in shared:
+        assert theirs[row["id"]]["nDCG@10"] <= row["metrics"]["ndcg@10"] + 1e-9
+    rows = [r for r in rows if r not in shared]
     for row in rows:
         mine, tool = row["metrics"], theirs[row["id"]]
         assert tool["nDCG@10"] == pytest.approx(mine["ndcg@10"], abs=1e-9), row["id"]
@@ -54,4 +63,4 @@ def test_trec_figures_equal_qa_eval(scored, dev_questions):
             expected = tool[f"R@{k}"] if gold[row["id"]] <= k else tool[f"P@{k}"]
             assert expected == pytest.approx(mine[f"recall@{k}"], abs=1e-9), (row["id"], k)
     mean = sum(theirs[r["id"]]["nDCG@10"] for r in rows) / len(rows)
-    assert mean == pytest.approx(ours["overall"]["ndcg@10"]) and 0.3 < mean < 1
+    assert mean == pytest.approx(sum(r["metrics"]["ndcg@10"] for r in rows) / len(rows)) and 0.3 < mean < 1
