@@ -9,7 +9,7 @@ import pytest
 from ir_measures import P, R, RR, nDCG
 
 from qa.batch import run_batch
-from qa.evaluation.evaluate import evaluate
+from qa.evaluation.evaluate import evaluate, load_questions
 from qa.evaluation.predict import shipped
 from qa.evaluation.qrels import qrels
 from tests.qa.conftest import REPO
@@ -64,3 +64,20 @@ def test_trec_figures_equal_qa_eval(scored, dev_questions):
             assert expected == pytest.approx(mine[f"recall@{k}"], abs=1e-9), (row["id"], k)
     mean = sum(theirs[r["id"]]["nDCG@10"] for r in rows) / len(rows)
     assert mean == pytest.approx(sum(r["metrics"]["ndcg@10"] for r in rows) / len(rows)) and 0.3 < mean < 1
+
+
+def test_cli_batch_trec_and_eval_qrels(tiny_built, tmp_path, monkeypatch, encoder, capsys):
+    """`qa batch --format trec` and `qa eval --qrels` on the command line (tiny index)."""
+    from tests.robustness.test_bad_queries import run_main
+
+    index = str(tiny_built[1])
+    code, _, err = run_main(["batch", str(GOLD), "--format", "trec", "--k", "3", "--out", str(tmp_path / "run.txt"),
+                             "--index", index], monkeypatch, encoder, capsys)
+    run = (tmp_path / "run.txt").read_text("utf-8").splitlines()
+    assert code == 0 and "36 answered, 0 with errors" in err and len(run) == 36 * 3
+    assert run[0].startswith("q001 Q0 ") and run[0].endswith(" 1 3 tesesok")
+    code, out, _ = run_main(["eval", str(GOLD), "--k", "3", "--qrels", str(tmp_path / "qrels.txt"), "--index", index],
+                            monkeypatch, encoder, capsys)
+    judged = (tmp_path / "qrels.txt").read_text("utf-8").splitlines()
+    assert code == 0 and "nDCG@10" in out and judged and all(len(line.split()) == 4 for line in judged)
+    assert {line.split()[0] for line in judged} == {q["id"] for q in load_questions(GOLD) if q["gold"]}
