@@ -6,13 +6,13 @@ from functools import partial
 from typing import Any, Literal, TypeVar
 
 import anyio
-import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from qa import Engine, Filters, Hit
 from qa.answer import ask
 from qa.batch import answer_line, format_result, parse_line, read_item, to_json_line
+from qa.corpus import thesis_rows
 from qa.search import clean_query, search
 from qa.server import schemas
 from qa.server.settings import MAX_K, Settings
@@ -218,14 +218,11 @@ async def batch_endpoint(request: Request, k: int = Query(5, ge=1, le=MAX_K, des
             responses=ERRORS)
 def theses_endpoint(request: Request) -> dict:
     _, engine = _context(request)
-    per_thesis = np.bincount(engine.p_thesis, minlength=max(engine.theses, default=0) + 1)
-    theses = []
-    for info in engine.theses.values():
-        languages, counts = np.unique(engine.p_language[engine.p_thesis == info.id], return_counts=True)
-        theses.append({"doc": info.doc, "title": info.title, "authors": list(info.authors), "year": info.year,
-                       "institution": info.institution, "degree": info.degree, "passages": int(per_thesis[info.id]),
-                       "languages": {str(lang): int(n) for lang, n in zip(languages, counts)}})
-    return {"theses": theses, "passages": len(engine.passage_ids), "sentences": len(engine.sentence_ids)}
+    rows = thesis_rows(engine)
+    theses = [{"doc": r.thesis.doc, "title": r.thesis.title, "authors": list(r.thesis.authors), "year": r.thesis.year,
+               "institution": r.thesis.institution, "degree": r.thesis.degree, "pages": r.pages,
+               "passages": r.passages, "sentences": r.sentences, "languages": r.languages} for r in rows]
+    return {"theses": theses, "passages": sum(r.passages for r in rows), "sentences": sum(r.sentences for r in rows)}
 
 
 @router.get("/health", summary="Readiness: 200 with the snapshot, model and backend once the index is loaded",

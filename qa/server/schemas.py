@@ -97,7 +97,9 @@ class ThesisOut(BaseModel):
     year: str
     institution: str
     degree: str
+    pages: int
     passages: int
+    sentences: int
     languages: dict[str, int]
 
 

@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from qa import Engine
+from qa.engine import Engine, load
 
 log = logging.getLogger("qa.server")
 RETRY_SECONDS = 1.0  # after a failed reload, keep serving the old snapshot this long before trying again
@@ -21,8 +21,9 @@ class EngineHolder:
 
     A request takes its engine once and uses only that one, so it sees one snapshot whole even
     when a build switches snapshots meanwhile (an open snapshot keeps working after its folder is
-    deleted). Reloads reuse the loaded encoder and run one at a time; other requests go on with
-    the previous engine until the new one is ready.
+    deleted). Engines come from `qa.engine.load`, the one engine cache every front end shares;
+    reloads reuse the loaded encoder and run one at a time, and the requests arriving meanwhile go
+    on with the previous engine until the new one is ready.
     """
 
     def __init__(self, index_dir: Path, engine: Engine | None = None):
@@ -40,7 +41,7 @@ class EngineHolder:
 
     def _load_first(self) -> None:
         try:
-            self._engine = Engine(self.index_dir)
+            self._engine = load(self.index_dir)
         except Exception as exc:  # reported by /health and every request, never a traceback
             self._error = str(exc)
             log.error("could not load the index: %s", exc)
@@ -64,11 +65,13 @@ class EngineHolder:
         return self._reload(engine)
 
     def _reload(self, old: Engine) -> Engine:
-        with self._reload_lock:
+        if not self._reload_lock.acquire(blocking=False):  # another request is reloading: serve the old one
+            return old
+        try:
             if self._engine is not old:  # another request reloaded meanwhile
                 return self._engine
             try:
-                self._engine = Engine(self.index_dir, encoder=old.encoder)
+                self._engine = load(self.index_dir, encoder=old.encoder)
             except Exception as exc:  # a half-switched or damaged index: keep the old snapshot
                 self._retry_at = time.monotonic() + RETRY_SECONDS
                 log.warning("keeping snapshot %s: the new one could not be loaded (%s)", old.info()["snapshot"], exc)
@@ -76,3 +79,5 @@ class EngineHolder:
             self.reloads += 1
             log.info("now serving snapshot %s", self._engine.info()["snapshot"])
             return self._engine
+        finally:
+            self._reload_lock.release()

@@ -1,4 +1,4 @@
-"""API fixtures: the tiny real index (tests/robustness) served by the app, in process and on a real uvicorn."""
+"""API fixtures: the tiny real index (tests/conftest.py) served by the app, in process and on a real uvicorn."""
 from __future__ import annotations
 
 import socket
@@ -8,11 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.robustness.conftest import tiny, tiny_built, tiny_engine  # noqa: F401  (fixtures used here)
-
 
 @pytest.fixture(scope="session")
-def app(tiny_built, tiny_engine):  # noqa: F811
+def app(tiny_built, tiny_engine):
     """The API over the tiny index, serving the session's engine."""
     from qa.server import Settings, create_app
 
