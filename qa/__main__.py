@@ -5,8 +5,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.errors import QueryError, StoreError
+
+if TYPE_CHECKING:
+    from qa.engine import Engine
 
 DEFAULT_INDEX = Path("index")
 
@@ -37,8 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="retrieval and answer metrics on a gold question set")
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("--compare", action="store_true", help="also run lexical-only and dense-only")
-    evaluate.add_argument("--qrels", type=Path, default=None,
+    evaluate.add_argument("--write-qrels", type=Path, default=None, metavar="FILE",
                           help="also write the judgements as TREC qrels, for trec_eval-style tools (see qa.evaluation.qrels)")
+    evaluate.add_argument("--qrels", type=Path, default=None, metavar="FILE",
+                          help="also score the run against these TREC qrels, as trec_eval does")
     common(evaluate, 10)
 
     calibrate = sub.add_parser("calibrate", help="abstention rates per threshold on gold question sets")
@@ -77,6 +83,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "batch" and not args.input.is_file():
         print(f"error: no such file {args.input}", file=sys.stderr)
         return 2
+    if args.command == "eval" and args.qrels:
+        from qa.evaluation.qrels import read_qrels
+
+        try:
+            args.judged = read_qrels(args.qrels)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            print(f"error: cannot read the qrels: {exc}", file=sys.stderr)
+            return 2
     engine = Engine(args.index)
     if args.command == "ask":
         from qa.answer import ask
@@ -103,13 +117,10 @@ def _run(args: argparse.Namespace) -> int:
 
         questions = load_questions(args.gold)
         results = evaluate_methods(engine, questions, args.k, compare=args.compare)
-        if args.qrels:
-            from qa.evaluation.qrels import qrels
-
-            args.qrels.write_text("".join(line + "\n" for line in qrels(engine, questions, args.k)), encoding="utf-8")
         print(format_table(results))
         print()
         print(format_report(results["hybrid (shipped)"]))
+        _qrels(engine, questions, args)
     elif args.command == "calibrate":
         from qa.evaluation.calibrate import best_scores, threshold_table
         from qa.evaluation.evaluate import load_questions
@@ -121,6 +132,17 @@ def _run(args: argparse.Namespace) -> int:
             print(f"questions in {language!r}: {len(answerable)} answerable, {len(unanswerable)} unanswerable")
             print(threshold_table(answerable, unanswerable), end="\n\n")
     return 0
+
+
+def _qrels(engine: Engine, questions: list[dict], args: argparse.Namespace) -> None:
+    """`qa eval --write-qrels` and `--qrels` (the latter read before the engine loaded, as `args.judged`)."""
+    from qa.evaluation.qrels import format_trec, qrels, trec_scores
+
+    if args.write_qrels:
+        args.write_qrels.write_text("".join(line + "\n" for line in qrels(engine, questions, args.k)), encoding="utf-8")
+    if args.qrels:
+        print()
+        print(format_trec(trec_scores(engine, questions, args.judged, args.k), args.qrels))
 
 
 if __name__ == "__main__":
