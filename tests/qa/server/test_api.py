@@ -176,6 +176,8 @@ def test_theses_catalog_counts(client, tiny_engine):
     assert [t["doc"] for t in body["theses"]] == tiny_engine.docs
     assert sum(t["passages"] for t in body["theses"]) == body["passages"] == len(tiny_engine.passage_ids)
     assert all(sum(t["languages"].values()) == t["passages"] for t in body["theses"])
+    assert sum(t["sentences"] for t in body["theses"]) == body["sentences"] == len(tiny_engine.sentence_ids)
+    assert all(t["pages"] >= 1 for t in body["theses"])
 
 
 def test_unknown_paths_and_methods_are_json_errors(client):
