@@ -141,6 +141,8 @@ def _report(results: list, reference: dict, seconds: float, clients: int, planne
             p50, p95, p99 = np.percentile(rows, [50, 95, 99])
             print(f"  {kind or 'all':6} n={len(rows):5}  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms")
     print(f"errors: {errors}  mismatches against the one-at-a-time answers: {mismatches}")
+    for status, body in sorted({(r[3], r[4][:160]) for r in results if r[3] != 200})[:5]:
+        print(f"  error {status or 'transport'}: {body}")
     return errors + mismatches + (planned - len(results))
 
 
