@@ -16,7 +16,7 @@ from qa.answer import Answer, Source, ask
 from qa.engine import Engine
 from qa.filters import PARTS, Filters
 from qa import corpus
-from ui import export, render
+from ui import export, render, upload
 from ui.loader import DEFAULT_INDEX, PROJECT_DIR, get_engine, index_dir
 from ui.strings import DEFAULT_LANGUAGE, EXAMPLES, LANGUAGES, language_name, part_name, t
 
@@ -44,11 +44,15 @@ def main() -> None:
     if engine is None:
         return
     settings = sidebar(engine, lang)
-    ask_tab, corpus_tab = st.tabs([t(lang, "tab_ask"), t(lang, "tab_corpus")])
-    with ask_tab:
+    names = [t(lang, "tab_ask"), t(lang, "tab_corpus")] + ([upload.text(lang, "tab")] if upload.enabled() else [])
+    tabs = st.tabs(names)
+    with tabs[0]:
         ask_view(engine, settings, lang)
-    with corpus_tab:
+    with tabs[1]:
         corpus_view(engine, lang)
+    if len(tabs) > 2:
+        with tabs[2]:
+            upload.upload_view(engine.index_dir, lang)
 
 
 # --- set-up ----------------------------------------------------------------------------------

@@ -13,6 +13,10 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_NORWEGIAN
 
 _TOKEN = re.compile(r"\w\w+|\d+", re.UNICODE)
+# Format characters that PDF extraction leaves inside words (zero-width space/joiners, soft hyphen,
+# word joiner, BOM). The cleaner removes them from thesis text; analysis removes them from questions.
+INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff")
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 _LANGUAGES = {"no": ("norwegian", STOPWORDS_NORWEGIAN), "en": ("english", STOPWORDS_EN)}
 
 
@@ -29,7 +33,7 @@ _STEM_CACHE_WORDS = 1_000_000
 def analyse(text: str, language: str = "no") -> list[str]:
     """The index terms of `text`: lower-cased words minus stop words, stemmed for `language`."""
     stemmer, stopwords = _analyser(language)
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stopwords]
+    words = [w for w in _TOKEN.findall(text.translate(_DROP_INVISIBLE).lower()) if w not in stopwords]
     stems = _STEMS.setdefault(language, {})
     if len(stems) > _STEM_CACHE_WORDS:
         stems.clear()

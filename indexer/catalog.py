@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import CatalogError
+from indexer.names import catalog_key
 from store.records import ThesisMeta
 
 CATALOG_NAME = "catalog.toml"
@@ -57,7 +58,11 @@ def load_catalog(path: Path) -> dict[str, ThesisMeta]:
                 f'{_where(path, raw, None, doc)}: "{doc}" must be a table like ["{doc}"] with title, authors, year, …; '
                 f"found {_type_name(table)}"
             )
-        catalog[doc] = _meta(path, raw, doc, table)
+        key = catalog_key(doc)  # file names are matched in NFC (see indexer.names)
+        if key in catalog:
+            raise CatalogError(f'{_where(path, raw, None, doc)}: "{doc}" describes the same file as an earlier table '
+                               f"(the names differ only in how their accented letters are encoded)")
+        catalog[key] = _meta(path, raw, doc, table)
     return catalog
 
 

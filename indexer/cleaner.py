@@ -3,28 +3,30 @@
 Clean text is a sequence of blocks (headings and paragraphs) separated by a blank line. Inside a
 paragraph the wrapped lines are joined with one space, or with nothing after a hyphenated line
 end (`NAV-` + `kontoret`) unless the next word is `og`, `eller` or `til` (`helse- og omsorg`).
-Page-number lines are dropped and runs of white space become one space. Optionally e-mail
-addresses and phone numbers are replaced by `[e-post]` and `[telefon]`.
+Page-number lines are dropped, runs of white space become one space and invisible characters
+inside words (zero-width spaces and joiners, soft hyphens, word joiners, BOMs) are removed, so
+`beh\u200bandling` is the word `behandling` for BM25, the encoder, sentence splitting and quotes
+alike. Optionally personal data (`indexer.personal`) is then masked on the joined text, so a value
+that wrapped across lines is masked whole; every offset still maps back to the source.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from store.records import SourceMap
 from indexer.headings import Heading
 from indexer.layout import Line
+from analysis.lexical import INVISIBLE
+from indexer.personal import EMAIL_MASK, ID_MASK, PHONE_MASK, find_personal_data, mask_text
 
 BlockKind = Literal["heading", "paragraph"]
 
 _KEEP_SPACE_AFTER_HYPHEN = {"og", "eller", "til"}
-EMAIL_MASK = "[e-post]"
-PHONE_MASK = "[telefon]"
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(
-    r"(?<![\d\w])(?:\+47[ -]?)?(?:[2-9]\d{7}|\d{3} \d{2} \d{3}|\d{2} \d{2} \d{2} \d{2})(?![\d\w])"
-)
+__all__ = ["EMAIL_MASK", "ID_MASK", "PHONE_MASK", "Block", "CleanText", "PageBreak", "clean"]
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,15 @@ class Block:
 
 @dataclass(frozen=True)
 class PageBreak:
-    """A page starts at clean offset `start`; `printed` is its printed number when the dump kept it."""
+    """A page starts at clean offset `start`; `printed` is its printed number when the dump kept it.
+
+    For form-feed-paged text, `label` is the printed label ("iv") and `physical` the 0-based page.
+    """
 
     start: int
     printed: int | None
+    label: str | None = None
+    physical: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class CleanText:
     source: SourceMap
     blocks: list[Block]
     page_breaks: list[PageBreak]  # the first starts at 0
+    masked: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, mask) in `text`
 
 
 class _Builder:
@@ -69,6 +77,36 @@ class _Builder:
     def text(self) -> str:
         return "".join(self.chars)
 
+    def replace(self, spans: list[tuple[int, int, str]]) -> Callable[[int], int]:
+        """Replace each sorted, disjoint (start, end, text) span; return the map from old offsets to new.
+
+        Every replacement character maps to the source of the span's first character. An old
+        offset inside a span maps to the span's new end (a page break inside a masked number
+        moves after it, so the mask stays on the page where the number starts).
+        """
+        chars: list[str] = []
+        sources: list[int] = []
+        ends: list[tuple[int, int, int]] = []  # (old start, old end, new end) per span
+        pos = 0
+        for start, end, text in spans:
+            chars += self.chars[pos:start]
+            sources += self.sources[pos:start]
+            chars += text
+            sources += [self.sources[start]] * len(text)
+            ends.append((start, end, len(chars)))
+            pos = end
+        self.chars, self.sources = chars + self.chars[pos:], sources + self.sources[pos:]
+        starts = [span[0] for span in ends]
+
+        def remap(offset: int) -> int:
+            i = bisect.bisect_left(starts, offset) - 1  # the last span starting before offset
+            if i < 0:
+                return offset
+            start, end, new_end = ends[i]
+            return new_end if offset < end else new_end + offset - end
+
+        return remap
+
     def source_map(self) -> SourceMap:
         clean_starts: list[int] = []
         source_starts: list[int] = []
@@ -83,105 +121,134 @@ class _Builder:
         return SourceMap(tuple(clean_starts), tuple(source_starts), tuple(lengths))
 
 
-def _line_content(line: Line, mask: bool) -> tuple[str, list[int]]:
+def _line_content(line: Line) -> tuple[str, list[int]]:
     """The line's words with single spaces between them, and each character's source offset."""
     chars: list[str] = []
     sources: list[int] = []
-    for m in re.finditer(r"\S+", line.raw):
+    raw = line.raw.rstrip()[:-1] if line.soft_hyphen else line.raw  # the hyphen splitting a word
+    for m in re.finditer(r"\S+", raw):
+        kept = [(ch, line.start + m.start() + k) for k, ch in enumerate(m.group()) if ch not in INVISIBLE]
+        if not kept:
+            continue
         if chars:
             chars.append(" ")
-            sources.append(line.start + m.start() - 1)
-        chars.extend(m.group())
-        sources.extend(range(line.start + m.start(), line.start + m.end()))
-    text = "".join(chars)
-    if mask:
-        for pattern, replacement in ((_EMAIL, EMAIL_MASK), (_PHONE, PHONE_MASK)):
-            text, sources = _mask(text, sources, pattern, replacement)
-    return text, sources
+            sources.append(kept[0][1] - 1)
+        chars.extend(ch for ch, _ in kept)
+        sources.extend(src for _, src in kept)
+    return "".join(chars), sources
 
 
-def _mask(text: str, sources: list[int], pattern: re.Pattern[str], replacement: str) -> tuple[str, list[int]]:
-    out, out_sources, pos = [], [], 0
-    for m in pattern.finditer(text):
-        out.append(text[pos : m.start()])
-        out_sources.extend(sources[pos : m.start()])
-        out.append(replacement)
-        out_sources.extend([sources[m.start()]] * len(replacement))
-        pos = m.end()
-    out.append(text[pos:])
-    out_sources.extend(sources[pos:])
-    return "".join(out), out_sources
-
-
-def _joiner(previous: str, following: str) -> str:
+def _joiner(previous: str, following: str, soft: bool = False) -> str:
     """What joins two wrapped lines of one paragraph: a space, or nothing after a split word."""
+    if soft:
+        return ""
     if len(previous) >= 2 and previous.endswith("-") and previous[-2].isalnum():
         first_word = following.split(" ", 1)[0].lower()
         return " " if first_word in _KEEP_SPACE_AFTER_HYPHEN else ""
     return " "
 
 
+class _Assembler:
+    """Writes headings and paragraphs into the clean text, keeping blocks and page breaks."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.out = _Builder()
+        self.blocks: list[Block] = []
+        self.page_breaks: list[PageBreak] = [PageBreak(0, None)]
+        self.pending_page: PageBreak | None = None
+        self.current: tuple[int, int] | None = None  # (start, first line) of the open paragraph
+        self.last_text = ""
+        self.last_end_source = 0
+        self.last_soft = False
+
+    def note_page(self, line: Line) -> None:
+        """Remember a page that starts at `line`; it is placed where the next text goes."""
+        if line.page_start and len(self.out):
+            self.pending_page = PageBreak(-1, line.printed_page, line.printed_label, line.page)
+        elif line.page is not None and not len(self.out) and (line.page_start or line.index == 0):
+            self.page_breaks[0] = PageBreak(0, line.printed_page, line.printed_label, line.page)
+        elif line.kind == "page_number" and not len(self.out):
+            self.page_breaks[0] = PageBreak(0, line.printed_page)
+
+    def close_paragraph(self) -> None:
+        if self.current is not None:
+            self.blocks.append(Block("paragraph", self.current[0], len(self.out), self.current[1]))
+            self.current = None
+
+    def _open_block(self) -> int:
+        if self.blocks or self.current is not None:
+            self.out.add("\n\n", [self.last_end_source, self.last_end_source])
+        self._place_page(len(self.out))
+        return len(self.out)
+
+    def _place_page(self, offset: int) -> None:
+        if self.pending_page is not None:
+            self.page_breaks.append(replace(self.pending_page, start=offset))
+            self.pending_page = None
+
+    def add_heading(self, i: int, heading: Heading) -> None:
+        """Write the heading starting at line i (all its lines, joined by spaces) as one block."""
+        self.close_paragraph()
+        start = self._open_block()
+        for k, j in enumerate(heading.lines):
+            if k:
+                self.out.add(" ", [self.lines[heading.lines[k - 1]].end])
+            self.out.add(*_line_content(self.lines[j]))
+        self.blocks.append(Block("heading", start, len(self.out), i, heading))
+        self.last_end_source = self.lines[heading.lines[-1]].end
+
+    def add_text(self, i: int) -> None:
+        """Write text line i into the open paragraph (opening one if needed)."""
+        line = self.lines[i]
+        text, sources = _line_content(line)
+        if line.paragraph_start:
+            self.close_paragraph()
+        if self.current is None:
+            self.current = (self._open_block(), i)
+        else:
+            joiner = _joiner(self.last_text, text, self.last_soft)
+            self._place_page(len(self.out) + len(joiner))
+            self.out.add(joiner, [self.last_end_source] * len(joiner))
+        self.out.add(text, sources)
+        self.last_text, self.last_end_source, self.last_soft = text, line.end, line.soft_hyphen
+
+    def result(self) -> CleanText:
+        self.close_paragraph()
+        return CleanText(self.out.text(), self.out.source_map(), self.blocks, self.page_breaks)
+
+
+def _mask_personal_data(assembler: _Assembler) -> CleanText:
+    """The assembled clean text with personal data masked, offsets of blocks and pages moved to match."""
+    spans = find_personal_data(assembler.out.text())
+    remap = assembler.out.replace(spans)
+    masked, shift = [], 0
+    for start, end, mask in spans:
+        masked.append((start + shift, start + shift + len(mask), mask))
+        shift += len(mask) - (end - start)
+    blocks = [replace(b, start=remap(b.start), end=remap(b.end),
+                      heading=replace(b.heading, title=mask_text(b.heading.title)) if b.heading else None)
+              for b in assembler.blocks]
+    pages = [replace(p, start=remap(p.start)) for p in assembler.page_breaks]
+    return CleanText(assembler.out.text(), assembler.out.source_map(), blocks, pages, masked)
+
+
 def clean(lines: list[Line], headings: list[Heading], *, mask_personal_data: bool = True) -> CleanText:
     """Build the clean text of a thesis from its lines and the headings found among them."""
     heading_at = {h.lines[0]: h for h in headings}
     heading_lines = {i for h in headings for i in h.lines}
-    out = _Builder()
-    blocks: list[Block] = []
-    page_breaks: list[PageBreak] = [PageBreak(0, None)]
-    pending_page: PageBreak | None = None
-    current: tuple[int, int] | None = None  # (start, first line) of the open paragraph
-    last_text = ""
-    last_end_source = 0
-
-    def close_paragraph() -> None:
-        nonlocal current
-        if current is not None:
-            blocks.append(Block("paragraph", current[0], len(out), current[1]))
-            current = None
-
-    def open_block() -> int:
-        nonlocal pending_page
-        if blocks or current is not None:
-            out.add("\n\n", [last_end_source, last_end_source])
-        if pending_page is not None:
-            page_breaks.append(PageBreak(len(out), pending_page.printed))
-            pending_page = None
-        return len(out)
-
+    assembler = _Assembler(lines)
     for i, line in enumerate(lines):
-        if line.page_start and len(out):
-            pending_page = PageBreak(-1, line.printed_page)
-        elif line.kind == "page_number" and not len(out):
-            page_breaks[0] = PageBreak(0, line.printed_page)
+        assembler.note_page(line)
         if line.kind == "break":
-            close_paragraph()
-            continue
-        if line.kind != "text":
-            continue
-        text, sources = _line_content(line, mask_personal_data)
-        if i in heading_at:
-            close_paragraph()
-            heading = heading_at[i]
-            start = open_block()
-            for k, j in enumerate(heading.lines):
-                part, part_sources = (text, sources) if j == i else _line_content(lines[j], mask_personal_data)
-                if k:
-                    out.add(" ", [lines[heading.lines[k - 1]].end])
-                out.add(part, part_sources)
-            blocks.append(Block("heading", start, len(out), i, heading))
-            last_end_source = lines[heading.lines[-1]].end
-            continue
-        if i in heading_lines:
-            continue  # continuation line of a heading, already written
-        if current is None:
-            current = (open_block(), i)
+            assembler.close_paragraph()
+        elif line.kind != "text" or (i in heading_lines and i not in heading_at):
+            continue  # blank, page number, or a heading's continuation line (written with its first)
+        elif i in heading_at:
+            assembler.add_heading(i, heading_at[i])
         else:
-            joiner = _joiner(last_text, text)
-            if pending_page is not None:
-                page_breaks.append(PageBreak(len(out) + len(joiner), pending_page.printed))
-                pending_page = None
-            out.add(joiner, [last_end_source] * len(joiner))
-        out.add(text, sources)
-        last_text, last_end_source = text, line.end
-    close_paragraph()
-    return CleanText(out.text(), out.source_map(), blocks, page_breaks)
+            assembler.add_text(i)
+    if not mask_personal_data:
+        return assembler.result()
+    assembler.close_paragraph()
+    return _mask_personal_data(assembler)

@@ -111,11 +111,11 @@ def follows_outline(previous: tuple[int, ...], candidate: tuple[int, ...]) -> bo
 
 def _at_boundary(lines: list[Line], i: int) -> bool:
     """Whether line i starts a block: after a break, at a page start, or after a finished sentence."""
-    if lines[i].page_start:
+    if lines[i].page_start or lines[i].paragraph_start:
         return True
     for j in range(i - 1, -1, -1):
         prev = lines[j]
-        if prev.kind == "blank" or prev.kind == "page_number":
+        if prev.kind in ("blank", "page_number", "furniture"):
             continue
         if prev.kind == "break":
             return True
@@ -132,7 +132,7 @@ def _ends_page(lines: list[Line], i: int) -> bool:
 def _next_text(lines: list[Line], i: int) -> int | None:
     """Index of the next text line after i, or None when a break or the end comes first."""
     for j in range(i + 1, len(lines)):
-        if lines[j].kind in ("blank", "page_number"):
+        if lines[j].kind in ("blank", "page_number", "furniture"):
             continue
         return j if lines[j].kind == "text" else None
     return None

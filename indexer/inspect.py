@@ -4,11 +4,31 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from store.records import Thesis
+from store.records import Page, Thesis
 from indexer.errors import ThesisReadError
 from indexer.passages import TokenCounter
-from indexer.reader import read_thesis
-from indexer.thesis import DEFAULT_TOKEN_BUDGET, parse_text
+from indexer.formats import read_source
+from indexer.layout import roman_value
+from indexer.thesis import DEFAULT_TOKEN_BUDGET, parse_source
+
+
+def _step(a: Page, b: Page) -> bool:
+    """Whether page b follows page a in one run of labels ("iii" → "iv", "7" → "8")."""
+    va, vb = (roman_value(p.printed) or (int(p.printed) if p.printed.isdigit() else None) for p in (a, b))
+    same_style = a.printed.isdigit() == b.printed.isdigit()
+    return b.physical == a.physical + 1 and same_style and va is not None and vb == va + 1
+
+
+def page_runs(pages: list[Page]) -> str:
+    """Pages as runs of printed/physical numbers, e.g. "i-iv/1-4 1-60/5-64"."""
+    runs: list[list[Page]] = []
+    for page in pages:
+        if runs and _step(runs[-1][-1], page):
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return " ".join(f"{r[0].printed}/{r[0].physical}" if len(r) == 1 else
+                    f"{r[0].printed}-{r[-1].printed}/{r[0].physical}-{r[-1].physical}" for r in runs)
 
 
 def describe(thesis: Thesis, *, show_passages: bool = False) -> str:
@@ -21,14 +41,16 @@ def describe(thesis: Thesis, *, show_passages: bool = False) -> str:
         f"({', '.join(f'{n} {lang}' for lang, n in languages.most_common())})",
     ]
     out += [f"warning: {w}" for w in thesis.warnings]
+    out.append(f"pages (printed/physical): {page_runs(thesis.pages)}")
     for section in thesis.sections:
         indent = "  " * section.level
         label = section.label or "(text before the first heading)"
-        page = thesis.page_at(section.start).number
+        page = thesis.page_at(section.start).printed
         out.append(f"{indent}{label}  [{section.part}, p. {page}, {passages_per_section[section.index]} passages]")
         if show_passages:
             for p in (p for p in thesis.passages if p.section == section.index):
-                pages = f"p. {p.page_start}" if p.page_start == p.page_end else f"pp. {p.page_start}-{p.page_end}"
+                first, last = thesis.page_at(p.start).printed, thesis.page_at(p.end - 1).printed
+                pages = f"p. {first}" if first == last else f"pp. {first}-{last}"
                 out.append(f"{indent}  #{p.index} {pages} {p.language} {p.n_tokens} tok [{p.start}:{p.end}] {p.text!r}")
     return "\n".join(out)
 
@@ -40,11 +62,10 @@ def inspect_file(
     """Parse `path` and describe it; bad input raises ThesisReadError with a readable message."""
     if token_budget is not None and token_budget < 16:
         raise ThesisReadError(f"--budget must be at least 16 tokens, got {token_budget}")
-    text, _, warnings = read_thesis(path)  # fail fast on bad input, before loading the tokenizer
+    source = read_source(path)  # fail fast on bad input, before loading the tokenizer
     if count_tokens is None:
         from models.tokens import passage_token_counter
 
         count_tokens = passage_token_counter()
-    thesis = parse_text(path.name, text, count_tokens=count_tokens, token_budget=token_budget or DEFAULT_TOKEN_BUDGET)
-    thesis.warnings = warnings
+    thesis = parse_source(path.name, source, count_tokens=count_tokens, token_budget=token_budget or DEFAULT_TOKEN_BUDGET)
     return describe(thesis, show_passages=show_passages)

@@ -7,18 +7,26 @@ TokenCounter = Callable[[str], int]
 
 
 def fit_to_budget(text: str, span: tuple[int, int], budget: int, count_tokens: TokenCounter) -> list[tuple[int, int]]:
-    """Split a span that alone exceeds `budget` tokens at word boundaries; other spans pass through."""
+    """Split a span that alone exceeds `budget` tokens at word boundaries; other spans pass through.
+
+    The e5 tokenizer splits at white space first, so a piece costs the fixed overhead plus the sum
+    of its words' tokens: each distinct word is counted once, which keeps this linear in the span.
+    """
     start, end = span
     if count_tokens(text[start:end]) <= budget:
         return [span]
+    overhead = 2 * count_tokens("a") - count_tokens("a a")
+    cost: dict[str, int] = {}
     pieces: list[tuple[int, int]] = []
-    words = [(start + i, start + i + len(w)) for i, w in _words(text[start:end])]
-    piece_start = words[0][0]
-    last_end = words[0][1]
-    for w_start, w_end in words[1:]:
-        if count_tokens(text[piece_start:w_end]) > budget:
+    words = [(start + i, start + i + len(w), w) for i, w in _words(text[start:end])]
+    piece_start, last_end, used = words[0][0], words[0][1], overhead
+    for w_start, w_end, word in words:
+        if word not in cost:
+            cost[word] = count_tokens(word) - overhead
+        if used + cost[word] > budget and w_start > piece_start:
             pieces.append((piece_start, last_end))
-            piece_start = w_start
+            piece_start, used = w_start, overhead
+        used += cost[word]
         last_end = w_end
     pieces.append((piece_start, last_end))
     return pieces

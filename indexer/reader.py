@@ -62,11 +62,11 @@ def decode_thesis(data: bytes, name: str = "file") -> tuple[str, list[str]]:
     return text, warnings
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of the thesis file at `path`; ThesisReadError if it cannot be read or is too large."""
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the thesis file at `path`; ThesisReadError if it cannot be read or exceeds `limit`."""
     try:
         with Path(path).open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise ThesisReadError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -75,13 +75,14 @@ def read_bytes(path: Path) -> bytes:
         raise ThesisReadError(f"{path}: permission denied") from None
     except OSError as exc:
         raise ThesisReadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
+    if len(data) > limit:
         try:
             size = f"{Path(path).stat().st_size / 2**20:.1f} MB"
         except OSError:
             size = "more than that"
-        raise ThesisReadError(f"{path}: too large for a thesis text dump ({size}; at most "
-                              f"{MAX_BYTES // 2**20} MB); check that it is one thesis as extracted text")
+        kind = "a thesis text dump" if limit == MAX_BYTES else "a thesis file"
+        raise ThesisReadError(f"{path}: too large for {kind} ({size}; at most "
+                              f"{limit // 2**20} MB); check that it is one thesis")
     return data
 
 

@@ -1,29 +1,41 @@
 """Pages and the section tree of a cleaned thesis."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from indexer.cleaner import CleanText
 from store.records import Page, Part, Section
 
 _BODY_KINDS = ("numbered", "chapter", "caps")
 
 
-def calibrate_pages(clean: CleanText) -> list[Page]:
-    """Number the pages: printed numbers where the dump kept some, else counted from the file start.
+def calibrate_pages(clean: CleanText, labels: Sequence[str] = ()) -> list[Page]:
+    """Number the pages: the file's page `labels` (PDF /PageLabels) where it has them, else printed
+    numbers where the text kept some, else counted from the file start.
 
     Each page takes the offset (printed minus physical number) of the nearest page whose printed
     number survived, preferring the one before it on ties; page-start markers are sometimes
     missing from the dumps, so a near anchor is more trustworthy than a far one. A page that would
-    get a number below 1 (unnumbered front matter) keeps its physical number.
+    get a number below 1 (unnumbered front matter) keeps its physical number. One pass over pages
+    and anchors together: linear in their number (a file of 100 000 tiny pages takes well under a second).
     """
-    anchors = [(i, b.printed - (i + 1)) for i, b in enumerate(clean.page_breaks) if b.printed is not None]
+    physicals = [i + 1 if b.physical is None else b.physical + 1 for i, b in enumerate(clean.page_breaks)]
+    anchors = [(i, b.printed - physicals[i]) for i, b in enumerate(clean.page_breaks) if b.printed is not None]
     pages: list[Page] = []
+    k = 0  # anchors[k] is the first anchor at or after page i (or the last anchor)
     for i, brk in enumerate(clean.page_breaks):
-        physical = i + 1
-        number = physical
-        if anchors:
-            _, offset = min(anchors, key=lambda a: (abs(a[0] - i), a[0] > i))
+        physical = number = physicals[i]
+        label = labels[physical - 1] if physical <= len(labels) else (brk.label or "")
+        if label.isdigit():
+            number = int(label)
+        elif anchors and not labels:
+            while k + 1 < len(anchors) and anchors[k][0] < i:
+                k += 1
+            before = anchors[k - 1] if k and anchors[k][0] >= i else anchors[k]
+            after = anchors[k]
+            _, offset = before if abs(before[0] - i) <= abs(after[0] - i) else after
             number = physical + offset if physical + offset >= 1 else physical
-        pages.append(Page(start=brk.start, physical=physical, number=number))
+        pages.append(Page(start=brk.start, physical=physical, number=number, label=label))
     return pages
 
 

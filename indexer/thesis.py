@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from indexer.cleaner import clean
 from store.records import Passage, Sentence, Thesis
 from indexer.errors import ThesisReadError
-from indexer.headings import find_headings
+from indexer.formats import OutlineEntry, SourceText, read_source
+from indexer.headings import Heading, find_headings
+from indexer.junk import check_running_text
 from analysis.language import detect_language
-from indexer.layout import split_lines
+from indexer.layout import Line, split_lines
+from indexer.outline import outline_headings
 from indexer.passages import TokenCounter, fit_to_budget, pack_passages
-from indexer.reader import read_thesis
 from indexer.sentences import split_sentences
 from indexer.structure import build_sections, calibrate_pages
 
@@ -19,7 +24,23 @@ from indexer.structure import build_sections, calibrate_pages
 DEFAULT_TOKEN_BUDGET = 200
 DEFAULT_OVERLAP = 1
 # Bump whenever the parse of an unchanged file can change, so that indexes are rebuilt.
-PARSER_VERSION = "1"
+PARSER_VERSION = "3"  # 2: junk text refused, invisible characters dropped; 3: PDF and Word files, split words joined
+# Longest one file may take to parse. Parsing is linear (bench.parse: 7-12 s per MB for the
+# corpus's theses with the real tokenizer, so a 5 MB file, the reader's limit, fits); the limit
+# guards a build against an input that is slow in a way nobody has found yet.
+PARSE_SECONDS = 60.0
+
+
+class _Deadline:
+    """Raises ThesisReadError once the parse of `doc` has run longer than `seconds`."""
+
+    def __init__(self, doc: str, seconds: float) -> None:
+        self.doc, self.seconds, self.end = doc, seconds, time.monotonic() + seconds
+
+    def check(self, stage: str) -> None:
+        if time.monotonic() > self.end:
+            raise ThesisReadError(f"{self.doc}: parsing took longer than {self.seconds:.0f} s (at {stage}); "
+                                  f"check that the file is one thesis as extracted text")
 
 
 def parse_thesis(
@@ -30,14 +51,16 @@ def parse_thesis(
     overlap: int = DEFAULT_OVERLAP,
     mask_personal_data: bool = True,
 ) -> Thesis:
-    """Parse the thesis file at `path`; raise ThesisReadError when it holds no usable text."""
-    text, data, warnings = read_thesis(path)
-    thesis = parse_text(
-        path.name, text, count_tokens=count_tokens, token_budget=token_budget,
-        overlap=overlap, mask_personal_data=mask_personal_data,
-    )
-    thesis.content_hash = hashlib.sha256(data).hexdigest()
-    thesis.warnings = warnings
+    """Parse the thesis file at `path` (.txt, .pdf, .docx); raise ThesisReadError when it holds no usable text."""
+    return parse_source(path.name, read_source(path), count_tokens=count_tokens, token_budget=token_budget,
+                        overlap=overlap, mask_personal_data=mask_personal_data)
+
+
+def parse_source(doc: str, source: SourceText, **options: Any) -> Thesis:
+    """Parse what a format reader made of the file `doc`; `options` are those of `parse_text`."""
+    thesis = parse_text(doc, source.text, outline=source.outline, page_labels=source.page_labels, **options)
+    thesis.content_hash = hashlib.sha256(source.data).hexdigest()
+    thesis.warnings = source.warnings + thesis.warnings
     return thesis
 
 
@@ -49,29 +72,51 @@ def parse_text(
     token_budget: int = DEFAULT_TOKEN_BUDGET,
     overlap: int = DEFAULT_OVERLAP,
     mask_personal_data: bool = True,
+    time_limit: float = PARSE_SECONDS,
+    outline: Sequence[OutlineEntry] = (),
+    page_labels: Sequence[str] = (),
 ) -> Thesis:
-    """Parse the decoded text of a thesis file named `doc`."""
+    """Parse the decoded text of a thesis file named `doc`, with the file's outline and page labels
+    if any, in at most `time_limit` seconds."""
+    deadline = _Deadline(doc, time_limit)
     lines = split_lines(text)
-    cleaned = clean(lines, find_headings(lines), mask_personal_data=mask_personal_data)
+    deadline.check("lines")
+    headings, warnings = _headings(doc, lines, outline)
+    deadline.check("headings")
+    cleaned = clean(lines, headings, mask_personal_data=mask_personal_data)
     if not any(b.kind == "paragraph" for b in cleaned.blocks):
         raise ThesisReadError(f"{doc}: no running text found (only headings or page numbers)")
+    check_running_text(doc, cleaned.text, len(cleaned.page_breaks))
     thesis = Thesis(
         doc=doc, text=cleaned.text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        source=cleaned.source, pages=calibrate_pages(cleaned), sections=build_sections(cleaned),
+        source=cleaned.source, pages=calibrate_pages(cleaned, page_labels), sections=build_sections(cleaned),
+        warnings=warnings,
     )
-    spans = [
-        piece
-        for block in cleaned.blocks
-        if block.kind == "paragraph"
-        for span in split_sentences(cleaned.text, block.start, block.end)
-        for piece in fit_to_budget(cleaned.text, span, token_budget, count_tokens)
-    ]
+    deadline.check("pages and sections")
+    spans = []
+    for block in cleaned.blocks:
+        if block.kind == "paragraph":
+            for span in split_sentences(cleaned.text, block.start, block.end):
+                spans += fit_to_budget(cleaned.text, span, token_budget, count_tokens)
+            deadline.check("sentences")
     thesis.sentences = [
         Sentence(i, a, b, cleaned.text[a:b], thesis.section_at(a).index, thesis.page_at(a).number)
         for i, (a, b) in enumerate(spans)
     ]
     thesis.passages = _passages(thesis, token_budget, overlap, count_tokens)
+    deadline.check("passages")
     return thesis
+
+
+def _headings(doc: str, lines: list[Line], outline: Sequence[OutlineEntry]) -> tuple[list[Heading], list[str]]:
+    """Headings from the outline when most of its entries are found in the text, else by the heading rules."""
+    if not outline:
+        return find_headings(lines), []
+    headings, missing = outline_headings(lines, outline)
+    if len(missing) * 2 > len(outline):
+        return find_headings(lines), [f"{doc}: {len(missing)} of {len(outline)} outline entries are not in the "
+                                      f"text; sections found by the heading rules instead"]
+    return headings, [f"{doc}: outline entry not found in the text: {e.title!r}" for e in missing]
 
 
 def _passages(thesis: Thesis, budget: int, overlap: int, count_tokens: TokenCounter) -> list[Passage]:

@@ -80,9 +80,13 @@ def _run(args: argparse.Namespace) -> int:
         from qa.server.main import serve
 
         return serve(args.index, args.host, args.port)
-    if args.command == "batch" and not args.input.is_file():
-        print(f"error: no such file {args.input}", file=sys.stderr)
-        return 2
+    if args.command == "batch":
+        from qa.output import check_batch_paths
+
+        problem = check_batch_paths(args.input, args.out)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     if args.command == "eval" and args.qrels:
         from qa.evaluation.qrels import read_qrels
 
@@ -96,20 +100,23 @@ def _run(args: argparse.Namespace) -> int:
         from qa.answer import ask
         from qa.filters import Filters
         from qa.render import render_answer
+        from qa.terminal import terminal_json, terminal_text
 
         answer = ask(engine, args.question, k=args.k,
                      filters=Filters.of(args.thesis, args.language, args.part))
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else render_answer(answer))
+        print(terminal_json(json.dumps(answer.to_json(), ensure_ascii=False, indent=2)) if args.json
+              else terminal_text(render_answer(answer)))
     elif args.command == "batch":
         from qa.batch import run_batch
 
+        from qa.output import replacing
+
         with args.input.open("rb") as source:
-            out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
-            try:
-                answered, errors = run_batch(engine, source, out, args.k, fmt=args.format)
-            finally:
-                if args.out:
-                    out.close()
+            if args.out:
+                with replacing(args.out) as out:
+                    answered, errors = run_batch(engine, source, out, args.k, fmt=args.format)
+            else:
+                answered, errors = run_batch(engine, source, sys.stdout, args.k, fmt=args.format)
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
         from qa.evaluation.evaluate import format_report, format_table, load_questions

@@ -60,6 +60,10 @@ class Source:
     section_title: str
     quote: Quote | None
     citation: dict[str, str]
+    # The cited page as printed on it ("iv", "12"): the quote's page, else the passage's first
+    # page; and the passage's last page (a PDF's front matter is numbered in roman numerals).
+    page_label: str = ""
+    last_page_label: str = ""
 
     @property
     def section(self) -> str:
@@ -97,7 +101,7 @@ def _source_json(source: Source) -> dict:
     title = source.work.title or source.work.doc
     return {
         "doc": hit.doc, "thesis": title, "section": source.section,
-        "page": source.page, "start": source.quote.start if source.quote else hit.start,
+        "page": source.page, "page_label": source.page_label, "start": source.quote.start if source.quote else hit.start,
         "end": source.quote.end if source.quote else hit.end, "score": round(hit.score, 4),
         "text": hit.text, "quote": source.quote.text if source.quote else "",
         "passage_start": hit.start, "passage_end": hit.end, "citation": source.citation,
@@ -215,5 +219,7 @@ def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Sourc
     section = engine.section(hit.section_id)
     work = Work(title=thesis.title, authors=thesis.authors, year=thesis.year,
                 institution=thesis.institution, degree=thesis.degree, doc=thesis.doc)
-    page = quote.page if quote else hit.page_start
-    return Source(number, hit, work, section.number, section.title, quote, citation_strings(work, page))
+    label = engine.page_label(hit.thesis_id, quote.start if quote else hit.start)
+    last = engine.page_label(hit.thesis_id, max(hit.start, hit.end - 1))
+    return Source(number, hit, work, section.number, section.title, quote, citation_strings(work, label or None),
+                  label, last)

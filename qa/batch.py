@@ -12,6 +12,7 @@ from qa.errors import QueryError
 from qa.answer import ask
 from qa.engine import Engine
 from qa.filters import Filters
+from qa.terminal import terminal_json
 from qa.trec import run_lines
 
 
@@ -44,13 +45,13 @@ def _finite(text: str) -> float:
 
 
 def to_json_line(result: dict) -> str:
-    """One output line: JSON in UTF-8; lone surrogates (from "\\ud800" escapes) stay escaped."""
+    """One output line: JSON in UTF-8; lone surrogates (from "\\ud800" escapes) and terminal controls stay escaped."""
     line = json.dumps(result, ensure_ascii=False)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
         line = json.dumps(result)
-    return line
+    return terminal_json(line)  # harmless when the output is a terminal, the same JSON value
 
 
 def read_item(item: dict) -> tuple[str, Filters | None]:

@@ -117,9 +117,11 @@ def _short_title(title: str) -> str:
     return main or title
 
 
-def _in_text(work: Work, page: int | None, joiner: str, many: str, no_year: str) -> str:
-    if page is not None and page < 1:
+def _in_text(work: Work, page: int | str | None, joiner: str, many: str, no_year: str) -> str:
+    if isinstance(page, int) and page < 1:
         raise ValueError(f"page must be 1 or more, got {page}")
+    if isinstance(page, str) and not page.strip():
+        raise ValueError("page label must not be empty")
     names = _surnames(work)
     if len(names) == 1:
         who = names[0]
@@ -137,16 +139,16 @@ def _in_text(work: Work, page: int | None, joiner: str, many: str, no_year: str)
     return "(" + ", ".join(parts) + ")"
 
 
-def in_text_apa(work: Work, page: int | None) -> str:
+def in_text_apa(work: Work, page: int | str | None) -> str:
     """APA 7 in-text citation as written in Norwegian: "(Hansen & Berg, 2019, s. 12)".
 
-    Three or more authors: "(Hansen et al., 2019)"; no year: "n.d."; `page` None: no page part.
-    Raises ValueError for a page below 1.
+    Three or more authors: "(Hansen et al., 2019)"; no year: "n.d."; `page` None: no page part;
+    `page` a printed label ("iv") is cited as printed. Raises ValueError for a page below 1 or an empty label.
     """
     return _in_text(work, page, "&", "et al.", NO_YEAR_APA)
 
 
-def in_text_norwegian(work: Work, page: int | None) -> str:
+def in_text_norwegian(work: Work, page: int | str | None) -> str:
     """Norwegian in-text citation: "(Hansen og Berg, 2019, s. 12)", "(Hansen mfl., 2019)", "u.å."."""
     return _in_text(work, page, "og", "mfl.", NO_YEAR_NO)
 
@@ -261,7 +263,7 @@ def ris(work: Work) -> str:
 
 # --- for answers -----------------------------------------------------------------------------
 
-def citation_strings(work: Work, page: int | None) -> dict[str, str]:
+def citation_strings(work: Work, page: int | str | None) -> dict[str, str]:
     """The citation object of an answer source: APA and Norwegian in-text, APA reference entry."""
     return {"apa": in_text_apa(work, page), "norwegian": in_text_norwegian(work, page),
             "reference_apa": reference_apa(work)}

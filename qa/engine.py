@@ -1,6 +1,7 @@
 """Everything a query needs, loaded once from an index snapshot and shared between threads."""
 from __future__ import annotations
 
+import bisect
 import json
 import threading
 from collections import OrderedDict
@@ -17,7 +18,7 @@ from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.lexical import LexicalIndex
 from store.manifest import check_compatible
 from store.layout import current_snapshot
-from store.reader import IndexSnapshot, open_index
+from store.reader import IndexSnapshot, open_index, thesis_pages
 from store.records import section_label
 from qa.params import DEFAULT, Params
 from qa.phrase import lower_keeping_offsets
@@ -83,6 +84,7 @@ class Engine:
         self.thesis_text = lru_cache(maxsize=256)(self._thesis_text)
         self.lowered_text = lru_cache(maxsize=256)(lambda thesis_id: lower_keeping_offsets(self.thesis_text(thesis_id)))
         self.section = lru_cache(maxsize=4096)(self._section)
+        self._pages = lru_cache(maxsize=256)(self._page_table)
 
     def _load(self, snapshot: IndexSnapshot) -> IndexSnapshot:
         """Load the tables and the BM25 index of a just opened `snapshot` (store.reader retries
@@ -120,6 +122,15 @@ class Engine:
         rows = self.snapshot.query("SELECT id, number, title, part, start, end FROM sections WHERE id = ?",
                                    (section_id,))
         return SectionInfo(*rows[0]) if rows else None
+
+    def _page_table(self, thesis_id: int) -> tuple[list[int], list[str]]:
+        pages = thesis_pages(self.snapshot, thesis_id)
+        return [p.start for p in pages], [p.printed for p in pages]
+
+    def page_label(self, thesis_id: int, offset: int) -> str:
+        """The page holding `offset` as printed on it ("iv", "12"), else its number."""
+        starts, labels = self._pages(thesis_id)
+        return labels[max(0, bisect.bisect_right(starts, offset) - 1)] if labels else ""
 
     def encode_query(self, text: str) -> np.ndarray:
         """The query embedding of `text` (read-only; recent ones come from a cache)."""

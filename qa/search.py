@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 
 from analysis.language import question_language
-from analysis.lexical import analyse
+from analysis.lexical import INVISIBLE, analyse
 from qa.engine import Engine
 from qa.errors import QueryError
 from qa.filters import Filters
@@ -59,10 +59,14 @@ class Hit:
 
 
 def clean_query(query: str) -> str:
-    """The query with control characters removed and white space collapsed; QueryError if empty."""
+    """The query with control characters removed and white space collapsed; QueryError if empty.
+
+    Characters invisible inside words (zero-width space, soft hyphen, …) are dropped, not turned
+    into spaces, so `beh\u200bandling` is searched as `behandling`, as the indexed text holds it.
+    """
     if not isinstance(query, str):
         raise QueryError("the question must be text")
-    text = "".join(ch if ch.isprintable() else " " for ch in query)
+    text = "".join("" if ch in INVISIBLE else ch if ch.isprintable() else " " for ch in query)
     text = " ".join(text.split())
     if not text:
         raise QueryError("the question is empty")

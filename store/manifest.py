@@ -8,7 +8,7 @@ from typing import Any
 from store.errors import IndexDamagedError, IndexMismatchError, rebuild_hint, shown
 from store.layout import MANIFEST
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: pages.label, the label printed on each page
 
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:

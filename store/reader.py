@@ -122,7 +122,7 @@ def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
                         page_end=r["page_end"], first_sentence=r["first_sentence"],
                         last_sentence=r["last_sentence"], n_tokens=r["n_tokens"], language=r["language"])
                 for r in rows["passages"]]
-    pages = [Page(start=r["start"], physical=r["physical"], number=r["number"]) for r in rows["pages"]]
+    pages = _pages(rows["pages"])
     thesis = Thesis(doc=doc, text=row["text"], content_hash=row["content_hash"],
                     source=SourceMap(*(tuple(run) for run in json.loads(row["source_map"]))),
                     pages=pages, sections=sections, sentences=sentences, passages=passages,
@@ -130,6 +130,16 @@ def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
     return StoredThesis(thesis,
                         _vectors(snapshot.passage_vectors, [r["id"] for r in rows["passages"]], snapshot.dimension),
                         _vectors(snapshot.sentence_vectors, [r["id"] for r in rows["sentences"]], snapshot.dimension))
+
+
+def _pages(rows: list[sqlite3.Row]) -> list[Page]:
+    return [Page(start=r["start"], physical=r["physical"], number=r["number"], label=r["label"]) for r in rows]
+
+
+def thesis_pages(snapshot: IndexSnapshot, thesis_id: int) -> list[Page]:
+    """The pages of one thesis in order, with their printed labels."""
+    return _pages(snapshot.query("SELECT start, physical, number, label FROM pages WHERE thesis_id = ? "
+                                 "ORDER BY physical", (thesis_id,)))
 
 
 def _vectors(matrix: np.ndarray | None, ids: list[int], dimension: int) -> np.ndarray:

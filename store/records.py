@@ -26,6 +26,12 @@ class Page:
     start: int
     physical: int  # 1-based count of pages from the start of the file
     number: int  # printed page number where calibrated, else `physical`
+    label: str = ""  # the label printed on the page when the file says ("iv", "12"); "" if unknown
+
+    @property
+    def printed(self) -> str:
+        """The page as a citation names it: its printed label, else its number."""
+        return self.label or str(self.number)
 
 
 @dataclass(frozen=True)
@@ -118,13 +124,15 @@ class Thesis:
 
     def page_at(self, offset: int) -> Page:
         """The page holding the clean character at `offset`."""
-        starts = [p.start for p in self.pages]
-        return self.pages[max(0, bisect.bisect_right(starts, offset) - 1)]
+        return self.pages[max(0, bisect.bisect_right(self.pages, offset, key=_start) - 1)]
 
     def section_at(self, offset: int) -> Section:
         """The innermost section holding the clean character at `offset`."""
-        starts = [s.start for s in self.sections]
-        return self.sections[max(0, bisect.bisect_right(starts, offset) - 1)]
+        return self.sections[max(0, bisect.bisect_right(self.sections, offset, key=_start) - 1)]
+
+
+def _start(item: Page | Section) -> int:
+    return item.start
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ CREATE TABLE theses (
 );
 CREATE TABLE pages (
     thesis_id INTEGER NOT NULL REFERENCES theses(id), start INTEGER NOT NULL,
-    physical INTEGER NOT NULL, number INTEGER NOT NULL, PRIMARY KEY (thesis_id, physical)
+    physical INTEGER NOT NULL, number INTEGER NOT NULL, label TEXT NOT NULL,
+    PRIMARY KEY (thesis_id, physical)
 );
 CREATE TABLE sections (
     id INTEGER PRIMARY KEY, thesis_id INTEGER NOT NULL REFERENCES theses(id),

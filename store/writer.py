@@ -86,8 +86,8 @@ class SnapshotWriter:
             len(thesis.pages), int(not meta.keep_personal_data),
             json.dumps([source.clean_starts, source.source_starts, source.lengths]),
             json.dumps(thesis.warnings, ensure_ascii=False)))
-        db.executemany("INSERT INTO pages VALUES (?,?,?,?)",
-                       [(tid, p.start, p.physical, p.number) for p in thesis.pages])
+        db.executemany("INSERT INTO pages VALUES (?,?,?,?,?)",
+                       [(tid, p.start, p.physical, p.number, p.label) for p in thesis.pages])
         db.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
             (section_ids[s.index], tid, s.index, s.number, s.title, s.level,
              section_ids.get(s.parent) if s.parent is not None else None,

@@ -17,6 +17,8 @@ from qa.answer import Answer
 from qa.citation import Work, ascii_fold, bibtex, ris
 from qa.filters import Filters
 
+_FORMULA_START = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 CSV_COLUMNS = ("number", "cited", "doc", "authors", "year", "title", "section", "page", "part",
                "language", "score", "quote", "passage", "citation_apa", "citation_norwegian",
                "reference_apa")
@@ -41,19 +43,27 @@ def answer_json(answer: Answer, filters: Filters | None = None, k: int | None = 
 
 
 def sources_csv(answer: Answer) -> bytes:
-    """One row per source (columns `CSV_COLUMNS`), UTF-8 with BOM, CRLF line ends."""
+    """One row per source (columns `CSV_COLUMNS`), UTF-8 with BOM, CRLF line ends, cells made safe by `csv_cell`."""
     cited = {number for number, _ in answer.cited}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for s in answer.sources:
-        writer.writerow([
+        writer.writerow(map(csv_cell, [
             s.number, "yes" if s.number in cited else "no", s.hit.doc, "; ".join(s.work.authors), s.work.year,
-            s.work.title, s.section, s.page, s.hit.part, s.hit.language,
+            s.work.title, s.section, s.page_label or s.page, s.hit.part, s.hit.language,
             f"{s.hit.score:.4f}", s.quote.text if s.quote else "", s.hit.text, s.citation["apa"],
             s.citation["norwegian"], s.citation["reference_apa"],
-        ])
+        ]))
     return out.getvalue().encode("utf-8-sig")
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet cannot run as a formula (OWASP CSV injection): text starting with
+    `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`; numbers stay numbers."""
+    if isinstance(value, str) and value[:1] in _FORMULA_START and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def works(answer: Answer) -> list[Work]:

@@ -70,7 +70,7 @@ def thesis_label(doc: str, authors: tuple[str, ...], year: str, title: str, degr
     return f"{tag} · {who_and_year(authors, year, lang)} · {detail}"
 
 
-def page_text(start: int, end: int, lang: str) -> str:
+def page_text(start: int | str, end: int | str, lang: str) -> str:
     return t(lang, "page", page=start) if start == end else t(lang, "pages", start=start, end=end)
 
 
@@ -118,7 +118,9 @@ def meta_text(source: Source, lang: str) -> str:
     """"Seksjon 2.1 Tittel · s. 12 · Hoveddel · norsk" (plain text)."""
     hit = source.hit
     section = source.section
-    page = t(lang, "page", page=source.quote.page) if source.quote else page_text(hit.page_start, hit.page_end, lang)
+    first = source.page_label or str(source.page)
+    page = (t(lang, "page", page=first) if source.quote
+            else page_text(first, source.last_page_label or str(hit.page_end), lang))
     parts = [f"{t(lang, 'section')} {section}" if section else "", page, part_name(lang, hit.part),
              language_name(lang, hit.language)]
     return " · ".join(p for p in parts if p)

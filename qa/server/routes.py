@@ -145,6 +145,8 @@ def hit_json(engine: Engine, hit: Hit) -> dict:
     """A search hit as JSON (scores rounded as in answers)."""
     return {"doc": hit.doc, "thesis": engine.theses[hit.thesis_id].title or hit.doc, "section": hit.section,
             "part": hit.part, "language": hit.language, "page": hit.page_start, "page_end": hit.page_end,
+            "page_label": engine.page_label(hit.thesis_id, hit.start),
+            "page_end_label": engine.page_label(hit.thesis_id, max(hit.start, hit.end - 1)),
             "start": hit.start, "end": hit.end, "score": round(hit.score, 4), "text": hit.text}
 
 

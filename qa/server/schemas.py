@@ -47,6 +47,7 @@ class PassageOut(BaseModel):
     thesis: str
     section: str
     page: int
+    page_label: str = Field(description='the page as printed on it ("iv", "12"), else its number')
     start: int
     end: int
     score: float
@@ -78,6 +79,8 @@ class HitOut(BaseModel):
     language: str
     page: int
     page_end: int
+    page_label: str = Field(description='the first page as printed on it ("iv", "12"), else its number')
+    page_end_label: str
     start: int
     end: int
     score: float

@@ -1,0 +1,73 @@
+"""Catalog suggestions from a thesis file: title, authors and year with the evidence for each.
+
+Sources, strongest first: the file's own metadata (PDF document information, Word core
+properties) and its title page (the text before the first page break). These are suggestions
+for corpus/catalog.toml only: a field the catalog already sets is never suggested, so the
+catalog always wins (the citations issue prints them with `indexer catalog --suggest`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.catalog import ThesisMeta
+from indexer.formats import SourceText
+from indexer.headings import FRONT_MATTER
+
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_AUTHOR_LINE = re.compile(r"^(?:av|by|forfatter(?:e)?|author(?:s)?|skrevet av|kandidat(?:navn)?)\s*:?\s+(?P<name>\S.{2,80})$",
+                          re.IGNORECASE)
+_TITLE_PAGE_LINES = 25
+_PRODUCER_TITLES = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|pdf|tex))$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    field: str  # "title", "authors" or "year"
+    value: str
+    evidence: str
+
+
+def _title_page(source: SourceText) -> list[str]:
+    page = source.text.split("\f", 1)[0] if source.paged else source.text
+    lines = [" ".join(line.split()) for line in page.split("\n")[: _TITLE_PAGE_LINES * 4]]
+    return [line for line in lines if line][:_TITLE_PAGE_LINES]
+
+
+def _from_metadata(source: SourceText) -> list[Suggestion]:
+    what = "the PDF's document information" if source.paged else "the file's properties"
+    out: list[Suggestion] = []
+    title = source.metadata.get("title", "")
+    if title and not _PRODUCER_TITLES.match(title):
+        out.append(Suggestion("title", title, f"{what} (Title)"))
+    if source.metadata.get("author"):
+        out.append(Suggestion("authors", source.metadata["author"], f"{what} (Author)"))
+    if source.metadata.get("date"):
+        out.append(Suggestion("year", source.metadata["date"], f"{what} (creation date; the year of the file, "
+                                                               f"which may be later than the thesis)"))
+    return out
+
+
+def _from_title_page(lines: list[str]) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    words = [line for line in lines if len(line.split()) >= 3 and line.casefold() not in FRONT_MATTER
+             and not _YEAR.fullmatch(line) and not _AUTHOR_LINE.match(line)]
+    if words:
+        out.append(Suggestion("title", words[0], f"title page, line {lines.index(words[0]) + 1}: {words[0]!r}"))
+    for n, line in enumerate(lines, 1):
+        if m := _AUTHOR_LINE.match(line):
+            out.append(Suggestion("authors", m["name"].strip(), f"title page, line {n}: {line!r}"))
+            break
+    for n, line in enumerate(lines, 1):
+        if m := _YEAR.search(line):
+            out.append(Suggestion("year", m.group(1), f"title page, line {n}: {line!r}"))
+            break
+    return out
+
+
+def suggest_metadata(source: SourceText, known: ThesisMeta | None = None) -> list[Suggestion]:
+    """Suggestions for the catalog fields `known` (the catalog's entry) leaves empty, best first."""
+    known = known or ThesisMeta()
+    filled = {"title": bool(known.title), "authors": bool(known.authors), "year": known.year is not None}
+    suggestions = _from_metadata(source) + _from_title_page(_title_page(source))
+    return [s for s in suggestions if not filled[s.field]]

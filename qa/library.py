@@ -1,0 +1,256 @@
+"""Adding theses to a running Tesesøk: check uploaded PDFs, save them into the corpus folder under
+safe names, and index them in the background while the live index keeps answering.
+
+The build is `python -m indexer build` in a child process (the query side never imports the
+indexer); it re-embeds only the new files and switches snapshots atomically, so `qa.load` serves
+the old index until the new one is live. Progress is read from the build's progress bars on
+stderr. One build runs per index folder at a time.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.materialise import DEFAULT_MODEL_ID
+from store.errors import StoreError
+from store.layout import current_snapshot
+from store.manifest import read_manifest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MAX_FILES = 10  # files per upload
+MAX_FILE_BYTES = 50 * 2**20  # per file: a thesis PDF with figures, not a scanned book
+SUFFIX = ".pdf"
+_NAME_CHARS = re.compile(r"[^a-z0-9æøå]+")
+_MAX_STEM = 60
+_BAR = re.compile(r"(Theses|Batches):\s*\d+%\|[^|\r\n]*\|\s*(\d+)/(\d+)")
+
+
+class UploadError(ValueError):
+    """An upload refused as a whole (too many files, a build already running); the message says why."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: the name the browser gave (never used as a path) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What became of one upload: saved as `saved` (a corpus file name), or refused with `problem`."""
+
+    original: str
+    saved: str = ""
+    problem: str = ""
+
+
+def safe_name(original: str, taken: set[str]) -> str:
+    """A corpus file name made from the browser's file name: lower-case letters, digits and
+    hyphens only (no folders, dots or controls), unique among `taken`, ending in .pdf."""
+    base = re.split(r"[\\/]", original)[-1]
+    stem = base[: -len(SUFFIX)] if base.lower().endswith(SUFFIX) else base
+    stem = _NAME_CHARS.sub("-", unicodedata.normalize("NFC", stem).casefold()).strip("-")[:_MAX_STEM].strip("-")
+    stem = f"opplastet-{stem or 'avhandling'}"
+    name, n = f"{stem}{SUFFIX}", 2
+    while name in taken:
+        name, n = f"{stem}-{n}{SUFFIX}", n + 1
+    return name
+
+
+def _problem(upload: Upload, known: dict[str, str]) -> str:
+    """Why `upload` cannot be added ("" if it can); `known` maps content hashes to corpus files."""
+    size = len(upload.data)
+    if not upload.name.lower().endswith(SUFFIX):
+        return "not a .pdf file"
+    if size == 0:
+        return "the file is empty"
+    if size > MAX_FILE_BYTES:
+        return f"too large ({size / 2**20:.1f} MB; at most {MAX_FILE_BYTES // 2**20} MB)"
+    if b"%PDF-" not in upload.data[:1024]:
+        return "not a PDF file (no PDF header)"
+    same = known.get(hashlib.sha256(upload.data).hexdigest())
+    return f"already in the corpus as {same}" if same else ""
+
+
+def save_uploads(uploads: list[Upload], corpus_dir: Path) -> list[Checked]:
+    """Check each upload and save the good ones into `corpus_dir` (never replacing a file)."""
+    if len(uploads) > MAX_FILES:
+        raise UploadError(f"{len(uploads)} files at once; at most {MAX_FILES}")
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise UploadError(f"no corpus folder {corpus_dir}/")
+    files = [p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")]
+    known = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in files}
+    out = []
+    for upload in uploads:
+        problem = _problem(upload, known)
+        if problem:
+            out.append(Checked(upload.name, problem=problem))
+            continue
+        saved = _write_new(corpus_dir, upload)
+        known[hashlib.sha256(upload.data).hexdigest()] = saved
+        out.append(Checked(upload.name, saved=saved))
+    return out
+
+
+def _write_new(corpus_dir: Path, upload: Upload) -> str:
+    """Write `upload` under a new safe name: a hidden temp file first, then linked in (atomic, no overwrite)."""
+    tmp = corpus_dir / f".upload-{os.getpid()}-{threading.get_ident()}.part"
+    tmp.write_bytes(upload.data)
+    try:
+        while True:
+            name = safe_name(upload.name, {p.name for p in corpus_dir.iterdir()})
+            try:
+                os.link(tmp, corpus_dir / name)
+                return name
+            except FileExistsError:  # another session took the name meanwhile
+                continue
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class BuildJob:
+    """A background `python -m indexer build` adding `added` to the index."""
+
+    corpus_dir: Path
+    index_dir: Path
+    added: list[str]
+    theses: tuple[int, int] = (0, 0)  # theses done, in all
+    batches: tuple[int, int] = (0, 0)  # the current embedding bar
+    bars_in_thesis: int = 0
+    returncode: int | None = None
+    output: str = ""
+    log: list[str] = field(default_factory=list)
+    indexed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # saved name -> why it was not indexed (file removed)
+
+    @property
+    def done(self) -> bool:
+        return self.returncode is not None
+
+    @property
+    def fraction(self) -> float:
+        """Progress from 0 to 1, counting each thesis equally and its embedding within it."""
+        if self.done:
+            return 1.0
+        done, total = self.theses
+        if not total:
+            return 0.0
+        n, of = self.batches
+        inner = (self.bars_in_thesis - 1 + n / of) / 2 if of and self.bars_in_thesis else 0.0
+        return min(0.99, (done + min(inner, 1.0)) / total)
+
+    def progress_line(self, line: str) -> None:
+        """Follow one line of the build's progress bars ("Theses: 40%|… | 2/5", "Batches: …")."""
+        match = _BAR.search(line)
+        if match is None:
+            return
+        kind, n, total = match.group(1), int(match.group(2)), int(match.group(3))
+        if kind == "Theses":
+            if (n, total) != self.theses:
+                self.bars_in_thesis, self.batches = 0, (0, 0)
+            self.theses = (n, total)
+            return
+        if n < self.batches[0] or (n == 0 and self.batches != (0, total)):
+            self.bars_in_thesis += 1  # a new bar: passages first, then sentences
+        self.batches = (n, total)
+
+
+_jobs: dict[Path, BuildJob] = {}
+_jobs_lock = threading.Lock()
+
+
+def current_job(index_dir: Path) -> BuildJob | None:
+    """The latest build started for `index_dir` by this process (running or finished), if any."""
+    return _jobs.get(Path(index_dir).resolve())
+
+
+def add_theses(uploads: list[Upload], corpus_dir: Path, index_dir: Path) -> tuple[list[Checked], BuildJob | None]:
+    """Check and save `uploads`, then start indexing the saved ones in the background.
+
+    Returns what became of each upload and the build job (None when nothing was saved). Raises
+    UploadError when the upload is refused as a whole or a build of `index_dir` is running.
+    """
+    key = Path(index_dir).resolve()
+    with _jobs_lock:
+        running = _jobs.get(key)
+        if running is not None and not running.done:
+            raise UploadError("theses are being indexed already; add more when that is done")
+        checked = save_uploads(uploads, corpus_dir)
+        saved = [c.saved for c in checked if c.saved]
+        if not saved:
+            return checked, None
+        job = _jobs[key] = BuildJob(Path(corpus_dir), key, saved)
+    threading.Thread(target=_run, args=(job,), name="tesesok-build", daemon=True).start()
+    return checked, job
+
+
+def _command(job: BuildJob) -> list[str]:
+    command = [sys.executable, "-m", "indexer", "build", "--corpus", str(job.corpus_dir), "--index", str(job.index_dir)]
+    snapshot = current_snapshot(job.index_dir)
+    if snapshot is not None:
+        model = read_manifest(snapshot).get("model_id")
+        if model and model != DEFAULT_MODEL_ID:
+            command += ["--model", model]  # keep the index's model, so nothing else is re-embedded
+    return command
+
+
+def _run(job: BuildJob) -> None:
+    """Run the build, follow its progress, then note which added files were indexed."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    try:
+        process = subprocess.Popen(_command(job), cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+    except (OSError, StoreError) as exc:
+        job.output, job.returncode = f"could not start the build: {exc}", -1
+        _settle(job)
+        return
+    reader = threading.Thread(target=_read_stderr, args=(job, process), daemon=True)
+    reader.start()
+    job.output = process.stdout.read().decode("utf-8", "replace")
+    reader.join()
+    job.returncode = process.wait()
+    _settle(job)
+
+
+def _read_stderr(job: BuildJob, process: subprocess.Popen) -> None:
+    """Feed each line (or progress-bar update, ended by a carriage return) of stderr to the job."""
+    pending = ""
+    while chunk := process.stderr.read1(4096):
+        *lines, pending = re.split(r"[\r\n]", pending + chunk.decode("utf-8", "replace"))
+        for line in lines:
+            job.progress_line(line)
+            if line.strip():
+                job.log = [*job.log[-19:], line]
+    if pending.strip():
+        job.log = [*job.log[-19:], pending]
+
+
+def _settle(job: BuildJob) -> None:
+    """Sort the added files into indexed and failed; a failed one is removed from the corpus."""
+    snapshot = current_snapshot(job.index_dir)
+    try:
+        indexed = set(read_manifest(snapshot).get("theses", {})) if snapshot is not None else set()
+    except StoreError:  # an unreadable manifest: nothing counts as indexed
+        indexed = set()
+    for name in job.added:
+        if name in indexed:
+            job.indexed.append(name)
+            continue
+        reason = next((line.strip() for line in job.output.splitlines() if name in line), "")
+        job.failed[name] = reason or _last_error(job) or "the build did not index it"
+        (job.corpus_dir / name).unlink(missing_ok=True)
+
+
+def _last_error(job: BuildJob) -> str:
+    return next((line.strip() for line in reversed(job.log) if line.startswith("error:")), "")

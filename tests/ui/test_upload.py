@@ -1,0 +1,42 @@
+"""The upload setting (ui.upload): off on a server listening beyond localhost unless switched on."""
+from __future__ import annotations
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.conftest import APP
+from ui import loader, upload
+
+TIMEOUT = 60
+
+
+@pytest.fixture
+def tab_names(monkeypatch, engine, built_index):
+    """The app's tab labels over the session index, under a server address and an upload setting."""
+    def run(address: str, setting: str | None) -> list[str]:
+        monkeypatch.setenv(loader.ENV_VAR, str(built_index))
+        if setting is None:
+            monkeypatch.delenv(upload.UPLOAD_VAR, raising=False)
+        else:
+            monkeypatch.setenv(upload.UPLOAD_VAR, setting)
+        previous = config.get_option("server.address")
+        config.set_option("server.address", address)  # what `streamlit run --server.address` sets
+        try:
+            at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+        finally:
+            config.set_option("server.address", previous)
+        assert not at.exception, at.exception
+        return [tab.label for tab in at.tabs]
+
+    return run
+
+
+@pytest.mark.parametrize("address, setting, shown", [
+    ("localhost", None, True), ("127.0.0.1", None, True), ("", None, False), ("0.0.0.0", None, False),
+    ("10.0.0.5", None, False), ("0.0.0.0", "on", True), ("localhost", "off", False),
+])
+def test_upload_tab_follows_the_setting(tab_names, address, setting, shown):
+    names = tab_names(address, setting)
+    assert names[:2] == [":material/search: Spør", ":material/library_books: Korpus"]
+    assert (":material/upload_file: Legg til" in names) is shown
