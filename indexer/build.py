@@ -31,6 +31,7 @@ from store.layout import build_lock, current_snapshot
 from store.lexical import LexicalIndex
 from store.manifest import SCHEMA_VERSION, read_manifest
 from store.errors import StoreError
+from store.health import check_snapshot
 from store.reader import IndexSnapshot, load_thesis, open_index
 from store.records import ThesisMeta
 from store.status import plural
@@ -107,33 +108,39 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     if not files:
         report.problems.append((f"{corpus_dir}/", f"no thesis files ({', '.join(SUFFIXES)})"))
         return report
-    if encoder is None:
-        from models.encoder import Encoder
+    with build_lock(index_dir):  # taken before the model loads: an index folder we cannot write fails at once
+        if encoder is None:
+            from models.encoder import Encoder
 
-        encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
-    report.dtype = encoder.dtype
-    settings = _settings(encoder)
-    unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
-    if unknown:
-        report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
-    with build_lock(index_dir):
-        previous = _open_previous(index_dir, settings, {p.name for p in files}, report)
-        live = current_snapshot(index_dir)
-        try:
-            with SnapshotWriter(index_dir, encoder.dimension) as writer:
-                _add_theses(writer, files, catalog, encoder, previous, report, progress)
-                if writer.theses:
-                    _finish(writer, settings, encoder, report, started)
-        except (OSError, sqlite3.Error) as exc:  # disk full, quota, I/O error while writing
-            reason = getattr(exc, "strerror", None) or str(exc)
-            outcome = ("the previous index is unchanged" if current_snapshot(index_dir) == live
-                       else "the new index was switched in, but cleaning up after it failed")
-            raise IndexerError(f"Could not write the index in {index_dir}/ ({reason}); {outcome}") from exc
-        finally:
-            if previous is not None:
-                previous.close()
+            encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
+        report.dtype = encoder.dtype
+        unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
+        if unknown:
+            report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
+        _write_snapshot(index_dir, files, catalog, encoder, report, progress, started)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_snapshot(index_dir: Path, files: list[Path], catalog: dict[str, ThesisMeta], encoder: EncoderLike,
+                    report: BuildReport, progress: bool, started: float) -> None:
+    """Write a new snapshot of `files` (reusing the live one's unchanged theses) and switch to it."""
+    settings = _settings(encoder)
+    previous = _open_previous(index_dir, settings, {p.name for p in files}, report)
+    live = current_snapshot(index_dir, strict=False)
+    try:
+        with SnapshotWriter(index_dir, encoder.dimension) as writer:
+            _add_theses(writer, files, catalog, encoder, previous, report, progress)
+            if writer.theses:
+                _finish(writer, settings, encoder, report, started)
+    except (OSError, sqlite3.Error) as exc:  # disk full, quota, I/O error while writing
+        reason = getattr(exc, "strerror", None) or str(exc)
+        outcome = ("the previous index is unchanged" if current_snapshot(index_dir, strict=False) == live
+                   else "the new index was switched in, but cleaning up after it failed")
+        raise IndexerError(f"Could not write the index in {index_dir}/ ({reason}); {outcome}") from exc
+    finally:
+        if previous is not None:
+            previous.close()
 
 
 def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, ThesisMeta], list[Path]]:
@@ -215,19 +222,22 @@ def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
 
     Also counts the theses it holds that are no longer among `docs` as removed.
     """
-    snapshot = current_snapshot(index_dir)
-    if snapshot is None:
-        return None
     try:
+        snapshot = current_snapshot(index_dir)
+        if snapshot is None:
+            return None
         manifest = read_manifest(snapshot)
     except StoreError as exc:
         report.notes.append(f"Re-embedding everything: {exc}")
         return None
-    report.removed = len(set(manifest.get("theses", {})) - docs)
+    report.removed = len(set(manifest.get("theses") or {}) - docs)
     changes = [f"{key.replace('_', ' ')} {manifest.get(key)} → {value}"
                for key, value in settings.items() if manifest.get(key) != value]
     if changes:
         report.notes.append("Re-embedding everything: " + "; ".join(changes))
+        return None
+    if problems := check_snapshot(snapshot, manifest):  # never copy damage forward
+        report.notes.append("Re-embedding everything: the live snapshot is damaged (" + "; ".join(problems[:3]) + ")")
         return None
     try:
         return open_index(index_dir, model_id=settings["model_id"])

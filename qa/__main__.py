@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.errors import QueryError, StoreError
+from qa.errors import QueryError, run_command
 
 if TYPE_CHECKING:
     from qa.engine import Engine
@@ -39,16 +39,20 @@ def _parser() -> argparse.ArgumentParser:
     common(batch, 5)
 
     evaluate = sub.add_parser("eval", help="retrieval and answer metrics on a gold question set")
-    evaluate.add_argument("gold", type=Path)
+    evaluate.add_argument("gold", type=Path, nargs="+")
     evaluate.add_argument("--compare", action="store_true", help="also run lexical-only and dense-only")
     evaluate.add_argument("--write-qrels", type=Path, default=None, metavar="FILE",
                           help="also write the judgements as TREC qrels, for trec_eval-style tools (see qa.evaluation.qrels)")
     evaluate.add_argument("--qrels", type=Path, default=None, metavar="FILE",
                           help="also score the run against these TREC qrels, as trec_eval does")
+    evaluate.add_argument("--cv", type=int, default=0, metavar="N",
+                          help="N-fold cross-validation of the tuned knobs: held-out figures (N >= 2)")
+    evaluate.add_argument("--repeats", type=int, default=1, help="repeats of the cross-validation (default: 1)")
     common(evaluate, 10)
 
-    calibrate = sub.add_parser("calibrate", help="abstention rates per threshold on gold question sets")
+    calibrate = sub.add_parser("calibrate", help="choose this index's confidence thresholds on gold question sets")
     calibrate.add_argument("gold", type=Path, nargs="+")
+    calibrate.add_argument("--dry-run", action="store_true", help="print the thresholds, do not write them")
     calibrate.add_argument("--index", type=Path, default=DEFAULT_INDEX)
 
     serve = sub.add_parser("serve", help="serve the HTTP API (FastAPI on uvicorn)")
@@ -60,17 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        return _run(args)
-    except (StoreError, QueryError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_command(lambda: _run(args), errors=(QueryError,))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -95,6 +89,7 @@ def _run(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             print(f"error: cannot read the qrels: {exc}", file=sys.stderr)
             return 2
+    questions = _questions(args)  # a bad question file fails before the model loads
     engine = Engine(args.index)
     if args.command == "ask":
         from qa.answer import ask
@@ -108,7 +103,6 @@ def _run(args: argparse.Namespace) -> int:
               else terminal_text(render_answer(answer)))
     elif args.command == "batch":
         from qa.batch import run_batch
-
         from qa.output import replacing
 
         with args.input.open("rb") as source:
@@ -119,26 +113,38 @@ def _run(args: argparse.Namespace) -> int:
                 answered, errors = run_batch(engine, source, sys.stdout, args.k, fmt=args.format)
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
-        from qa.evaluation.evaluate import format_report, format_table, load_questions
-        from qa.evaluation.predict import evaluate_methods
-
-        questions = load_questions(args.gold)
-        results = evaluate_methods(engine, questions, args.k, compare=args.compare)
-        print(format_table(results))
-        print()
-        print(format_report(results["hybrid (shipped)"]))
-        _qrels(engine, questions, args)
+        _evaluate(engine, questions, args)
     elif args.command == "calibrate":
-        from qa.evaluation.calibrate import best_scores, threshold_table
-        from qa.evaluation.evaluate import load_questions
+        from qa.evaluation.calibrate import calibrate
 
-        questions = [q for path in args.gold for q in load_questions(path)]
-        key = (engine.encoder.model_id, engine.encoder.dtype)
-        print(f"query encoder: {key[1]} (qa.params: abstain_below[{key!r}])\n")
-        for language, (answerable, unanswerable) in sorted(best_scores(engine, questions).items()):
-            print(f"questions in {language!r}: {len(answerable)} answerable, {len(unanswerable)} unanswerable")
-            print(threshold_table(answerable, unanswerable), end="\n\n")
+        print(calibrate(engine, questions, write=not args.dry_run))
     return 0
+
+
+def _questions(args: argparse.Namespace) -> list[dict]:
+    """The gold questions of `eval` or `calibrate`, each tagged with its set (none for the other commands)."""
+    if args.command not in ("eval", "calibrate"):
+        return []
+    from qa.evaluation.evaluate import load_questions
+
+    return [{**q, "set": path.stem} for path in args.gold for q in load_questions(path)]
+
+
+def _evaluate(engine: Engine, questions: list[dict], args: argparse.Namespace) -> None:
+    """`qa eval`: the shipped system's figures, or held-out ones with `--cv`."""
+    if args.cv:
+        from qa.evaluation.cv import run_cv
+
+        print(run_cv(engine, questions, args.cv, args.repeats))
+        return
+    from qa.evaluation.evaluate import format_report, format_table
+    from qa.evaluation.predict import evaluate_methods
+
+    results = evaluate_methods(engine, questions, args.k, compare=args.compare)
+    print(format_table(results))
+    print()
+    print(format_report(results["hybrid (shipped)"]))
+    _qrels(engine, questions, args)
 
 
 def _qrels(engine: Engine, questions: list[dict], args: argparse.Namespace) -> None:

@@ -1,10 +1,11 @@
-"""Extractive answers: the best one to three verbatim sentences of the top passages, cited.
+"""Extractive answers: the best run of one to three verbatim sentences of the top passages, cited.
 
-Sentences are scored with the embeddings stored in the index (no model call beyond the query's).
-The answer takes the best sentence and up to two more that score nearly as well, each from a
-different source and none a near-duplicate of another, in source order, each followed by its
-source number `[n]`. When even the best sentence is not similar enough to the question, the
-answer abstains but the nearest passages are still listed. The knobs are in `qa.params`.
+Spans are scored with the embeddings stored in the index (no model call beyond the query's;
+`qa.span`). The answer is the best span; up to two supporting quotes from other sources follow
+it, each the best span of its source scoring nearly as well, none a near-duplicate of another.
+Each is followed by its source number `[n]`. Every answer carries a confidence (`high`, `low`,
+`none`; `qa.confidence`): with `none` the answer says no answer was found, but the nearest
+passages are still listed. The knobs are in `qa.params`.
 """
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.lexical import analyse
 from qa.answer_type import asks_for_quantity, quantities, states_quantity
 from qa.citation import Work, citation_strings
+from qa.confidence import Confidence, Signals, background, grade
 from qa.engine import Engine
 from qa.filters import Filters
 from qa.params import Params
 from qa.phrase import find_phrase
-from qa.search import MAX_QUERY_CHARS, Hit, retrieve
+from qa.search import MAX_QUERY_CHARS, Hit, Retrieval, retrieve
+from qa.span import Quote, make_quote, sentence_terms, span_prior, spans, term_weights
 from store.records import section_label
 
 NO_ANSWER = {"no": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."}
@@ -32,21 +34,8 @@ NO_THRESHOLDS = {
     "no": "Ingen terskel er kalibrert for modellen {model} ({dtype}); svaret kan være lite relevant.",
     "en": "No threshold is calibrated for the model {model} ({dtype}); the answer may not be relevant.",
 }
-# Nor is a "sentence" that ends in a word an answer: a heading or letterhead, or a line cut off by
-# the block quote it continues in ("understrekes plikten til å"); 30 of the 4 598 sentences of the
-# corpus. (One ending in a colon introduces a quote, but leaving those out too cost a right answer
-# on the dev set.)
-CUT_OFF = re.compile(r"\w\s*$")
 
-
-@dataclass(frozen=True)
-class Quote:
-    sentence_id: int
-    start: int
-    end: int
-    text: str
-    page: int
-    score: float
+Scored = tuple[float, int, Quote]  # (score, hit index, quote)
 
 
 @dataclass(frozen=True)
@@ -83,13 +72,18 @@ class Answer:
     abstained: bool
     sources: list[Source]
     best_score: float
-    cited: list[tuple[int, Quote]] = field(default_factory=list)  # (source number, quote) in answer order
+    cited: list[tuple[int, Quote]] = field(default_factory=list)  # (source number, quote): answer, then support
     notices: list[str] = field(default_factory=list)
+    confidence: Confidence = field(default_factory=lambda: Confidence("high", 0.0))
+    signals: Signals | None = None  # what the confidence was computed from
 
     def to_json(self, id_: object = None) -> dict:
-        """The batch output line: id, question, answer, abstained, passages (README, "Commands")."""
+        """The batch output line: id, question, answer, abstained, confidence (level, score,
+        reasons), passages (README, "Commands")."""
         out: dict = {} if id_ is None else {"id": id_}
         out.update(question=self.question, answer=self.text, abstained=self.abstained,
+                   confidence=self.confidence.level, confidence_score=round(self.confidence.score, 4),
+                   confidence_reasons=list(self.confidence.reasons),
                    passages=[_source_json(s) for s in self.sources])
         if self.notices:
             out["notices"] = list(self.notices)
@@ -110,98 +104,106 @@ def _source_json(source: Source) -> dict:
 
 def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = None, *,
         params: Params | None = None) -> Answer:
-    """Answer `question` from the corpus with up to three cited verbatim sentences (`params`: the
-    engine's unless given)."""
+    """Answer `question` from the corpus with up to three cited verbatim spans and a confidence
+    (`params`: the engine's unless given)."""
     params = params or engine.params
     retrieval = retrieve(engine, question, k, filters, params=params)
+    notices = [TRUNCATED[retrieval.language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
+    return answer_from(engine, retrieval, params, notices)
+
+
+def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: list[str] | None = None) -> Answer:
+    """The answer built from a retrieval's hits (`ask` without the retrieval)."""
     language = retrieval.language
-    notices = [TRUNCATED[language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
-    terms = set(analyse(retrieval.query, language))
-    scored = _score_sentences(engine, retrieval.hits[:params.sources_scanned], retrieval.vector, terms, language,
-                              params, retrieval.phrase)
-    if asks_for_quantity(retrieval.query):
-        named = quantities(retrieval.query, language)
-        scored = [item for item in scored if states_quantity(item[2].text, retrieval.hits[item[1]].language, named)]
-    best = scored[0][0] if scored else -1.0
-    thresholds = params.abstention_thresholds(engine.encoder.model_id, engine.encoder.dtype)
+    terms = set(sentence_terms(retrieval.query, language))
+    weights = term_weights(engine, terms)
+    scored = _score_spans(engine, retrieval, weights if params.idf_terms else dict.fromkeys(terms, 1.0), params)
+    chosen = _choose(scored, params)
+    signals = _signals(engine, retrieval, chosen, terms, weights)
+    thresholds = params.confidence_thresholds(engine.encoder.model_id, engine.encoder.dtype)
+    notices = list(notices or [])
     if thresholds is None:
         notices.append(NO_THRESHOLDS[language].format(model=engine.encoder.model_id, dtype=engine.encoder.dtype))
-    below = thresholds is not None and best < thresholds.get(language, thresholds["no"])
-    chosen = [] if below else _choose(scored, params)
+    confidence = grade(signals, language, params, thresholds)
+    if confidence.level == "none":
+        chosen = []
     quotes = {hit_index: quote for _, hit_index, quote in chosen}
     sources = [_source(engine, n + 1, hit, quotes.get(n)) for n, hit in enumerate(retrieval.hits)]
-    cited = [(hit_index + 1, quote) for _, hit_index, quote in sorted(chosen, key=lambda c: (c[1], c[2].start))]
+    cited = [(hit_index + 1, quote) for _, hit_index, quote in chosen]
     text = " ".join(f"{quote.text} [{number}]" for number, quote in cited) if cited else NO_ANSWER[language]
-    return Answer(retrieval.query, language, text, not cited, sources, float(best), cited, notices)
+    best = scored[0][0] if scored else -1.0
+    return Answer(retrieval.query, language, text, not cited, sources, float(best), cited, notices, confidence, signals)
 
 
-def _score_sentences(engine: Engine, hits: list[Hit], vector: np.ndarray | None, terms: set[str],
-                     language: str, params: Params,
-                     phrase: re.Pattern[str] | None = None) -> list[tuple[float, int, Quote]]:
-    """(score, hit index, quote) for every sentence of the hits that can answer, best first.
+def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: set[str],
+             weights: dict[str, float]) -> Signals:
+    vocabulary = engine.lexical.bm25.vocab_dict
+    total = sum(weights.values())
+    presence = sum(w for t, w in weights.items() if t in vocabulary) / total if total else 0.0
+    if not chosen or retrieval.vector is None:
+        return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence)
+    best, _, quote = chosen[0]
+    held = sentence_terms(quote.text, retrieval.language)
+    coverage = len(terms & held) / len(terms) if terms else 0.0
+    return Signals(best, quote.score, background(engine, retrieval.vector), coverage, bool(terms), presence)
 
-    With a pasted `phrase` (`qa.phrase.phrase_pattern`), the sentences that a match of it spans
-    are joined into one quote, which ranks above the rest.
+
+def _score_spans(engine: Engine, retrieval: Retrieval, terms: dict[str, float], params: Params) -> list[Scored]:
+    """(score, hit index, quote) for every span of the top hits that can answer, best first.
+
+    With a pasted phrase (`qa.phrase`), the sentences that a match of it spans are joined into
+    one quote, which ranks above the rest. A question asking for a quantity only takes spans
+    that state one.
     """
-    if vector is None or not hits:
+    if retrieval.vector is None or not retrieval.hits:
         return []
-    out: list[tuple[float, int, Quote]] = []
-    for hit_index, hit in enumerate(hits):
-        sentences = _hit_sentences(engine, hit, vector, terms, language, params)
-        candidates = [(score, quote) for score, quote in sentences
-                      if len(quote.text.split()) >= params.min_words and not CUT_OFF.search(quote.text)]
-        if phrase is not None:
-            candidates = _join_phrase_matches(engine, hit, sentences, candidates, phrase, params.verbatim_bonus)
+    out: list[Scored] = []
+    for hit_index, hit in enumerate(retrieval.hits[:params.sources_scanned]):
+        prior = span_prior(hit, retrieval.hits[0], retrieval.language, params)
+        candidates = [(score + prior, quote) for score, quote in spans(engine, hit, retrieval.vector, terms,
+                                                                       retrieval.language, params)]
+        if retrieval.phrase is not None:
+            candidates += _phrase_matches(engine, hit, candidates, retrieval.phrase, params.verbatim_bonus)
         out.extend((score, hit_index, quote) for score, quote in candidates)
-    out.sort(key=lambda item: (-item[0], item[1], item[2].start))
+    if asks_for_quantity(retrieval.query):
+        named = quantities(retrieval.query, retrieval.language)
+        out = [item for item in out if states_quantity(item[2].text, retrieval.hits[item[1]].language, named)]
+    out.sort(key=lambda item: (-item[0], item[1], item[2].start, item[2].end))
     return out
 
 
-def _hit_sentences(engine: Engine, hit: Hit, vector: np.ndarray, terms: set[str],
-                   language: str, params: Params) -> list[tuple[float, Quote]]:
-    """(score, quote) for every sentence inside `hit`, in text order."""
-    passages = np.array([hit.passage_id, *hit.merged], dtype=np.int64) - 1
-    lo, hi = int(engine.p_sentence_lo[passages].min()), int(engine.p_sentence_hi[passages].max())
-    cosines = engine.sentence_vectors[lo:hi] @ vector
-    specific = (cosines - params.typicality_weight * engine.s_typicality[lo:hi]).tolist()
+def _phrase_matches(engine: Engine, hit: Hit, candidates: list[tuple[float, Quote]],
+                    phrase: re.Pattern[str], bonus: float) -> list[tuple[float, Quote]]:
+    """For each match of `phrase` in `hit`: the quote of the whole sentences it spans, scored
+    `bonus` above the best candidate inside it."""
     out = []
-    for row, cosine, base in zip(range(lo, hi), cosines.tolist(), specific):
-        start, end = int(engine.s_start[row]), int(engine.s_end[row])
-        if start < hit.start or end > hit.end:
-            continue
-        text = hit.text[start - hit.start:end - hit.start]
-        shared = len(terms & set(analyse(text, language))) / len(terms) if terms else 0.0
-        quote = Quote(int(engine.sentence_ids[row]), start, end, text, int(engine.s_page[row]), cosine)
-        out.append((base + params.term_weight * shared, quote))
-    return out
-
-
-def _join_phrase_matches(engine: Engine, hit: Hit, sentences: list[tuple[float, Quote]],
-                         candidates: list[tuple[float, Quote]], phrase: re.Pattern[str],
-                         bonus: float) -> list[tuple[float, Quote]]:
-    """`candidates` with the sentences spanned by each match of `phrase` in `hit` replaced by one
-    quote joining them, scored `bonus` above the best of them."""
+    passages = np.array([hit.passage_id, *hit.merged], dtype=np.int64) - 1
+    first = int(engine.p_sentence_lo[passages].min())
+    s_start, s_end = engine.s_start[first:int(engine.p_sentence_hi[passages].max())], engine.s_end[first:]
     for start, end in find_phrase(engine.lowered_text(hit.thesis_id)[hit.start:hit.end], phrase):
         start, end = start + hit.start, end + hit.start
-        spanned = [(score, quote) for score, quote in sentences if quote.start < end and start < quote.end]
-        if not spanned:
+        rows = first + np.flatnonzero((s_start < end) & (s_end[:len(s_start)] > start))
+        if not len(rows):
             continue
-        first, last = spanned[0][1], spanned[-1][1]
-        joined = Quote(first.sentence_id, first.start, last.end, hit.text[first.start - hit.start:last.end - hit.start],
-                       first.page, max(quote.score for _, quote in spanned))
-        ids = {quote.sentence_id for _, quote in spanned}
-        candidates = [(score, quote) for score, quote in candidates if quote.sentence_id not in ids]
-        candidates.append((max(score for score, _ in spanned) + bonus, joined))
-    return candidates
+        lo, hi = int(engine.s_start[rows[0]]), int(engine.s_end[rows[-1]])
+        if lo < hit.start or hi > hit.end:
+            continue
+        inside = [score for score, quote in candidates if lo <= quote.start and quote.end <= hi]
+        base = max(inside, default=max((score for score, _ in candidates), default=0.0))
+        quote = make_quote(engine, hit, int(rows[0]), int(rows[-1]),
+                           max((q.score for _, q in candidates), default=0.0), len(rows))
+        out.append((base + bonus, quote))
+    return out
 
 
-def _choose(scored: list[tuple[float, int, Quote]], params: Params) -> list[tuple[float, int, Quote]]:
-    """The best sentence and up to two close runners-up from other sources, without repeats."""
+def _choose(scored: list[Scored], params: Params) -> list[Scored]:
+    """The best span, then supporting spans from other sources within `params.support_margin`
+    of it, none repeating another."""
     if not scored:
         return []
     chosen = [scored[0]]
     for item in scored[1:]:
-        if len(chosen) == params.max_sentences or item[0] < scored[0][0] - params.runner_up_margin:
+        if len(chosen) == params.max_quotes or item[0] < scored[0][0] - params.support_margin:
             break
         if any(item[1] == c[1] or _similar(item[2].text, c[2].text, params.near_duplicate) for c in chosen):
             continue

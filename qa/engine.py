@@ -13,14 +13,16 @@ import numpy as np
 
 from models.materialise import DEFAULT_MODEL_ID
 from store.columns import FOLDER as COLUMNS_FOLDER
+from store.calibration import read_calibration
 from store.columns import load_columns
+from store.errors import IndexDamagedError, IndexMismatchError, rebuild_hint, shown
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.lexical import LexicalIndex
 from store.manifest import check_compatible
 from store.layout import current_snapshot
 from store.reader import IndexSnapshot, open_index, thesis_pages
 from store.records import section_label
-from qa.params import DEFAULT, Params
+from qa.params import DEFAULT, Params, Thresholds
 from qa.phrase import lower_keeping_offsets
 
 
@@ -52,6 +54,22 @@ class SectionInfo:
         return section_label(self.number, self.title)
 
 
+def _query_encoder(index_dir: Path, manifest: dict, dtype: str):
+    """The encoder of the model the snapshot was built with; IndexMismatchError if it is not here."""
+    from models.encoder import Encoder
+    from models.errors import ModelError
+
+    model_id = manifest.get("model_id")
+    if not isinstance(model_id, str) or not model_id:
+        raise IndexDamagedError(f"Index in {shown(index_dir)} names no model in its manifest. {rebuild_hint(index_dir)}")
+    try:
+        return Encoder(None if model_id == DEFAULT_MODEL_ID else model_id, dtype=dtype, show_progress=False,
+                       for_queries=True)
+    except ModelError as exc:
+        raise IndexMismatchError(f"Index in {shown(index_dir)} was built with model {model_id}, which cannot be "
+                                 f"loaded here ({exc}). {rebuild_hint(index_dir)}") from exc
+
+
 class Engine:
     """An open index with its encoder: passage and sentence columns, vectors, FAISS, BM25.
 
@@ -63,16 +81,18 @@ class Engine:
     def __init__(self, index_dir: Path | str = "index", *, encoder=None, dtype: str = "auto",
                  params: Params = DEFAULT):
         self.index_dir = Path(index_dir)
-        self.params = params  # the scoring knobs searches and answers use unless given others
         self.snapshot: IndexSnapshot = open_index(self.index_dir, then=self._load)
-        manifest = self.snapshot.manifest
-        if encoder is None:
-            from models.encoder import Encoder
-
-            model_id = manifest["model_id"]
-            encoder = Encoder(None if model_id == DEFAULT_MODEL_ID else model_id, dtype=dtype, show_progress=False,
-                              for_queries=True)
+        # The scoring knobs searches and answers use unless given others, with the index's own
+        # confidence calibration (`python -m qa calibrate`) added.
         try:
+            own = {key: Thresholds.from_json(t) for key, t in read_calibration(self.index_dir).items()}
+        except BaseException:
+            self.snapshot.close()
+            raise
+        self.params = params.calibrated(own) if own else params
+        manifest = self.snapshot.manifest
+        try:
+            encoder = encoder if encoder is not None else _query_encoder(self.index_dir, manifest, dtype)
             check_compatible(self.index_dir, manifest, encoder.model_id)
         except BaseException:
             self.snapshot.close()
@@ -164,7 +184,7 @@ class Engine:
     @property
     def is_current(self) -> bool:
         """Whether this engine still serves the live snapshot (False once a build switched)."""
-        return current_snapshot(self.index_dir) == self.snapshot.path
+        return current_snapshot(self.index_dir, strict=False) == self.snapshot.path
 
     def close(self) -> None:
         self.snapshot.close()

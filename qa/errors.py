@@ -1,11 +1,15 @@
 """Errors the query side reports to users as a message, never as a traceback.
 
 `QueryError` is about the question; the index's own errors (missing, damaged, built with another
-model) come from the store and are re-exported here so that front ends need only `qa`.
+model) come from the store, the model's from models, and the one command-line error path
+(`run_command`) from store.cli; they are re-exported here so that front ends need only `qa`.
 """
+from models.errors import ModelError
+from store.cli import describe, run_command
 from store.errors import IndexMismatchError, IndexMissingError, StoreError
 
-__all__ = ["IndexMismatchError", "IndexMissingError", "QueryError", "StoreError"]
+__all__ = ["IndexMismatchError", "IndexMissingError", "ModelError", "QueryError", "StoreError", "describe",
+           "run_command"]
 
 
 class QueryError(Exception):

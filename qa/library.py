@@ -197,7 +197,7 @@ def add_theses(uploads: list[Upload], corpus_dir: Path, index_dir: Path) -> tupl
 
 def _command(job: BuildJob) -> list[str]:
     command = [sys.executable, "-m", "indexer", "build", "--corpus", str(job.corpus_dir), "--index", str(job.index_dir)]
-    snapshot = current_snapshot(job.index_dir)
+    snapshot = current_snapshot(job.index_dir, strict=False)  # a bad CURRENT: the build replaces it
     if snapshot is not None:
         model = read_manifest(snapshot).get("model_id")
         if model and model != DEFAULT_MODEL_ID:
@@ -238,7 +238,7 @@ def _read_stderr(job: BuildJob, process: subprocess.Popen) -> None:
 
 def _settle(job: BuildJob) -> None:
     """Sort the added files into indexed and failed; a failed one is removed from the corpus."""
-    snapshot = current_snapshot(job.index_dir)
+    snapshot = current_snapshot(job.index_dir, strict=False)  # a bad CURRENT: the build replaces it
     try:
         indexed = set(read_manifest(snapshot).get("theses", {})) if snapshot is not None else set()
     except StoreError:  # an unreadable manifest: nothing counts as indexed

@@ -6,8 +6,10 @@ import textwrap
 from qa.answer import Answer
 
 _LABELS = {
-    "no": {"answer": "Svar", "sources": "Kilder", "page": "s.", "passage": "Utdrag"},
-    "en": {"answer": "Answer", "sources": "Sources", "page": "p.", "passage": "Excerpt"},
+    "no": {"answer": "Svar", "sources": "Kilder", "page": "s.", "passage": "Utdrag",
+           "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet"},
+    "en": {"answer": "Answer", "sources": "Sources", "page": "p.", "passage": "Excerpt",
+           "low": "Uncertain answer: the sources may not answer exactly this question"},
 }
 _EXCERPT = 300
 
@@ -16,6 +18,8 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     """The answer with its [n] markers, then the numbered sources with section, page and quote."""
     labels = _LABELS[answer.language]
     lines = [*(f"({notice})" for notice in answer.notices)]
+    if answer.confidence.level == "low":
+        lines.append(f"({labels['low']}; {answer.confidence.score:.3f})")
     lines += textwrap.wrap(f"{labels['answer']}: {answer.text}", width) + ["", f"{labels['sources']}:"]
     for source in answer.sources:
         work = source.work

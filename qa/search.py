@@ -4,8 +4,8 @@ Every passage gets three pieces of evidence: the cosine of its embedding to the 
 cosine of one of its sentences, and its BM25 score (divided by the best BM25 score of the query).
 The score is their weighted sum, with weights that depend on the question's language: BM25 over
 Norwegian text is no help to an English question, so English questions lean on the dense
-evidence. The weights and every other knob are in `qa.params` (chosen on the dev set, see
-eval/README.md).
+evidence. The weights and every other knob are in `qa.params` (chosen on the dev set and by
+cross-validation, see eval/README.md).
 
 A query that a passage among the best contains word for word (a remembered phrase, `qa.phrase`)
 puts that passage first.
@@ -27,7 +27,7 @@ from analysis.lexical import INVISIBLE, analyse
 from qa.engine import Engine
 from qa.errors import QueryError
 from qa.filters import Filters
-from qa.params import Params, Weights
+from qa.params import Params
 from qa.phrase import find_phrase, is_phrase, phrase_pattern
 from store.ann import search_dense
 
@@ -87,9 +87,51 @@ class Retrieval:
 def search(engine: Engine, query: str, k: int = 10, filters: Filters | None = None, **options) -> list[Hit]:
     """The `k` best passages for `query`, best first; overlapping passages are merged.
 
-    `options` are those of `retrieve` (`method`, `params`).
+    `options` are those of `retrieve` (`method`, `params`). The first `k` hits of `search(k)` are
+    those of `search(k + m)`: merging is decided over the whole ranking, not the first `k`.
     """
     return retrieve(engine, query, k, filters, **options).hits
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one query costs to compute: its embedding and the raw evidence of every candidate.
+
+    Computed once per query (`gather`); `rank` turns it into hits for any `Params`, which is what
+    lets cross-validation re-score a grid of parameters without encoding again.
+    """
+
+    query: str
+    language: str
+    method: Method
+    vector: np.ndarray | None
+    rows: np.ndarray  # candidate passage rows, ascending
+    lexical: np.ndarray  # BM25 of each candidate over the best candidate's (zeros when unused)
+    phrase: re.Pattern[str] | None
+
+
+def gather(engine: Engine, query: str, filters: Filters | None = None, method: Method = "hybrid",
+           params: Params | None = None) -> Evidence:
+    """The query's embedding and the candidates' lexical evidence (`Evidence`); `params` only
+    decide the candidate pool on a large corpus."""
+    params = params or engine.params
+    query = clean_query(query)
+    language = question_language(query)
+    allowed = (filters or Filters()).mask(engine)
+    phrase = phrase_pattern(query) if is_phrase(query) else None
+    if allowed is not None and not allowed.any():
+        return Evidence(query, language, method, None, np.zeros(0, dtype=np.int64), np.zeros(0, np.float32), phrase)
+    vector = None if method == "lexical" else engine.encode_query(query)
+    lexical_all = None
+    if method != "dense":  # lexical for English questions too: its weight is a knob
+        lexical_all = engine.lexical.scores(analyse(query, language))
+    rows = _candidates(engine, method, vector, lexical_all, allowed, params)
+    lexical = np.zeros(len(rows), dtype=np.float32)
+    if lexical_all is not None:
+        lexical = lexical_all[rows].astype(np.float32)
+        best = float(lexical.max(initial=0.0))  # the best allowed passage is always a candidate
+        lexical = lexical / best if best > 0 else lexical
+    return Evidence(query, language, method, vector, rows, lexical, phrase)
 
 
 def retrieve(
@@ -103,40 +145,72 @@ def retrieve(
 ) -> Retrieval:
     """Like `search`, also returning the query's language and embedding (`params`: the engine's
     unless given)."""
-    if not isinstance(k, int) or k < 1:
-        raise QueryError(f"k must be a whole number of at least 1, got {k!r}")
-    query = clean_query(query)
-    language = question_language(query)
-    allowed = (filters or Filters()).mask(engine)
+    _check_k(k)
     params = params or engine.params
-    w: Weights = params.weights[language]
-    phrase = phrase_pattern(query) if is_phrase(query) else None
-    if allowed is not None and not allowed.any():
-        return Retrieval(query, language, [], None, phrase)
-    vector = None if method == "lexical" else engine.encode_query(query)
-    lexical_all = None
-    if method == "lexical" or (method == "hybrid" and w.lexical > 0):
-        lexical_all = engine.lexical.scores(analyse(query, language))
-    rows = _candidates(engine, method, vector, lexical_all, allowed, params)
+    return rank(engine, gather(engine, query, filters, method, params), k, params)
+
+
+def _check_k(k: object) -> None:
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise QueryError(f"k must be a whole number of at least 1, got {k!r}")
+
+
+def rank(engine: Engine, evidence: Evidence, k: int, params: Params) -> Retrieval:
+    """The `k` best hits of `evidence` scored with `params`."""
+    _check_k(k)
+    rows, vector, language = evidence.rows, evidence.vector, evidence.language
+    if not len(rows):
+        return Retrieval(evidence.query, language, [], vector, evidence.phrase)
     zeros = np.zeros(len(rows), dtype=np.float32)
+    if vector is not None and params.prf_weight > 0 and evidence.method == "hybrid":
+        vector = _feedback(engine, evidence, vector, params)
     dense = zeros if vector is None else engine.passage_vectors[rows] @ vector
-    sentence = _sentence_scores(engine, rows, vector) if method == "hybrid" else zeros
-    lexical = zeros
-    if lexical_all is not None:
-        lexical = lexical_all[rows]
-        best = float(lexical.max(initial=0.0))  # the best allowed passage is always a candidate
-        lexical = lexical / best if best > 0 else lexical
-    if method == "dense":
+    sentence = _sentence_scores(engine, rows, vector) if evidence.method == "hybrid" else zeros
+    lexical = evidence.lexical
+    if evidence.method == "dense":
         score = dense
-    elif method == "lexical":
+    elif evidence.method == "lexical":
         score = lexical
     else:
-        score = _hybrid_score(engine, rows, language, w, params.same_language_penalty, dense, sentence, lexical)
-    evidence = _Evidence(rows, score, dense, sentence, lexical)
+        w = params.weights[language]
+        same_language = engine.p_language[rows] == language
+        score = (w.dense * dense + w.sentence * sentence + w.lexical * lexical
+                 - (w.dense + w.sentence) * params.same_language_penalty * same_language)
+    if params.thesis_weight > 0 and len(rows):
+        score = score + params.thesis_weight * _thesis_prior(engine, rows, score)
+    scored = _Evidence(rows, score, dense, sentence, lexical)
     order = np.lexsort((rows, -score))  # ties: lower id first, for determinism
-    if phrase is not None:
-        order = _verbatim_first(engine, rows, order, phrase, params)
-    return Retrieval(query, language, _merge_overlaps(engine, order, evidence, k), vector, phrase)
+    if evidence.phrase is not None:
+        order = _verbatim_first(engine, rows, order, evidence.phrase, params)
+    hits = _merge_overlaps(engine, order, scored, k, params.merge_depth)
+    return Retrieval(evidence.query, language, hits, vector, evidence.phrase)
+
+
+THESIS_PRIOR_TOP = 3  # a thesis's prior is the mean score of its best passages
+
+
+def _thesis_prior(engine: Engine, rows: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """For each candidate, its thesis's mean score over its `THESIS_PRIOR_TOP` best candidates,
+    minus the best thesis's (0 for the best thesis, negative for the others)."""
+    theses = engine.p_thesis[rows]
+    prior = np.zeros(len(rows), dtype=np.float32)
+    means = {}
+    for thesis in np.unique(theses):
+        mine = score[theses == thesis]
+        means[int(thesis)] = float(np.sort(mine)[-THESIS_PRIOR_TOP:].mean())
+    best = max(means.values())
+    for thesis, mean in means.items():
+        prior[theses == thesis] = mean - best
+    return prior
+
+
+def _feedback(engine: Engine, evidence: Evidence, vector: np.ndarray, params: Params) -> np.ndarray:
+    """Dense pseudo-relevance feedback: the query moved towards its best passages, renormalised."""
+    rows = evidence.rows
+    first = engine.passage_vectors[rows] @ vector + _sentence_scores(engine, rows, vector)
+    top = rows[np.argsort(-first, kind="stable")[:params.prf_depth]]
+    moved = vector + params.prf_weight * np.asarray(engine.passage_vectors[top], dtype=np.float32).mean(axis=0)
+    return (moved / np.linalg.norm(moved)).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -148,14 +222,6 @@ class _Evidence:
     dense: np.ndarray
     sentence: np.ndarray
     lexical: np.ndarray
-
-
-def _hybrid_score(engine: Engine, rows: np.ndarray, language: str, w: Weights, penalty: float,
-                  dense: np.ndarray, sentence: np.ndarray, lexical: np.ndarray) -> np.ndarray:
-    """The weighted evidence, less the same-language penalty (see `Params.same_language_penalty`)."""
-    same_language = engine.p_language[rows] == language
-    return (w.dense * dense + w.sentence * sentence + w.lexical * lexical
-            - (w.dense + w.sentence) * penalty * same_language)
 
 
 def _candidates(engine: Engine, method: Method, vector: np.ndarray | None, lexical: np.ndarray | None,
@@ -217,34 +283,46 @@ def _verbatim_first(engine: Engine, rows: np.ndarray, order: np.ndarray, phrase:
     return np.concatenate((order[holds], order[~holds])) if holds.any() else order
 
 
-def _merge_overlaps(engine: Engine, order: np.ndarray, evidence: _Evidence, k: int) -> list[Hit]:
-    """Walk the ranking; a passage overlapping a better hit already taken is merged into it.
+def _merge_overlaps(engine: Engine, order: np.ndarray, evidence: _Evidence, k: int, depth: int) -> list[Hit]:
+    """The first `k` hits of the ranking `order`, overlapping passages merged.
 
-    A merge can make a hit reach a further hit of the same thesis; that one is absorbed too, so
-    no two hits ever share text. The merged hit keeps the rank and score of the best part.
+    A passage that overlaps no hit taken so far starts a new hit. One ranked within the first
+    `depth` that overlaps exactly one hit, in that hit's own passage and section, is merged into
+    it; any other overlapping passage is left out. Decisions depend only on the ranks above, and
+    merges are collected over the whole ranking (`depth` does not depend on `k`), so the first
+    `k` hits never depend on `k`, and no two hits share text.
     """
-    hits: list[Hit] = []
-    for i in order:
-        hit = _hit(engine, evidence, int(i))
-        touching = [h for h in hits if _overlaps(h, hit)]
-        if not touching:
-            if len(hits) == k:
-                break
-            hits.append(hit)
+    rows = evidence.rows[order]
+    theses, starts, ends = engine.p_thesis[rows], engine.p_start[rows], engine.p_end[rows]
+    sections = engine.p_section[rows]
+    spans: dict[int, list[list[int]]] = {}  # thesis -> [[start, end, seed position], ...] of the hits
+    seeds: list[int] = []  # positions in `order` of the passages that start hits
+    merged: dict[int, list[int]] = {}  # seed position -> positions merged into it
+    for pos in range(len(rows)):
+        if len(seeds) >= k and pos >= depth:
+            break
+        thesis, start, end = int(theses[pos]), int(starts[pos]), int(ends[pos])
+        touching = [span for span in spans.get(thesis, ()) if span[0] < end and start < span[1]]
+        if not touching:  # a hit, returned or not: what merges into it never depends on k
+            seeds.append(pos)
+            spans.setdefault(thesis, []).append([start, end, pos])
             continue
-        keep = touching[0]
-        grown = _union(engine, keep, hit)
-        rest = [h for h in hits if h is not keep]
-        while reached := [h for h in rest if _overlaps(h, grown)]:
-            for h in reached:
-                grown = _union(engine, grown, h)
-            rest = [h for h in rest if all(h is not r for r in reached)]
-        hits = [grown if h is keep else h for h in hits if h is keep or any(h is r for r in rest)]
-    return hits
+        span = touching[0]
+        seed = span[2]
+        if (pos < depth and len(touching) == 1 and sections[pos] == sections[seed]
+                and int(starts[seed]) < end and start < int(ends[seed])):
+            span[0], span[1] = min(span[0], start), max(span[1], end)
+            merged.setdefault(seed, []).append(pos)
+    return [_grown(engine, evidence, int(order[seed]), [int(order[p]) for p in merged.get(seed, [])])
+            for seed in seeds[:k]]
 
 
-def _overlaps(a: Hit, b: Hit) -> bool:
-    return a.thesis_id == b.thesis_id and a.start < b.end and b.start < a.end
+def _grown(engine: Engine, evidence: _Evidence, seed: int, others: list[int]) -> Hit:
+    """The hit of candidate `seed` grown to cover the candidates `others`."""
+    hit = _hit(engine, evidence, seed)
+    for other in others:
+        hit = _union(engine, hit, _hit(engine, evidence, other))
+    return hit
 
 
 def _union(engine: Engine, better: Hit, other: Hit) -> Hit:

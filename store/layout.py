@@ -26,7 +26,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from store.errors import IndexBusyError, IndexDamagedError, IndexMismatchError, IndexMissingError, rebuild_hint, shown
+from store.errors import (
+    IndexBusyError, IndexDamagedError, IndexMismatchError, IndexMissingError, StoreError, rebuild_hint, shown,
+)
 from store.vectorfile import FOLDER as VECTORS_FOLDER
 
 CURRENT = "CURRENT"
@@ -42,14 +44,51 @@ SENTENCE_VECTORS = f"{VECTORS_FOLDER}/sentences.npy"
 T = TypeVar("T")
 
 
-def current_snapshot(index_dir: Path) -> Path | None:
-    """The live snapshot folder named by CURRENT, or None if there is none."""
+def current_snapshot(index_dir: Path, *, strict: bool = True) -> Path | None:
+    """The live snapshot folder named by CURRENT, or None if there is none.
+
+    CURRENT must hold the plain name of a folder in snapshots/ (no path, no link out of it):
+    anything else raises IndexDamagedError, or gives None when `strict` is false (a build, which
+    replaces it). An `index_dir` that is a file raises StoreError either way.
+    """
+    index_dir = Path(index_dir)
+    if index_dir.exists() and not index_dir.is_dir():
+        raise StoreError(f"{index_dir} is a file, not an index folder; give the folder the index is "
+                                f"(or is to be) built in")
     try:
-        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8").strip()
+        return _named_snapshot(index_dir)
+    except IndexDamagedError:
+        if strict:
+            raise
+        return None
+
+
+def _named_snapshot(index_dir: Path) -> Path | None:
+    current = index_dir / CURRENT
+    try:
+        name = current.read_bytes().decode("utf-8").strip()
     except FileNotFoundError:
         return None
-    path = Path(index_dir) / SNAPSHOTS / name
-    return path if name and (path / MANIFEST).is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "a folder" if current.is_dir() else getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise IndexDamagedError(f"{current} cannot name the live snapshot ({reason}). {rebuild_hint(index_dir)}") from exc
+    if not name:
+        return None
+    snapshots = index_dir / SNAPSHOTS
+    path = snapshots / name
+    if (Path(name).name != name or name in (".", "..") or name.startswith(TMP_PREFIX) or "\x00" in name
+            or not _resolves_into(path, snapshots)):
+        raise IndexDamagedError(f"{current} names {name!r}, which is not a snapshot folder in {shown(snapshots)}; "
+                                f"refused. {rebuild_hint(index_dir)}")
+    return path if path.is_dir() and (path / MANIFEST).is_file() else None
+
+
+def _resolves_into(path: Path, folder: Path) -> bool:
+    """Whether `path`, links followed, is an entry of `folder` itself (links followed too)."""
+    try:
+        return path.resolve().parent == folder.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 def with_live_snapshot(index_dir: Path, read: Callable[[Path], T], *, model_id: str | None = None,
@@ -81,8 +120,16 @@ def with_live_snapshot(index_dir: Path, read: Callable[[Path], T], *, model_id: 
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold `index_dir/.lock` so that two builds cannot write the same index at once."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK, "w") as handle:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / LOCK, "w")
+    except (FileExistsError, NotADirectoryError):
+        raise StoreError(f"{index_dir} is a file, not an index folder; give a folder to build the index in") \
+            from None
+    except OSError as exc:
+        raise StoreError(f"Cannot write in {shown(index_dir)} ({exc.strerror}); build the index in a folder "
+                         f"you can write to (--index)") from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -5,14 +5,19 @@ import json
 from pathlib import Path
 
 from analysis.numbers import format_count
-from store.errors import shown
+from store.errors import IndexDamagedError, rebuild_hint, shown
+from store.health import check_snapshot
 from store.reader import language_mix, open_index
 
 
 def index_status(index_dir: Path) -> str:
-    """What the live snapshot of `index_dir` holds, for people."""
+    """What the live snapshot of `index_dir` holds, for people; IndexDamagedError if it is not
+    what its build wrote (store.health)."""
     with open_index(index_dir, vectors=False) as snap:
         m = snap.manifest
+        if problems := check_snapshot(snap.path, m):
+            raise IndexDamagedError(f"Index in {shown(index_dir)} is damaged: " + "; ".join(problems[:5])
+                                    + f". {rebuild_hint(index_dir, m.get('model_id'))}")
         theses = snap.query("SELECT id, doc, title, authors, year, n_pages FROM theses ORDER BY doc")
         mix = language_mix(snap)
     t = m["totals"]
@@ -26,7 +31,7 @@ def index_status(index_dir: Path) -> str:
         f"{format_count(t['sentences'])} sentences, {format_count(t['pages'])} pages",
     ]
     for r in theses:
-        lines += ["", *_thesis_lines(r, m["theses"][r["doc"]], mix.get(r["id"], {}))]
+        lines += ["", *_thesis_lines(r, m["theses"].get(r["doc"], {}), mix.get(r["id"], {}))]
     return "\n".join(lines)
 
 
@@ -37,7 +42,7 @@ def _thesis_lines(row, entry: dict, langs: dict[str, int]) -> list[str]:
     total = sum(langs.values()) or 1
     return [
         f"{row['doc']}" + (f"  {label}" if label else ""),
-        f"    {format_count(entry['passages'])} passages, {format_count(entry['sentences'])} sentences, "
+        f"    {format_count(entry.get('passages', 0))} passages, {format_count(entry.get('sentences', 0))} sentences, "
         f"{row['n_pages']} pages; passage languages "
         + (", ".join(f"{lang} {100 * n / total:.0f}%" for lang, n in langs.items()) or "-"),
     ]

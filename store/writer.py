@@ -17,6 +17,7 @@ import numpy as np
 from store.ann import DenseIndexSpec
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.columns import ColumnWriter, load_array
+from store.health import file_records
 from store.layout import (
     CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX,
     current_snapshot, fsync_dir, fsync_tree, write_atomically,
@@ -151,13 +152,17 @@ class SnapshotWriter:
                                 "sentences": self.sentence_vectors.rows, "dtype": "float32"}
         write_manifest(self.tmp, {"schema_version": SCHEMA_VERSION, "snapshot": self.name, **manifest,
                                   "dense_index": dense_spec.to_json(), "theses": self.theses,
-                                  "totals": self.totals(), "artefacts": artefacts})
+                                  "totals": self.totals(), "artefacts": artefacts,
+                                  "files": file_records(self.tmp)})
         fsync_tree(self.tmp)
         final = self.tmp.with_name(self.name)
         os.rename(self.tmp, final)
         self.tmp = final  # so that abort() still cleans up until CURRENT names it
         fsync_dir(final.parent)
-        write_atomically(self.index_dir / CURRENT, self.name + "\n")
+        pointer = self.index_dir / CURRENT
+        if pointer.is_dir() and not pointer.is_symlink():  # a damaged pointer (store.layout refuses it)
+            shutil.rmtree(pointer)
+        write_atomically(pointer, self.name + "\n")
         self._done = True
         for old in final.parent.iterdir():
             if old != final:
@@ -170,7 +175,7 @@ class SnapshotWriter:
             self.db.close()
         self.passage_vectors.close()
         self.sentence_vectors.close()
-        if current_snapshot(self.index_dir) != self.tmp:
+        if current_snapshot(self.index_dir, strict=False) != self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
         self._done = True
 

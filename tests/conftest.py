@@ -50,13 +50,14 @@ def copy_corpus(dest: Path, names: list[str] | None = None) -> Path:
 
 
 def abstain_always():
-    """Scoring parameters under which no answer sentence is relevant enough: every question abstains."""
+    """Scoring parameters under which no answer is relevant enough: every question gets confidence
+    `none` (and abstains)."""
     from dataclasses import replace
 
-    from qa.params import DEFAULT
+    from qa.params import DEFAULT, Thresholds
 
-    never = {key: {lang: 10.0 for lang in langs} for key, langs in DEFAULT.abstain_below.items()}
-    return replace(DEFAULT, abstain_below=never)
+    never = Thresholds({"no": 10.0, "en": 10.0}, {"no": 10.0, "en": 10.0})
+    return replace(DEFAULT, thresholds={key: never for key in DEFAULT.thresholds})
 
 
 def writable_copy(corpus: Path, index: Path, dest: Path) -> tuple[Path, Path]:

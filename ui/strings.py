@@ -70,6 +70,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb": "Ingen setning svarte godt nok på spørsmålet. De nærmeste passasjene vises likevel nedenfor.",
         "en": "No sentence answered the question well enough. The nearest passages are still listed below.",
     },
+    "low_confidence": {
+        "nb": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet. Sjekk sitatene mot spørsmålet.",
+        "en": "Uncertain answer: the sources may not answer exactly this question. Check the quotes against it.",
+    },
+    "low_reason_few_terms": {"nb": "Svaret inneholder få av spørsmålets ord.", "en": "The answer holds few of the question's words."},
+    "low_reason_uncalibrated": {"nb": "Ingen terskel er kalibrert for denne modellen.", "en": "No threshold is calibrated for this model."},
     "no_passages": {
         "nb": "Ingen passasjer passer filtrene. Fjern noen filtre i sidefeltet.",
         "en": "No passages match the filters. Remove some filters in the sidebar.",

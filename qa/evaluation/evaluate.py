@@ -49,38 +49,47 @@ def load_questions(path: Path) -> list[dict]:
     path = Path(path)
     questions: list[dict] = []
     seen: dict[str, int] = {}
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
+    for lineno, line in enumerate(_text_lines(path), 1):
+        if not line.strip():
+            continue
 
-            def bad(msg: str) -> ValueError:
-                return ValueError(f"{path}:{lineno}: {msg}")
+        def bad(msg: str) -> ValueError:
+            return ValueError(f"{path}:{lineno}: {msg}")
 
-            try:
-                q = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise bad(f"invalid JSON ({e.msg} at column {e.colno})") from None
-            if not isinstance(q, dict):
-                raise bad(f"expected a JSON object, got {type(q).__name__}")
-            for key in ("id", "lang", "kind", "question"):
-                if not isinstance(q.get(key), str) or not q[key].strip():
-                    raise bad(f"field {key!r} must be a non-empty string")
-            gold = q.get("gold")
-            if not isinstance(gold, list):
-                raise bad("field 'gold' must be a list of {doc, quote}")
-            for i, g in enumerate(gold):
-                if not (isinstance(g, dict) and all(isinstance(g.get(k), str) and g[k].strip() for k in ("doc", "quote"))):
-                    raise bad(f"gold[{i}] must be an object with non-empty string fields 'doc' and 'quote'")
-            if q["kind"] == UNANSWERABLE and gold:
-                raise bad("a question of kind 'unanswerable' must have an empty 'gold'")
-            if not isinstance(q.setdefault("answer", ""), str):
-                raise bad("field 'answer' must be a string")
-            if q["id"] in seen:
-                raise bad(f"duplicate id {q['id']!r} (first on line {seen[q['id']]})")
-            seen[q["id"]] = lineno
-            questions.append(q)
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise bad(f"invalid JSON ({e.msg} at column {e.colno})") from None
+        if not isinstance(q, dict):
+            raise bad(f"expected a JSON object, got {type(q).__name__}")
+        for key in ("id", "lang", "kind", "question"):
+            if not isinstance(q.get(key), str) or not q[key].strip():
+                raise bad(f"field {key!r} must be a non-empty string")
+        gold = q.get("gold")
+        if not isinstance(gold, list):
+            raise bad("field 'gold' must be a list of {doc, quote}")
+        for i, g in enumerate(gold):
+            if not (isinstance(g, dict) and all(isinstance(g.get(k), str) and g[k].strip() for k in ("doc", "quote"))):
+                raise bad(f"gold[{i}] must be an object with non-empty string fields 'doc' and 'quote'")
+        if q["kind"] == UNANSWERABLE and gold:
+            raise bad("a question of kind 'unanswerable' must have an empty 'gold'")
+        if not isinstance(q.setdefault("answer", ""), str):
+            raise bad("field 'answer' must be a string")
+        if q["id"] in seen:
+            raise bad(f"duplicate id {q['id']!r} (first on line {seen[q['id']]})")
+        seen[q["id"]] = lineno
+        questions.append(q)
     return questions
+
+
+def _text_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 text file; ValueError naming the file and the line if it is not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8").split("\n")  # not splitlines(): U+2028 may stand inside a JSON string
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ValueError(f"{path}:{line}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -262,5 +271,16 @@ def format_report(result: dict) -> str:
         f"wrongly abstained on answerable: {_fmt(ab['wrongly_abstained'])} (n={ab['answerable']})",
         f"answer hit rate: {_fmt(result.get('answer_hit_rate'))}",
         f"mean passage length (top {TOP}): {_fmt(result.get('mean_passage_chars'), 1)} chars",
+        "issue 16 figures (names as in `qa eval --cv`): " + summary_line(result),
     ]
     return _render(header, rows) + "\n\n" + "\n".join(footer)
+
+
+def summary_line(result: dict) -> str:
+    """answer_hit, answerable_refused, unanswerable_none, ndcg@10 overall and for English."""
+    ab = result["abstention"]
+    english = result.get("by_lang", {}).get("en", {})
+    figures = {"answer_hit": result.get("answer_hit_rate"), "answerable_refused": ab["wrongly_abstained"],
+               "unanswerable_none": ab["abstained_correctly"], "ndcg@10": result["overall"].get("ndcg@10"),
+               "ndcg@10_en": english.get("ndcg@10")}
+    return ", ".join(f"{name}={_fmt(value)}" for name, value in figures.items())

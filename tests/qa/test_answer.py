@@ -98,29 +98,34 @@ def product_engine(built_index):
     return Engine(built_index)
 
 
-def abstention_on_the_project_questions(engine, dev_questions) -> dict:
-    from qa.evaluation.evaluate import evaluate, load_questions
-    from qa.evaluation.predict import shipped
+def refusals_on_the_project_questions(engine) -> tuple[float, float]:
+    """(share of answerable questions refused, share of unanswerable ones refused): confidence
+    `none`, over every project question set (dev, unanswerable, heldout; never sealed)."""
+    from qa.evaluation.evaluate import is_unanswerable, load_questions
 
-    questions = dev_questions + load_questions(REPO / "eval" / "unanswerable.jsonl")
-    result = evaluate(questions, shipped(engine, 10))["abstention"]
-    print(f"\n{engine.encoder.dtype} queries: abstained on {result['abstained_correctly']:.2f} of "
-          f"{result['unanswerable']} unanswerable, wrongly on {result['wrongly_abstained']:.2f} of {result['answerable']} answerable")
-    assert result["unanswerable"] >= 20 and result["answerable"] >= 30
-    return result
-
-
-def test_abstention_meets_the_calibration_bar_on_the_dev_and_unanswerable_sets(product_engine, dev_questions):
-    """Issue 5: at least 80% of unanswerable questions abstain, at most 10% of answerable ones do."""
-    result = abstention_on_the_project_questions(product_engine, dev_questions)
-    assert result["abstained_correctly"] >= 0.80
-    assert result["wrongly_abstained"] <= 0.10
+    questions = [q for name in ("dev.jsonl", "unanswerable.jsonl", "heldout.jsonl")
+                 for q in load_questions(REPO / "eval" / name)]
+    levels = [(is_unanswerable(q), ask(engine, q["question"], k=10).confidence.level) for q in questions]
+    answerable = [level for unanswerable, level in levels if not unanswerable]
+    unanswerable = [level for flag, level in levels if flag]
+    assert len(answerable) >= 50 and len(unanswerable) >= 30
+    wrong, right = answerable.count("none") / len(answerable), unanswerable.count("none") / len(unanswerable)
+    print(f"\n{engine.encoder.dtype} queries: {right:.2f} of {len(unanswerable)} unanswerable refused, "
+          f"{wrong:.2f} of {len(answerable)} answerable")
+    return wrong, right
 
 
-def test_the_fallback_query_encoder_meets_the_bar_with_its_own_thresholds(engine, dev_questions):
-    """PyTorch queries (the fallback where int8 is not fast) score up to 0.005 apart from int8 ones;
-    with their own thresholds they meet the same bar (eval/README.md)."""
+def test_confidence_thresholds_hold_on_the_project_questions(product_engine):
+    """Issue 16: the shipped thresholds (chosen by cross-validation on these questions, so this is
+    in-sample) refuse at most 5% of answerable questions and a fifth of the unanswerable ones;
+    the held-out figures are in eval/README.md."""
+    wrong, right = refusals_on_the_project_questions(product_engine)
+    assert wrong <= 0.05 and right >= 0.20
+
+
+def test_the_fallback_query_encoder_holds_the_same_bar(engine):
+    """PyTorch queries (the fallback where int8 is not fast) use the same thresholds: their margin
+    is six times the encoders' noise."""
     assert engine.encoder.dtype in ("bf16", "fp32")
-    result = abstention_on_the_project_questions(engine, dev_questions)
-    assert result["abstained_correctly"] >= 0.80
-    assert result["wrongly_abstained"] <= 0.10
+    wrong, right = refusals_on_the_project_questions(engine)
+    assert wrong <= 0.05 and right >= 0.20

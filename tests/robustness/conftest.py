@@ -4,20 +4,25 @@ The real encoder embeds about 10–30 texts per second on this machine, so these
 from excerpts of a few pages (`make_tiny_corpus`), once per session (`tiny_built`, in
 tests/conftest.py so every folder shares the one build), and work on copies (`tiny`). Tests
 about reading and parsing that need no meaningful vectors use `FakeEncoder`, which hashes
-texts into vectors instantly.
+texts into vectors instantly (`fake_built`).
 
 Import helpers from here as `tests.robustness.conftest` (the repository root is on sys.path).
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests.conftest import EXCERPTS, excerpt, make_tiny_corpus  # noqa: F401  (helpers tests import from here)
 
 REPO = Path(__file__).resolve().parents[2]
+# The environment command-line tests run in (offline, as every command of the project).
+CLI_ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 CONSENT_EMAIL = "guro.wisth.oydgard@stud.uin.no"
 CONSENT_PHONE = "99541104"
@@ -35,6 +40,17 @@ QUESTIONS = [
     ("Goffman Bourdieu", None),
     ("Hva koster en kinobillett i Tromsø?", None),  # nothing in the corpus answers this
 ]
+
+
+def cli(*args: str, env: dict | None = None, timeout: float = 120, user: str | None = None):
+    """`python -m <args>` in the repository (as uid `user` if given); the completed process, text output."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", *args]
+    if user is not None:
+        command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+    return subprocess.run(command, cwd=REPO, env=env or CLI_ENV, capture_output=True, text=True, timeout=timeout)
 
 
 def prose(n_chars: int, seed: int = 0) -> str:
@@ -125,3 +141,23 @@ class FakeEncoder:
                        for t in texts)
         vectors = np.frombuffer(raw, dtype=np.uint8).reshape(len(texts), self.dimension).astype(np.float32) - 127.5
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="session")
+def fake_built(tmp_path_factory) -> tuple[Path, Path]:
+    """The tiny corpus and its index built with `FakeEncoder` (seconds), once per session (read-only)."""
+    from indexer.build import build_index
+
+    root = tmp_path_factory.mktemp("fake")
+    corpus = make_tiny_corpus(root / "corpus")
+    report = build_index(corpus, root / "index", encoder=FakeEncoder(), progress=False)
+    assert report.exit_code == 0, report.summary()
+    return corpus, root / "index"
+
+
+@pytest.fixture
+def fake(fake_built, tmp_path) -> tuple[Path, Path]:
+    """The shared corpus and a writable copy of its `FakeEncoder` index."""
+    corpus, index = fake_built
+    shutil.copytree(index, tmp_path / "index")
+    return corpus, tmp_path / "index"

@@ -212,6 +212,32 @@ def test_abstention_is_clear_and_nearest_passages_are_listed(app_for, built_inde
     assert all("ts-badge" not in card for card in cards(app))
 
 
+def test_a_low_confidence_answer_is_shown_with_a_marker(app_for, built_index, encoder, tmp_path):
+    import shutil
+    from dataclasses import replace
+
+    import qa
+    from qa.params import DEFAULT, Thresholds
+
+    index = tmp_path / "index"  # its own engine, under which every answer is `low`
+    shutil.copytree(built_index, index)
+    low = Thresholds({"no": -9.0, "en": -9.0}, {"no": 10.0, "en": 10.0})
+    qa.load(index, encoder=encoder, params=replace(DEFAULT, thresholds={key: low for key in DEFAULT.thresholds}))
+    app = app_for(index)
+    ask(app, "Hva er gatekapital?")
+    answer = last_answer(app)
+    assert answer.confidence.level == "low" and not answer.abstained
+    assert any("Usikkert svar" in w.value for w in app.warning)
+    assert any('class="ts-answer"' in h.value for h in app.html)
+
+
+def test_a_confident_answer_has_no_marker(app_for, built_index):
+    app = app_for(built_index)
+    ask(app, "Hva er gatekapital?")
+    assert last_answer(app).confidence.level == "high"
+    assert not any("Usikkert svar" in w.value for w in app.warning)
+
+
 def test_missing_index_explains_what_to_run(app_for, tmp_path):
     at = app_for(tmp_path / "no-index")
     assert not at.exception

@@ -1,0 +1,80 @@
+"""How sure an answer is: `high`, `low` or `none`, with a score and the reasons.
+
+The score is the answer span's own score (`qa.span`) plus signals that do not depend on one
+question set: how far the answer's best sentence stands above the query's background (its mean
+cosine to a fixed sample of the corpus's sentences; e5 puts any text, nonsense included, at a
+high cosine to everything, so only the margin says something), and the share of the question's
+terms the answer holds. `none` is kept for clearly absent evidence: a question with no searchable
+words or none the corpus holds, or a score under the `none` threshold (`qa.params.Thresholds`,
+chosen by cross-validation in `qa.evaluation.cv`), which sits 0.03 under the lowest answerable
+training score: more than the query encoders move most scores, not all (int8: up to 0.025).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.engine import Engine
+from qa.params import Params, Thresholds
+
+LEVELS = ("none", "low", "high")
+BACKGROUND_SAMPLE = 2048  # sentences in the background sample (a fixed stride over the corpus)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the confidence is computed from."""
+
+    best: float  # the answer span's score (-1 without one)
+    cosine: float  # the best cosine of one of the answer's sentences
+    background: float  # the query's mean cosine to the sample of sentences
+    coverage: float  # share of the question's terms that the answer holds
+    has_terms: bool  # the question has searchable words at all
+    presence: float = 1.0  # share of the question's term weight (idf) that occurs in the corpus at all
+
+
+@dataclass(frozen=True)
+class Confidence:
+    level: str  # "high", "low" or "none"
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+def background(engine: Engine, vector: np.ndarray) -> float:
+    """The mean cosine of the query to a fixed, evenly spread sample of the corpus's sentences."""
+    n = len(engine.sentence_vectors)
+    step = max(1, n // BACKGROUND_SAMPLE)
+    return float(np.mean(engine.sentence_vectors[::step][:BACKGROUND_SAMPLE] @ vector))
+
+
+def score(signals: Signals, params: Params) -> float:
+    """The confidence score: the span's score plus weighted margin and coverage."""
+    if signals.best <= -1:
+        return -1.0
+    margin = signals.cosine - signals.background
+    return (signals.best + params.margin_weight * margin + params.coverage_weight * signals.coverage
+            + params.presence_weight * signals.presence)
+
+
+def grade(signals: Signals, language: str, params: Params, thresholds: Thresholds | None) -> Confidence:
+    """The confidence level of an answer with these signals, for a question in `language`.
+
+    Without `thresholds` (a model nobody calibrated) a score means nothing: the answer is `low`
+    unless the question's words are absent altogether.
+    """
+    value = score(signals, params)
+    if not signals.has_terms:
+        return Confidence("none", value, ("no_terms",))
+    if signals.presence == 0:  # not one of its words occurs in the corpus
+        return Confidence("none", value, ("unknown_terms",))
+    if thresholds is None:
+        return Confidence("low", value, ("uncalibrated",))
+    if value < thresholds.none_below.get(language, thresholds.none_below["no"]):
+        return Confidence("none", value, ("weak_evidence",))
+    if value < thresholds.high_from.get(language, thresholds.high_from["no"]):
+        reasons = ["weak_evidence"]
+        if signals.coverage < 0.5:
+            reasons.append("few_terms")
+        return Confidence("low", value, tuple(reasons))
+    return Confidence("high", value)

@@ -1,0 +1,103 @@
+"""Answers as contiguous spans with graded confidence (issue 16, points 2 and 3), on the real index."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from qa.answer import NO_THRESHOLDS, ask
+from qa.confidence import Signals, grade
+from qa.params import DEFAULT, Thresholds
+from qa.span import CUT_OFF, LEAD_IN, never_answer
+
+
+@pytest.fixture(scope="module")
+def dev_answers(engine, dev_questions):
+    return [ask(engine, q["question"], k=10) for q in dev_questions]
+
+
+def _sentence_rows(engine, quote) -> range:
+    """The sentence rows a quote covers (it starts at its first sentence's start)."""
+    first = quote.sentence_id - 1
+    assert int(engine.s_start[first]) == quote.start
+    return range(first, first + quote.sentences)
+
+
+def test_quotes_are_runs_of_one_to_three_whole_sentences_of_one_section(engine, dev_answers):
+    checked = 0
+    for answer in dev_answers:
+        for number, quote in answer.cited:
+            rows = _sentence_rows(engine, quote)
+            assert 1 <= len(rows) <= 3
+            assert int(engine.s_end[rows[-1]]) == quote.end  # whole sentences, consecutive
+            hit = answer.sources[number - 1].hit
+            assert hit.start <= quote.start and quote.end <= hit.end
+            section = engine.section(hit.section_id)
+            assert section.start <= quote.start and quote.end <= section.end
+            assert engine.thesis_text(hit.thesis_id)[quote.start:quote.end] == quote.text
+            checked += 1
+    assert checked >= len(dev_answers) // 2
+
+
+def test_no_answer_is_a_reference_line_a_contents_line_or_ends_on_a_lead_in(engine, dev_answers):
+    for answer in dev_answers:
+        for _, quote in answer.cited:
+            sentences = [engine.text(int(engine.s_thesis[r]), int(engine.s_start[r]), int(engine.s_end[r]))
+                         for r in _sentence_rows(engine, quote)]
+            assert not any(never_answer(s) for s in sentences), quote.text
+            assert not LEAD_IN.search(sentences[-1]) and not CUT_OFF.search(sentences[-1]), quote.text
+
+
+def test_reference_and_contents_lines_are_recognised_and_ordinary_sentences_are_not(engine):
+    # The cleaner already drops the theses' reference lists; this guard is for what slips through.
+    assert never_answer("Topor, A. (2006). Fra psykiatrisk pasient til borger. Oslo: Universitetsforlaget.")
+    assert never_answer("Hentet fra https://www.helsedirektoratet.no/veiledere")
+    assert never_answer("3.2 Recovery ............................................ 14")
+    texts = [engine.text(int(t), int(s), int(e)) for t, s, e in zip(engine.s_thesis, engine.s_start, engine.s_end)]
+    assert sum(map(never_answer, texts)) < 0.01 * len(texts)
+
+
+def test_some_answers_span_several_sentences(dev_answers):
+    assert any(quote.sentences > 1 for a in dev_answers for _, quote in a.cited)
+
+
+def test_every_answer_carries_a_confidence_in_json(engine):
+    answer = ask(engine, "Hva er gatekapital?")
+    line = answer.to_json("q1")
+    assert line["confidence"] == answer.confidence.level == "high"
+    assert isinstance(line["confidence_score"], float) and line["abstained"] is False
+    assert {"id", "question", "answer", "abstained", "passages"} <= set(line)
+    json.dumps(line)
+
+
+def test_a_question_whose_words_the_corpus_lacks_gets_none(engine):
+    answer = ask(engine, "Hvordan fungerer kvantekromodynamikk i gluonplasma?")
+    assert answer.confidence.level == "none" and answer.abstained
+    assert answer.sources  # the nearest passages are still listed
+
+
+def test_markup_and_nonsense_get_none(engine):
+    for question in ("<img src=x onerror=alert(1)>", "qwrtzp vbnmxy"):
+        assert ask(engine, question).confidence.level == "none", question
+
+
+def test_an_uncalibrated_model_answers_low_with_a_notice(engine):
+    params = replace(DEFAULT, thresholds={})
+    answer = ask(engine, "Hva er gatekapital?", params=params)
+    assert answer.confidence.level == "low" and "uncalibrated" in answer.confidence.reasons
+    assert answer.cited and not answer.abstained
+    expected = NO_THRESHOLDS["no"].format(model=engine.encoder.model_id, dtype=engine.encoder.dtype)
+    assert expected in answer.notices
+
+
+def test_grade_levels_follow_the_thresholds():
+    thresholds = Thresholds({"no": 1.0, "en": 0.9}, {"no": 1.2, "en": 1.1})
+    weak, strong = Signals(0.7, 0.8, 0.7, 0.0, True, 1.0), Signals(1.2, 0.9, 0.7, 1.0, True, 1.0)
+    assert grade(weak, "no", DEFAULT, thresholds).level == "none"
+    assert grade(strong, "no", DEFAULT, thresholds).level == "high"
+    middle = Signals(0.8, 0.8, 0.7, 0.0, True, 1.0)  # 0.8 + 0.2 presence = 1.0: low
+    low = grade(middle, "no", DEFAULT, thresholds)
+    assert low.level == "low" and "few_terms" in low.reasons
+    assert grade(strong, "no", DEFAULT, None).level == "low"
+    assert grade(Signals(1.2, 0.9, 0.7, 1.0, True, 0.0), "no", DEFAULT, thresholds).reasons == ("unknown_terms",)
