@@ -65,6 +65,9 @@ class AnswerOut(BaseModel):
     question: str
     answer: str
     abstained: bool
+    confidence: str = Field(description='"high", "low" or "none" (none: no answer found, the nearest passages listed)')
+    confidence_score: float
+    confidence_reasons: list[str]
     passages: list[PassageOut]
     notices: list[str] = []
 
