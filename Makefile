@@ -12,12 +12,18 @@ export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: run test layers install model index clean-index browser bench bench-indexing bench-roofline bench-scale
+API_PORT ?= 8000
+
+.PHONY: run serve test layers install index clean-index browser bench bench-indexing bench-roofline bench-scale
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
 	TESESOK_INDEX=$(INDEX) $(PY) -m streamlit run app.py --server.address localhost --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
+
+# The HTTP API (README, "HTTP API"); set TESESOK_API_KEY to bind beyond localhost with HOST=...
+serve: index
+	$(PY) -m qa serve --index $(INDEX) --host $${HOST:-127.0.0.1} --port $(API_PORT)
 
 test: $(STAMP) browser
 	$(PY) -m pytest

@@ -1,12 +1,16 @@
-"""Command line: `python -m qa {ask,batch,eval,calibrate}`."""
+"""Command line: `python -m qa {ask,batch,eval,calibrate,serve}`."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.errors import QueryError, run_command
+
+if TYPE_CHECKING:
+    from qa.engine import Engine
 
 DEFAULT_INDEX = Path("index")
 
@@ -30,11 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="answer a JSONL file of questions")
     batch.add_argument("input", type=Path, help='JSONL lines {"id": ..., "question": ...}')
     batch.add_argument("--out", type=Path, default=None, help="output JSONL (default: standard output)")
+    batch.add_argument("--format", choices=["jsonl", "trec"], default="jsonl",
+                       help="jsonl (one answer per line) or trec (a TREC run file); default: jsonl")
     common(batch, 5)
 
     evaluate = sub.add_parser("eval", help="retrieval and answer metrics on a gold question set")
     evaluate.add_argument("gold", type=Path, nargs="+")
     evaluate.add_argument("--compare", action="store_true", help="also run lexical-only and dense-only")
+    evaluate.add_argument("--write-qrels", type=Path, default=None, metavar="FILE",
+                          help="also write the judgements as TREC qrels, for trec_eval-style tools (see qa.evaluation.qrels)")
+    evaluate.add_argument("--qrels", type=Path, default=None, metavar="FILE",
+                          help="also score the run against these TREC qrels, as trec_eval does")
     evaluate.add_argument("--cv", type=int, default=0, metavar="N",
                           help="N-fold cross-validation of the tuned knobs: held-out figures (N >= 2)")
     evaluate.add_argument("--repeats", type=int, default=1, help="repeats of the cross-validation (default: 1)")
@@ -44,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("gold", type=Path, nargs="+")
     calibrate.add_argument("--dry-run", action="store_true", help="print the thresholds, do not write them")
     calibrate.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+
+    serve = sub.add_parser("serve", help="serve the HTTP API (FastAPI on uvicorn)")
+    serve.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     return parser
 
 
@@ -55,12 +70,24 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from qa.engine import Engine
 
+    if args.command == "serve":
+        from qa.server.main import serve
+
+        return serve(args.index, args.host, args.port)
     if args.command == "batch":
         from qa.output import check_batch_paths
 
         problem = check_batch_paths(args.input, args.out)
         if problem:
             print(f"error: {problem}", file=sys.stderr)
+            return 2
+    if args.command == "eval" and args.qrels:
+        from qa.evaluation.qrels import read_qrels
+
+        try:
+            args.judged = read_qrels(args.qrels)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            print(f"error: cannot read the qrels: {exc}", file=sys.stderr)
             return 2
     questions = _questions(args)  # a bad question file fails before the model loads
     engine = Engine(args.index)
@@ -81,9 +108,9 @@ def _run(args: argparse.Namespace) -> int:
         with args.input.open("rb") as source:
             if args.out:
                 with replacing(args.out) as out:
-                    answered, errors = run_batch(engine, source, out, args.k)
+                    answered, errors = run_batch(engine, source, out, args.k, fmt=args.format)
             else:
-                answered, errors = run_batch(engine, source, sys.stdout, args.k)
+                answered, errors = run_batch(engine, source, sys.stdout, args.k, fmt=args.format)
         print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
     elif args.command == "eval":
         _evaluate(engine, questions, args)
@@ -103,7 +130,7 @@ def _questions(args: argparse.Namespace) -> list[dict]:
     return [{**q, "set": path.stem} for path in args.gold for q in load_questions(path)]
 
 
-def _evaluate(engine, questions: list[dict], args: argparse.Namespace) -> None:
+def _evaluate(engine: Engine, questions: list[dict], args: argparse.Namespace) -> None:
     """`qa eval`: the shipped system's figures, or held-out ones with `--cv`."""
     if args.cv:
         from qa.evaluation.cv import run_cv
@@ -117,6 +144,18 @@ def _evaluate(engine, questions: list[dict], args: argparse.Namespace) -> None:
     print(format_table(results))
     print()
     print(format_report(results["hybrid (shipped)"]))
+    _qrels(engine, questions, args)
+
+
+def _qrels(engine: Engine, questions: list[dict], args: argparse.Namespace) -> None:
+    """`qa eval --write-qrels` and `--qrels` (the latter read before the engine loaded, as `args.judged`)."""
+    from qa.evaluation.qrels import format_trec, qrels, trec_scores
+
+    if args.write_qrels:
+        args.write_qrels.write_text("".join(line + "\n" for line in qrels(engine, questions, args.k)), encoding="utf-8")
+    if args.qrels:
+        print()
+        print(format_trec(trec_scores(engine, questions, args.judged, args.k), args.qrels))
 
 
 if __name__ == "__main__":

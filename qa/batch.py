@@ -13,6 +13,7 @@ from qa.answer import ask
 from qa.engine import Engine
 from qa.filters import Filters
 from qa.terminal import terminal_json
+from qa.trec import run_lines
 
 
 def parse_line(raw: bytes) -> dict:
@@ -53,6 +54,13 @@ def to_json_line(result: dict) -> str:
     return terminal_json(line)  # harmless when the output is a terminal, the same JSON value
 
 
+def read_item(item: dict) -> tuple[str, Filters | None]:
+    """The question and filters of an input object; ValueError says what is wrong."""
+    if not isinstance(item.get("question"), str):
+        raise ValueError('missing "question" (a string)')
+    return item["question"], _filters(item)
+
+
 def _filters(item: dict) -> Filters | None:
     spec = item.get("filters")
     if spec is None:
@@ -68,17 +76,20 @@ def _filters(item: dict) -> Filters | None:
 def answer_lines(engine: Engine, lines: Iterable[bytes], k: int) -> Iterator[dict]:
     """The output object for every input line (blank lines are skipped)."""
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        item: dict = {}
-        try:
-            item = parse_line(raw.rstrip(b"\r\n"))
-            if not isinstance(item.get("question"), str):
-                raise ValueError('missing "question" (a string)')
-            yield ask(engine, item["question"], k=k, filters=_filters(item)).to_json(item.get("id"))
-        except (ValueError, QueryError) as exc:
-            item = item or _salvage(raw)
-            yield {"id": item.get("id"), "question": item.get("question"), "error": f"line {number}: {exc}"}
+        if raw.strip():
+            yield answer_line(engine, raw, number, k)
+
+
+def answer_line(engine: Engine, raw: bytes, number: int, k: int) -> dict:
+    """The output object for input line `number` (not blank): an answer, or an `"error"`."""
+    item: dict = {}
+    try:
+        item = parse_line(raw.rstrip(b"\r\n"))
+        question, filters = read_item(item)
+        return ask(engine, question, k=k, filters=filters).to_json(item.get("id"))
+    except (ValueError, QueryError) as exc:
+        item = item or _salvage(raw)
+        return {"id": item.get("id"), "question": item.get("question"), "error": f"line {number}: {exc}"}
 
 
 def _salvage(raw: bytes) -> dict:
@@ -90,14 +101,25 @@ def _salvage(raw: bytes) -> dict:
     return item if isinstance(item, dict) else {}
 
 
-def run_batch(engine: Engine, source: IO[bytes], out: IO[str], k: int, *, progress: bool = True) -> tuple[int, int]:
-    """Answer every line of `source` into `out`; returns (answered, errors)."""
+def format_result(result: dict, number: int, fmt: str = "jsonl") -> str:
+    """One output object as text: a JSON line, or its TREC run lines (none for an error)."""
+    if fmt == "trec":
+        return "".join(line + "\n" for line in run_lines(result, number))
+    return to_json_line(result) + "\n"
+
+
+def run_batch(engine: Engine, source: IO[bytes], out: IO[str], k: int, *, progress: bool = True,
+              fmt: str = "jsonl") -> tuple[int, int]:
+    """Answer every line of `source` into `out` as JSON lines or a TREC run (`fmt`); returns (answered, errors)."""
     lines = source.readlines()
     answered = errors = 0
     bar = tqdm(total=sum(1 for raw in lines if raw.strip()), desc="Questions", unit="q",
                file=sys.stderr, disable=not progress)
-    for result in answer_lines(engine, lines, k):
-        out.write(to_json_line(result) + "\n")
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        result = answer_line(engine, raw, number, k)
+        out.write(format_result(result, number, fmt))
         out.flush()
         errors += "error" in result
         answered += "error" not in result

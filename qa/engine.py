@@ -169,6 +169,14 @@ class Engine:
     def text(self, thesis_id: int, start: int, end: int) -> str:
         return self.thesis_text(thesis_id)[start:end]
 
+    def info(self) -> dict:
+        """The snapshot's name and build time, the model, the query encoder's precision and backend, sizes."""
+        manifest, dtype = self.snapshot.manifest, self.encoder.dtype
+        return {"snapshot": self.snapshot.path.name, "built_at": manifest.get("built_at"),
+                "model": manifest["model_id"], "query_dtype": dtype,
+                "backend": "onnxruntime" if dtype == "int8" else "pytorch", "theses": len(self.theses),
+                "passages": len(self.passage_ids), "sentences": len(self.sentence_ids)}
+
     @property
     def docs(self) -> list[str]:
         return [t.doc for t in self.theses.values()]

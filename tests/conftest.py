@@ -1,4 +1,5 @@
-"""Session-wide fixtures: one real encoder, one copy of the corpus, one index built from it.
+"""Session-wide fixtures: one real encoder, one copy of the corpus, one index built from it, and one
+tiny index built from excerpts of it (`tiny_built`, used by tests/robustness and tests/qa/server).
 
 The whole suite shares these (model loading and a full build are expensive); tests must not
 modify what they return — copy first (see `copy_corpus`).
@@ -12,6 +13,31 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
+
+# The tiny corpus: real theses cut to a few pages (line ranges of the source files, 1-based,
+# inclusive). 003's excerpt keeps the consent form of its appendix (author's phone and e-mail).
+EXCERPTS = {
+    "000_56c92893e0805444.txt": [(1, 130)],
+    "004_d1b033983cbf4306.txt": [(1, 110)],
+    "003_5d318866ea7f4178.txt": [(1, 40), (4500, 4613)],
+}
+
+def excerpt(name: str, ranges: list[tuple[int, int]] | None = None) -> bytes:
+    """The lines `ranges` (1-based, inclusive) of corpus file `name`, as bytes (UTF-8)."""
+    lines = (CORPUS / name).read_text(encoding="utf-8").split("\n")
+    ranges = ranges or EXCERPTS[name]
+    return ("\n".join(line for a, b in ranges for line in lines[a - 1 : b]) + "\n").encode("utf-8")
+
+
+def make_tiny_corpus(dest: Path, names: list[str] | None = None, catalog: str | None = None) -> Path:
+    """Write the tiny corpus (or only `names` of it) to `dest`, with the real catalog (or `catalog`)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names or EXCERPTS:
+        (dest / name).write_bytes(excerpt(name))
+    text = (CORPUS / "catalog.toml").read_text(encoding="utf-8") if catalog is None else catalog
+    (dest / "catalog.toml").write_text(text, encoding="utf-8")
+    return dest
+
 
 
 def copy_corpus(dest: Path, names: list[str] | None = None) -> Path:
@@ -69,3 +95,29 @@ def build_report(tmp_path_factory, corpus_copy, encoder):
 def built_index(build_report) -> Path:
     """The index folder built once per session from the whole real corpus (read-only use)."""
     return build_report.snapshot.parent.parent
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory, encoder) -> tuple[Path, Path]:
+    """The tiny corpus and its index built with the real encoder, once per session (read-only)."""
+    from indexer.build import build_index
+
+    root = tmp_path_factory.mktemp("tiny")
+    corpus = make_tiny_corpus(root / "corpus")
+    report = build_index(corpus, root / "index", encoder=encoder, progress=False)
+    assert report.exit_code == 0 and report.theses == len(EXCERPTS) and not report.problems, report.summary()
+    return corpus, root / "index"
+
+
+@pytest.fixture
+def tiny(tiny_built, tmp_path) -> tuple[Path, Path]:
+    """A writable copy of the tiny corpus and its index."""
+    return writable_copy(*tiny_built, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def tiny_engine(tiny_built, encoder):
+    """One Engine over the session's tiny index (shared; do not close)."""
+    from qa.engine import Engine
+
+    return Engine(tiny_built[1], encoder=encoder)

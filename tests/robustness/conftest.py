@@ -1,9 +1,10 @@
 """Robustness fixtures: tiny corpora cut from the real theses, one tiny index, a fake encoder.
 
 The real encoder embeds about 10–30 texts per second on this machine, so these tests build
-from excerpts of a few pages (`tiny_corpus`), once per session (`tiny_built`), and work on
-copies (`tiny`). Tests about reading and parsing that need no meaningful vectors use
-`FakeEncoder`, which hashes texts into vectors instantly.
+from excerpts of a few pages (`make_tiny_corpus`), once per session (`tiny_built`, in
+tests/conftest.py so every folder shares the one build), and work on copies (`tiny`). Tests
+about reading and parsing that need no meaningful vectors use `FakeEncoder`, which hashes
+texts into vectors instantly (`fake_built`).
 
 Import helpers from here as `tests.robustness.conftest` (the repository root is on sys.path).
 """
@@ -17,20 +18,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import writable_copy
+from tests.conftest import EXCERPTS, excerpt, make_tiny_corpus  # noqa: F401  (helpers tests import from here)
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO / "corpus"
 # The environment command-line tests run in (offline, as every command of the project).
 CLI_ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
-# The tiny corpus: real theses cut to a few pages (line ranges of the source files, 1-based,
-# inclusive). 003's excerpt keeps the consent form of its appendix (author's phone and e-mail).
-EXCERPTS = {
-    "000_56c92893e0805444.txt": [(1, 130)],
-    "004_d1b033983cbf4306.txt": [(1, 110)],
-    "003_5d318866ea7f4178.txt": [(1, 40), (4500, 4613)],
-}
 CONSENT_EMAIL = "guro.wisth.oydgard@stud.uin.no"
 CONSENT_PHONE = "99541104"
 
@@ -58,23 +51,6 @@ def cli(*args: str, env: dict | None = None, timeout: float = 120, user: str | N
     if user is not None:
         command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
     return subprocess.run(command, cwd=REPO, env=env or CLI_ENV, capture_output=True, text=True, timeout=timeout)
-
-
-def excerpt(name: str, ranges: list[tuple[int, int]] | None = None) -> bytes:
-    """The lines `ranges` (1-based, inclusive) of corpus file `name`, as bytes (UTF-8)."""
-    lines = (CORPUS / name).read_text(encoding="utf-8").split("\n")
-    ranges = ranges or EXCERPTS[name]
-    return ("\n".join(line for a, b in ranges for line in lines[a - 1 : b]) + "\n").encode("utf-8")
-
-
-def make_tiny_corpus(dest: Path, names: list[str] | None = None, catalog: str | None = None) -> Path:
-    """Write the tiny corpus (or only `names` of it) to `dest`, with the real catalog (or `catalog`)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in names or EXCERPTS:
-        (dest / name).write_bytes(excerpt(name))
-    text = (CORPUS / "catalog.toml").read_text(encoding="utf-8") if catalog is None else catalog
-    (dest / "catalog.toml").write_text(text, encoding="utf-8")
-    return dest
 
 
 def prose(n_chars: int, seed: int = 0) -> str:
@@ -168,24 +144,6 @@ class FakeEncoder:
 
 
 @pytest.fixture(scope="session")
-def tiny_built(tmp_path_factory, encoder) -> tuple[Path, Path]:
-    """The tiny corpus and its index built with the real encoder, once per session (read-only)."""
-    from indexer.build import build_index
-
-    root = tmp_path_factory.mktemp("tiny")
-    corpus = make_tiny_corpus(root / "corpus")
-    report = build_index(corpus, root / "index", encoder=encoder, progress=False)
-    assert report.exit_code == 0 and report.theses == len(EXCERPTS) and not report.problems, report.summary()
-    return corpus, root / "index"
-
-
-@pytest.fixture
-def tiny(tiny_built, tmp_path) -> tuple[Path, Path]:
-    """A writable copy of the tiny corpus and its index."""
-    return writable_copy(*tiny_built, tmp_path)
-
-
-@pytest.fixture(scope="session")
 def fake_built(tmp_path_factory) -> tuple[Path, Path]:
     """The tiny corpus and its index built with `FakeEncoder` (seconds), once per session (read-only)."""
     from indexer.build import build_index
@@ -203,11 +161,3 @@ def fake(fake_built, tmp_path) -> tuple[Path, Path]:
     corpus, index = fake_built
     shutil.copytree(index, tmp_path / "index")
     return corpus, tmp_path / "index"
-
-
-@pytest.fixture(scope="session")
-def tiny_engine(tiny_built, encoder):
-    """One Engine over the session's tiny index (shared; do not close)."""
-    from qa.engine import Engine
-
-    return Engine(tiny_built[1], encoder=encoder)

@@ -1,0 +1,27 @@
+"""`python -m qa serve`: check the settings, then run uvicorn (one process, one shared engine)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from qa.server.settings import Settings
+
+
+def serve(index_dir: Path, host: str, port: int) -> int:
+    """Serve the API until interrupted; 2 with a message when the settings are refused."""
+    try:
+        settings = Settings.from_env(index_dir, host)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    problem = settings.problem() or (None if 0 < port < 65536 else f"--port must be 1-65535, got {port}")
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from qa.server.app import create_app
+
+    print(f"Tesesøk API on http://{host}:{port} (docs: /docs), index {index_dir}", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    return 0
