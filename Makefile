@@ -14,7 +14,7 @@ export TOKENIZERS_PARALLELISM ?= false
 
 API_PORT ?= 8000
 
-.PHONY: run serve test layers install index clean-index browser bench bench-indexing bench-roofline bench-scale
+.PHONY: run serve test layers install index clean-index browser bench bench-indexing bench-roofline bench-scale bench-peers bench-firstrun
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
@@ -77,6 +77,27 @@ bench-roofline: index
 
 bench-scale: $(STAMP)
 	$(PY) -m bench.scale
+
+# The peer benchmark runs txtai and Tesesøk in one process, so it has its own venv (never a product
+# dependency): torch pinned first (an unpinned one pulls CUDA), then txtai, then this project's pins.
+PEERS_VENV := .venv-peers
+PEERS_PY := $(PEERS_VENV)/bin/python
+PEERS_STAMP := $(PEERS_VENV)/.installed
+TXTAI_VERSION := 9.14.0
+
+$(PEERS_STAMP): requirements.txt
+	@test -x $(PEERS_PY) || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_PY) -m pip install --quiet --upgrade pip
+	$(PEERS_PY) -m pip install --quiet torch==2.13.0
+	$(PEERS_PY) -m pip install --quiet txtai==$(TXTAI_VERSION) -r requirements.txt
+	@touch $(PEERS_STAMP)
+
+bench-peers: index $(PEERS_STAMP)
+	$(PEERS_PY) -m bench.peers --index $(INDEX)
+
+# Times every step of `make run` from a fresh clone (in a scratch folder; the pip cache stays warm).
+bench-firstrun:
+	$(PY) -m bench.firstrun
 
 clean-index:
 	rm -rf $(INDEX)

@@ -23,9 +23,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = (ROOT / "eval" / "dev.jsonl", ROOT / "eval" / "unanswerable.jsonl")
 
+# Peak resident memory of the process running it. Not ru_maxrss: that counts from before exec,
+# so a child forked from a large parent reports the parent's size; VmHWM starts again at exec.
+PEAK_MB = """
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+"""
+
 # Run in a fresh interpreter: import, open the index, answer one question (and optionally all).
-_COLD = """
-import json, resource, sys, time
+_COLD = PEAK_MB + """
+import json, sys, time
 began = time.perf_counter()
 import qa
 from qa.answer import ask
@@ -37,7 +45,7 @@ answered = time.perf_counter()
 for question in json.loads(sys.argv[3]):
     ask(engine, question)
 print(json.dumps({"import": imported - began, "open": opened - imported, "first": answered - opened,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 
