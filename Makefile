@@ -58,11 +58,19 @@ $(STAMP): requirements.txt
 # Build the index only when `indexer status` finds none it can vouch for (absent, older schema, damaged:
 # sizes and checksums recorded by the build, SQLite quick_check, zeroed vectors; store.health);
 # `python -m indexer build` updates an existing one after corpus changes.
+# Then the query side is loaded once, so that what it prepares the first time (the int8 ONNX export,
+# ~30 s) is done here and not while the first visitor of the app waits; again after a reinstall.
+# Failing that, the app still prepares it itself (and shows any index error on its page).
+QUERY_STAMP := models/.query-side-ready
 index: $(STAMP)
 	@if $(PY) -m indexer status --index $(INDEX) >/dev/null 2>&1; then \
 		echo "Index found in $(INDEX)/ (rebuild or update: $(PY) -m indexer build)"; \
 	else \
 		$(PY) -m indexer build --corpus $(CORPUS) --index $(INDEX); \
+	fi
+	@if [ ! $(QUERY_STAMP) -nt $(STAMP) ]; then \
+		$(PY) -c 'import sys, qa; qa.Engine(sys.argv[1])' $(INDEX) && mkdir -p models && touch $(QUERY_STAMP) \
+		|| echo "The query side could not be prepared now; the app will try again when it starts."; \
 	fi
 
 # Benchmarks print figures (bench/README.md); they assert nothing.
