@@ -166,7 +166,8 @@ def print_report(context: dict, vectors: dict, rates: dict, times: dict, cold: d
     print(f"\nPeer benchmark — {context['cpu']}, {os.cpu_count()} CPUs, load average {context['load'][0]:.2f} "
           f"before, {os.getloadavg()[0]:.2f} after")
     print(f"txtai {context['txtai']}; Tesesøk passages {context['passage_dtype']}, queries {context['query_dtype']}; "
-          f"{context['passages']} passages, {context['questions']} questions x {context['rounds']} rounds\n")
+          f"{context['passages']} passages x {context['encode_rounds']} encodings, "
+          f"{context['questions']} questions x {context['rounds']} rounds\n")
     print(f"vectors, txtai vs Tesesøk: passages cos min {vectors['passage_min']:.4f} mean {vectors['passage_mean']:.4f}; "
           f"queries min {vectors['query_min']:.4f} mean {vectors['query_mean']:.4f} "
           f"(txtai fp32 against Tesesøk {context['query_dtype']}; both prefixed alike when the passages match)\n")
@@ -208,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
     passages = corpus_texts(args.index)[0][: args.passages or None]
     qs = questions()[: args.questions or None]
     context = {"cpu": cpu_model(), "load": os.getloadavg(), "txtai": version("txtai"), "passages": len(passages),
-               "questions": len(qs), "rounds": args.rounds}
+               "questions": len(qs), "rounds": args.rounds, "encode_rounds": args.encode_rounds}
     print(f"loading both ({len(passages)} passages, {len(qs)} questions) ...", file=sys.stderr, flush=True)
     encoder = Encoder(dtype="auto", show_progress=False)  # what `indexer build` uses
     engine = Engine(args.index)
@@ -217,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
     context.update(passage_dtype=encoder.dtype, query_dtype=engine.encoder.dtype)
     vectors = vector_check(encoder, dense, engine, passages[:64], qs)
     print("encoding ...", file=sys.stderr, flush=True)
-    rates = encoding_rounds(encoder, dense, passages, args.rounds)
+    rates = encoding_rounds(encoder, dense, passages, args.encode_rounds)
     all_cores()
     hybrid.index(passages)
 
@@ -241,7 +242,8 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, default=ROOT / "index")
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds of encoding and of the questions (default 5)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds over the questions (default 5)")
+    parser.add_argument("--encode-rounds", type=int, default=3, help="timed encodings of the passages per system (default 3)")
     parser.add_argument("--cold", type=int, default=3, help="cold-start samples per system (default 3)")
     parser.add_argument("--passages", type=int, default=0, help="use only the first N passages (default: all)")
     parser.add_argument("--questions", type=int, default=0, help="use only the first N questions (default: all)")
@@ -249,8 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.index / "CURRENT").is_file():
         print(f"error: no index in {args.index}/ (build one: python -m indexer build)", file=sys.stderr)
         return 2
-    if min(args.rounds, args.cold) < 1 or min(args.passages, args.questions) < 0:
-        print("error: --rounds and --cold must be at least 1, --passages and --questions not negative", file=sys.stderr)
+    if min(args.rounds, args.encode_rounds, args.cold) < 1 or min(args.passages, args.questions) < 0:
+        print("error: --rounds, --encode-rounds and --cold must be at least 1, --passages and --questions not negative", file=sys.stderr)
         return 2
     try:
         import txtai  # noqa: F401
