@@ -116,20 +116,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 def wait_healthy(url: str, server: Logged, timeout: float) -> None:
     """Poll /_stcore/health every 0.1 s until it answers 200."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while not healthy(url):
         if server.process.poll() is not None:
             raise SystemExit(f"`make run` exited with code {server.process.returncode} before answering")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"`make run` did not answer on {url} within {timeout:.0f} s")
         time.sleep(0.1)
-    raise SystemExit(f"`make run` did not answer on {url} within {timeout:.0f} s")
 
 
 def ask_in_browser(url: str, asked: list[str]) -> list[tuple[float, float]]:
@@ -213,7 +216,8 @@ def run(args: argparse.Namespace, work: Path) -> None:
             ("first question answered", served["answer"]),
             ("**make run total until the first answer**", first),
             ("second page (server warm)", served["page2"]), ("second question answered", served["answer2"])],
-           f"{len(list((clone / 'corpus').glob('*.txt')))} theses, load average {load:.2f} at the start; logs in {logs}")
+           f"{len(list((clone / 'corpus').glob('*.txt')))} theses, load average {load:.2f} at the start; "
+           f"logs in {logs}")
 
 
 def main(argv: list[str] | None = None) -> int:

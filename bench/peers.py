@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.indexing import corpus_texts
-from bench.query import _COLD, PEAK_MB, percentile, questions
+from bench.query import _COLD, PEAK_MB, missing_index, percentile, questions
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "multilingual-e5-small"
@@ -148,7 +148,8 @@ def cold_rounds(index: Path, txtai_dir: Path, qs: list[str], samples: int) -> di
         out[name]["peak_mb"] = cold_sample(script, target, qs, full=True)["peak_mb"]
     for s in range(samples):
         for name in (list(scripts) if s % 2 == 0 else list(scripts)[::-1]):
-            out[name]["samples"].append(cold_sample(script=scripts[name][0], target=scripts[name][1], qs=qs, full=False))
+            script, target = scripts[name]
+            out[name]["samples"].append(cold_sample(script, target, qs, full=False))
     return out
 
 
@@ -168,7 +169,8 @@ def print_report(context: dict, vectors: dict, rates: dict, times: dict, cold: d
     print(f"txtai {context['txtai']}; Tesesøk passages {context['passage_dtype']}, queries {context['query_dtype']}; "
           f"{context['passages']} passages x {context['encode_rounds']} encodings, "
           f"{context['questions']} questions x {context['rounds']} rounds\n")
-    print(f"vectors, txtai vs Tesesøk: passages cos min {vectors['passage_min']:.4f} mean {vectors['passage_mean']:.4f}; "
+    print(f"vectors, txtai vs Tesesøk: passages cos min {vectors['passage_min']:.4f} "
+          f"mean {vectors['passage_mean']:.4f}; "
           f"queries min {vectors['query_min']:.4f} mean {vectors['query_mean']:.4f} "
           f"(txtai fp32 against Tesesøk {context['query_dtype']}; both prefixed alike when the passages match)\n")
     print("| encoding | passages/s (median) |\n|---|---|")
@@ -178,10 +180,12 @@ def print_report(context: dict, vectors: dict, rates: dict, times: dict, cold: d
     for name, values in times.items():
         p50, p95 = summary(values)
         print(f"| {name} | {p50:.1f} | {p95:.1f} |")
-    print("\n| cold start (new process, median) | import s | open s | first answer s | total s | peak MB (all questions) |")
+    print("\n| cold start (new process, median) | import s | open s | first answer s | total s "
+          "| peak MB (all questions) |")
     print("|---|---|---|---|---|---|")
     for name, figures in cold.items():
-        med = {key: statistics.median(s[key] for s in figures["samples"]) for key in ("import", "open", "first", "total")}
+        med = {key: statistics.median(s[key] for s in figures["samples"])
+               for key in ("import", "open", "first", "total")}
         print(f"| {name} | {med['import']:.2f} | {med['open']:.2f} | {med['first']:.2f} | {med['total']:.2f} | "
               f"{figures['peak_mb']:.0f} |")
     dense, hybrid = (summary(times[k])[0] for k in ("txtai dense search", "txtai hybrid search"))
@@ -243,16 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, default=ROOT / "index")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds over the questions (default 5)")
-    parser.add_argument("--encode-rounds", type=int, default=3, help="timed encodings of the passages per system (default 3)")
+    parser.add_argument("--encode-rounds", type=int, default=3,
+                        help="timed encodings of the passages per system (default 3)")
     parser.add_argument("--cold", type=int, default=3, help="cold-start samples per system (default 3)")
     parser.add_argument("--passages", type=int, default=0, help="use only the first N passages (default: all)")
     parser.add_argument("--questions", type=int, default=0, help="use only the first N questions (default: all)")
     args = parser.parse_args(argv)
-    if not (args.index / "CURRENT").is_file():
-        print(f"error: no index in {args.index}/ (build one: python -m indexer build)", file=sys.stderr)
+    if missing_index(args.index):
         return 2
     if min(args.rounds, args.encode_rounds, args.cold) < 1 or min(args.passages, args.questions) < 0:
-        print("error: --rounds, --encode-rounds and --cold must be at least 1, --passages and --questions not negative", file=sys.stderr)
+        print("error: --rounds, --encode-rounds and --cold must be at least 1; --passages and --questions "
+              "not negative", file=sys.stderr)
         return 2
     try:
         import txtai  # noqa: F401

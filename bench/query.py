@@ -119,14 +119,21 @@ def cold(index: Path, samples: int) -> list[dict[str, float]]:
     return out
 
 
+def missing_index(index: Path) -> bool:
+    """True, after saying so on stderr, if `index` holds no index."""
+    if (index / "CURRENT").is_file():
+        return False
+    print(f"error: no index in {index}/ (build one: python -m indexer build)", file=sys.stderr)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.query", description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, default=ROOT / "index")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds over the questions (default 5)")
     parser.add_argument("--cold", type=int, default=3, help="cold-start samples (default 3)")
     args = parser.parse_args(argv)
-    if not (args.index / "CURRENT").is_file():
-        print(f"error: no index in {args.index}/ (build one: python -m indexer build)", file=sys.stderr)
+    if missing_index(args.index):
         return 2
     print(f"Index {args.index}/, {len(questions())} questions x {args.rounds} rounds, "
           f"load average {os.getloadavg()[0]:.2f}")
