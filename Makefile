@@ -73,7 +73,8 @@ index: $(STAMP)
 		|| echo "The query side could not be prepared now; the app will try again when it starts."; \
 	fi
 
-# Benchmarks print figures (bench/README.md); they assert nothing.
+# Benchmarks print figures (bench/README.md); they assert nothing. ARGS="..." passes options to
+# bench-peers and bench-firstrun, e.g. `make bench-firstrun ARGS="--theses 1 --venv .venv"`.
 bench: index
 	$(PY) -m bench.query --index $(INDEX)
 
@@ -101,11 +102,11 @@ $(PEERS_STAMP): requirements.txt
 	@touch $(PEERS_STAMP)
 
 bench-peers: index $(PEERS_STAMP)
-	$(PEERS_PY) -m bench.peers --index $(INDEX)
+	$(PEERS_PY) -m bench.peers --index $(INDEX) $(ARGS)
 
 # Times every step of `make run` from a fresh clone (in a scratch folder; the pip cache stays warm).
 bench-firstrun:
-	$(PY) -m bench.firstrun
+	$(PY) -m bench.firstrun $(ARGS)
 
 clean-index:
 	rm -rf $(INDEX)
