@@ -58,9 +58,11 @@ $(STAMP): requirements.txt
 # Build the index only when `indexer status` finds none it can vouch for (absent, older schema, damaged:
 # sizes and checksums recorded by the build, SQLite quick_check, zeroed vectors; store.health);
 # `python -m indexer build` updates an existing one after corpus changes.
-# Then the query side is loaded once, so that what it prepares the first time (the int8 ONNX export,
-# ~30 s) is done here and not while the first visitor of the app waits; again after a reinstall.
-# Failing that, the app still prepares it itself (and shows any index error on its page).
+# Then, once per CPU (models/backend-choice.json), each encoder backend and precision is timed and
+# checked against fp32 on the dev questions, and the fastest faithful one chosen for queries and for
+# passages (`python -m qa backends`). Then the query side is loaded once, so that what it prepares
+# the first time (an ONNX export) is done here and not while the first visitor of the app waits;
+# again after a reinstall. Failing that, the app still prepares it itself (and shows any index error).
 QUERY_STAMP := models/.query-side-ready
 index: $(STAMP)
 	@if $(PY) -m indexer status --index $(INDEX) >/dev/null 2>&1; then \
@@ -68,7 +70,9 @@ index: $(STAMP)
 	else \
 		$(PY) -m indexer build --corpus $(CORPUS) --index $(INDEX); \
 	fi
-	@if [ ! $(QUERY_STAMP) -nt $(STAMP) ]; then \
+	@$(PY) -m qa backends --if-needed --index $(INDEX) \
+		|| echo "The encoder backends could not be measured now; the CPU-flag rules choose meanwhile."
+	@if [ ! $(QUERY_STAMP) -nt $(STAMP) ] || [ ! $(QUERY_STAMP) -nt models/backend-choice.json ]; then \
 		$(PY) -c 'import sys, qa; qa.Engine(sys.argv[1])' $(INDEX) && mkdir -p models && touch $(QUERY_STAMP) \
 		|| echo "The query side could not be prepared now; the app will try again when it starts."; \
 	fi

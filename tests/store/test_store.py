@@ -129,7 +129,7 @@ def test_manifest_describes_the_build(snap, corpus_copy, encoder):
     m = snap.manifest
     assert m["schema_version"] == SCHEMA_VERSION
     assert m["model_id"] == encoder.model_id and m["dimension"] == encoder.dimension
-    assert m["dtype"] == encoder.dtype
+    assert m["dtype"] == encoder.variant
     files = sorted(corpus_copy.glob("*.txt"))
     assert list(m["theses"]) == [p.name for p in files]
     for path in files:
