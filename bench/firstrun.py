@@ -32,7 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.peers import cpu_model
+from models.choice import cpu_model
 from bench.query import questions
 
 ROOT = Path(__file__).resolve().parent.parent

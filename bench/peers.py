@@ -27,6 +27,7 @@ from pathlib import Path
 
 from bench.indexing import corpus_texts
 from bench.query import _COLD, PEAK_MB, missing_index, percentile, questions
+from models.choice import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "multilingual-e5-small"
@@ -48,18 +49,6 @@ for question in json.loads(sys.argv[3]):
 print(json.dumps({"import": imported - began, "open": opened - imported, "first": answered - opened,
                   "peak_mb": peak_mb()}))
 """
-
-
-def cpu_model() -> str:
-    """The CPU's model name as /proc/cpuinfo gives it."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def all_cores() -> None:
@@ -168,7 +157,8 @@ def print_report(context: dict, vectors: dict, rates: dict, times: dict, cold: d
           f"before, {os.getloadavg()[0]:.2f} after")
     print(f"txtai {context['txtai']}; Tesesøk passages {context['passage_dtype']}, queries {context['query_dtype']}; "
           f"{context['passages']} passages x {context['encode_rounds']} encodings, "
-          f"{context['questions']} questions x {context['rounds']} rounds\n")
+          f"{context['questions']} questions x {context['rounds']} rounds")
+    print(f"encoder choice (models.choice): {context['choice']}\n")
     print(f"vectors, txtai vs Tesesøk: passages cos min {vectors['passage_min']:.4f} "
           f"mean {vectors['passage_mean']:.4f}; "
           f"queries min {vectors['query_min']:.4f} mean {vectors['query_mean']:.4f} "
@@ -204,8 +194,9 @@ def print_report(context: dict, vectors: dict, rates: dict, times: dict, cold: d
 def run(args: argparse.Namespace) -> int:
     from importlib.metadata import version
 
-    from indexer.encoder import Encoder
-    from indexer.language import detect_language
+    from analysis.language import detect_language
+    from models.choice import describe, load_choice
+    from models.encoder import Encoder
     from qa.answer import ask
     from qa.engine import Engine
     from qa.search import search
@@ -219,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
     engine = Engine(args.index)
     models: dict = {}
     dense, hybrid = txtai_embeddings(False, models), txtai_embeddings(True, models)
-    context.update(passage_dtype=encoder.dtype, query_dtype=engine.encoder.dtype)
+    context.update(passage_dtype=encoder.variant, query_dtype=engine.encoder.variant, choice=describe(load_choice()))
     vectors = vector_check(encoder, dense, engine, passages[:64], qs)
     print("encoding ...", file=sys.stderr, flush=True)
     rates = encoding_rounds(encoder, dense, passages, args.encode_rounds)

@@ -135,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if missing_index(args.index):
         return 2
+    from models.choice import cpu_model, describe, load_choice
+
     print(f"Index {args.index}/, {len(questions())} questions x {args.rounds} rounds, "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"load average {os.getloadavg()[0]:.2f}; {cpu_model()}")
+    print(f"encoder choice (models.choice): {describe(load_choice())}")
     print(f"{'warm, in-process':<22}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}")
     for name, values in warm(args.index, args.rounds):
         print(f"{name:<22}{percentile(values, 50):>9.1f}{percentile(values, 95):>9.1f}{statistics.fmean(values):>9.1f}")
