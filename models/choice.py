@@ -34,6 +34,7 @@ MAX_NDCG_DROP = 0.01  # nDCG@10 of the probe questions, against PyTorch fp32
 VARIANTS = {"fp32": ("PyTorch", "fp32"), "bf16": ("PyTorch", "bf16"),
             "onnx-fp32": ("ONNX Runtime", "fp32"), "int8": ("ONNX Runtime", "int8")}
 REFERENCE = "fp32"
+PASSAGE_CHUNK = 8  # passages per timed call; the variants take turns chunk by chunk
 
 Ranker = Callable[[np.ndarray, np.ndarray], float]
 
@@ -77,34 +78,42 @@ def available_variants() -> list[str]:
     return [v for v in VARIANTS if VARIANTS[v][0] == "PyTorch" or onnxruntime_available()]
 
 
-def _p50_ms(encoder, queries: list[str]) -> tuple[float, np.ndarray]:
-    """Median time to encode one query (each alone, as a search does) and the query vectors."""
-    encoder.encode_queries(queries[:1])  # warm-up: first-call allocations
-    times, rows = [], []
-    for q in queries:
-        t = time.perf_counter()
-        rows.append(encoder.encode_queries([q])[0])
-        times.append(1000 * (time.perf_counter() - t))
-    return statistics.median(times), np.stack(rows)
+def _rotated(names: list[str], i: int) -> list[str]:
+    """`names` starting at the i-th (mod len): each variant goes first as often as the others."""
+    i %= len(names)
+    return names[i:] + names[:i]
 
 
-def measure_variant(variant: str, probe: Probe, reference: dict | None, encoder=None) -> dict:
-    """Load `variant` (unless `encoder` is it, loaded), time it on the probe and (given the fp32
-    `reference`) check it against fp32."""
-    from models.encoder import Encoder
+def _timed_rounds(encoders: dict, probe: Probe) -> dict[str, dict]:
+    """Query p50 (each query alone, as a search encodes it) and passages/s of every encoder, the
+    variants interleaved query by query and chunk by chunk, so that the load of a shared machine
+    weighs on all of them alike."""
+    names = list(encoders)
+    for encoder in encoders.values():
+        encoder.encode_queries(probe.queries[:1])  # warm-up: first-call allocations
+    times: dict[str, list[float]] = {v: [] for v in names}
+    queries = {v: np.empty((len(probe.queries), encoders[v].dimension), np.float32) for v in names}
+    for i, text in enumerate(probe.queries):
+        for v in _rotated(names, i):
+            t = time.perf_counter()
+            queries[v][i] = encoders[v].encode_queries([text])[0]
+            times[v].append(1000 * (time.perf_counter() - t))
+    seconds = dict.fromkeys(names, 0.0)
+    passages = {v: np.empty((len(probe.passages), encoders[v].dimension), np.float32) for v in names}
+    for j, lo in enumerate(range(0, len(probe.passages), PASSAGE_CHUNK)):
+        chunk = probe.passages[lo:lo + PASSAGE_CHUNK]
+        for v in _rotated(names, j):
+            t = time.perf_counter()
+            passages[v][lo:lo + len(chunk)] = encoders[v].encode_passages(chunk)
+            seconds[v] += time.perf_counter() - t
+    return {v: {"query_p50_ms": round(statistics.median(times[v]), 2),
+                "passages_per_s": round(len(probe.passages) / seconds[v], 1), "_q": queries[v], "_p": passages[v]}
+            for v in names}
 
-    t = time.perf_counter()
-    encoder = encoder or Encoder(dtype=variant, show_progress=False)
-    load_s = time.perf_counter() - t
-    p50, queries = _p50_ms(encoder, probe.queries)
-    t = time.perf_counter()
-    passages = encoder.encode_passages(probe.passages)
-    rate = len(probe.passages) / (time.perf_counter() - t)
-    del encoder
-    gc.collect()
-    row = {"backend": VARIANTS[variant][0], "precision": VARIANTS[variant][1], "load_s": round(load_s, 2),
-           "query_p50_ms": round(p50, 2), "passages_per_s": round(rate, 1), "_q": queries, "_p": passages}
-    ref = reference or row
+
+def _checked(row: dict, probe: Probe, ref: dict) -> dict:
+    """`row` with its cosines to the fp32 row `ref` and its nDCG@10 on the probe (vectors dropped)."""
+    queries, passages = row.pop("_q"), row.pop("_p")
     row["query_cos_min"] = round(float((queries * ref["_q"]).sum(1).min()), 5)
     row["passage_cos_min"] = round(float((passages * ref["_p"]).sum(1).min()), 5)
     if probe.rank_queries is not None:
@@ -132,24 +141,41 @@ def pick(figures: dict[str, dict]) -> dict[str, str]:
     return {"query": query, "passage": passage}
 
 
-def measure(probe: Probe, variants: list[str] | None = None, log: Callable[[str], None] = lambda _: None,
-            reference_encoder=None) -> dict:
-    """Measure every variant on `probe` (fp32 first, as the reference: `reference_encoder` if
-    given, already loaded) and choose; returns the cache entry."""
-    started = time.perf_counter()
-    variants = [REFERENCE] + [v for v in (variants or available_variants()) if v != REFERENCE]
-    figures: dict[str, dict] = {}
+def _load(variants: list[str], log: Callable[[str], None], loaded: dict) -> tuple[dict, dict]:
+    """Every variant that loads here (those in `loaded` are), with its load time in seconds."""
+    from models.encoder import Encoder
+
+    encoders, load_s = dict(loaded), dict.fromkeys(loaded, 0.0)
     for variant in variants:
-        log(f"measuring {variant} ...")
+        if variant in encoders:
+            continue
+        log(f"loading {variant} ...")
+        t = time.perf_counter()
         try:
-            loaded = reference_encoder if variant == REFERENCE else None
-            figures[variant] = measure_variant(variant, probe, figures.get(REFERENCE), loaded)
+            encoders[variant] = Encoder(dtype=variant, show_progress=False)
         except (OSError, RuntimeError, ImportError, ValueError) as exc:  # a backend that cannot run here
             if variant == REFERENCE:
                 raise
             log(f"{variant} cannot run here: {exc}")
-    for row in figures.values():
-        row.pop("_q"), row.pop("_p")
+            continue
+        load_s[variant] = round(time.perf_counter() - t, 2)
+    return encoders, load_s
+
+
+def measure(probe: Probe, variants: list[str] | None = None, log: Callable[[str], None] = lambda _: None,
+            loaded: dict | None = None) -> dict:
+    """Measure every variant on `probe` against fp32 (the reference) and choose; the cache entry.
+    `loaded`: encoders already loaded, by variant."""
+    started = time.perf_counter()
+    variants = [REFERENCE] + [v for v in (variants or available_variants()) if v != REFERENCE]
+    encoders, load_s = _load(variants, log, loaded or {})
+    log(f"timing {', '.join(encoders)} on {len(probe.queries)} queries and {len(probe.passages)} passages ...")
+    rows = _timed_rounds(encoders, probe)
+    del encoders
+    gc.collect()
+    ref = rows[REFERENCE]
+    figures = {v: {"backend": VARIANTS[v][0], "precision": VARIANTS[v][1], "load_s": load_s[v],
+                   **_checked(dict(rows[v]), probe, ref)} for v in rows}
     for row in figures.values():
         row["faithful"] = {side: faithful(row, figures[REFERENCE], side) for side in ("query", "passage")}
     from importlib.metadata import version

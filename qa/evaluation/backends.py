@@ -36,7 +36,7 @@ def build_probe(index: Path | str, reference_encoder, questions_file: Path = DEV
     questions = [q for q in load_questions(questions_file) if not is_unanswerable(q)]
     engine = Engine(index, encoder=reference_encoder)
     try:
-        stored = np.asarray(engine.passage_vectors, dtype=np.float32)
+        stored = np.array(engine.passage_vectors, dtype=np.float32)  # a copy: the snapshot closes below
         reference = engine.encoder.encode_queries([q["question"] for q in questions])
         nearest = np.argsort(-(reference @ stored.T), axis=1)[:, :CANDIDATES]
         texts = {int(i): (engine.theses[int(engine.p_thesis[i])].doc,
@@ -78,7 +78,8 @@ def choose(index: Path | str, variants: list[str] | None = None) -> dict:
     load_s = time.perf_counter() - started
     probe = build_probe(index, reference)
     entry = measure(probe, variants, log=lambda line: print(line, file=sys.stderr, flush=True),
-                    reference_encoder=reference)
+                    loaded={"fp32": reference})
+    del reference
     entry["figures"]["fp32"]["load_s"] = round(load_s, 2)  # loaded here, before the probe
     entry["seconds"] = round(time.perf_counter() - started, 1)
     save_choice(entry)
