@@ -14,7 +14,7 @@ export TOKENIZERS_PARALLELISM ?= false
 
 API_PORT ?= 8000
 
-.PHONY: run serve test layers install index clean-index browser bench bench-indexing bench-roofline bench-scale
+.PHONY: run serve test layers install index clean-index browser bench bench-indexing bench-roofline bench-scale bench-peers bench-firstrun
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
@@ -58,14 +58,27 @@ $(STAMP): requirements.txt
 # Build the index only when `indexer status` finds none it can vouch for (absent, older schema, damaged:
 # sizes and checksums recorded by the build, SQLite quick_check, zeroed vectors; store.health);
 # `python -m indexer build` updates an existing one after corpus changes.
+# Then, once per CPU (models/backend-choice.json), each encoder backend and precision is timed and
+# checked against fp32 on the dev questions, and the fastest faithful one chosen for queries and for
+# passages (`python -m qa backends`). Then the query side is loaded once, so that what it prepares
+# the first time (an ONNX export) is done here and not while the first visitor of the app waits;
+# again after a reinstall. Failing that, the app still prepares it itself (and shows any index error).
+QUERY_STAMP := models/.query-side-ready
 index: $(STAMP)
 	@if $(PY) -m indexer status --index $(INDEX) >/dev/null 2>&1; then \
 		echo "Index found in $(INDEX)/ (rebuild or update: $(PY) -m indexer build)"; \
 	else \
 		$(PY) -m indexer build --corpus $(CORPUS) --index $(INDEX); \
 	fi
+	@$(PY) -m qa backends --if-needed --index $(INDEX) \
+		|| echo "The encoder backends could not be measured now; the CPU-flag rules choose meanwhile."
+	@if [ ! $(QUERY_STAMP) -nt $(STAMP) ] || [ ! $(QUERY_STAMP) -nt models/backend-choice.json ]; then \
+		$(PY) -c 'import sys, qa; qa.Engine(sys.argv[1])' $(INDEX) && mkdir -p models && touch $(QUERY_STAMP) \
+		|| echo "The query side could not be prepared now; the app will try again when it starts."; \
+	fi
 
-# Benchmarks print figures (bench/README.md); they assert nothing.
+# Benchmarks print figures (bench/README.md); they assert nothing. ARGS="..." passes options to
+# bench-peers and bench-firstrun, e.g. `make bench-firstrun ARGS="--theses 1 --venv .venv"`.
 bench: index
 	$(PY) -m bench.query --index $(INDEX)
 
@@ -77,6 +90,27 @@ bench-roofline: index
 
 bench-scale: $(STAMP)
 	$(PY) -m bench.scale
+
+# The peer benchmark runs txtai and Tesesøk in one process, so it has its own venv (never a product
+# dependency): torch pinned first (an unpinned one pulls CUDA), then txtai, then this project's pins.
+PEERS_VENV := .venv-peers
+PEERS_PY := $(PEERS_VENV)/bin/python
+PEERS_STAMP := $(PEERS_VENV)/.installed
+TXTAI_VERSION := 9.14.0
+
+$(PEERS_STAMP): requirements.txt
+	@test -x $(PEERS_PY) || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_PY) -m pip install --quiet --upgrade pip
+	$(PEERS_PY) -m pip install --quiet torch==2.13.0
+	$(PEERS_PY) -m pip install --quiet txtai==$(TXTAI_VERSION) -r requirements.txt
+	@touch $(PEERS_STAMP)
+
+bench-peers: index $(PEERS_STAMP)
+	$(PEERS_PY) -m bench.peers --index $(INDEX) $(ARGS)
+
+# Times every step of `make run` from a fresh clone (in a scratch folder; the pip cache stays warm).
+bench-firstrun:
+	$(PY) -m bench.firstrun $(ARGS)
 
 clean-index:
 	rm -rf $(INDEX)

@@ -259,7 +259,8 @@ def corpus_view(engine: Engine, lang: str) -> None:
     st.dataframe(rows, hide_index=True, width="stretch", key="corpus_table")
     st.subheader(t(lang, "index_heading"))
     details = ((t(lang, "index_model"), info.model_id), (t(lang, "index_built"), info.built_at),
-               (t(lang, "index_dtype"), info.dtype), (t(lang, "index_folder"), info.folder))
+               (t(lang, "index_dtype"), info.dtype), (t(lang, "index_query_encoder"), info.query_encoder),
+               (t(lang, "index_encoder_choice"), info.encoder_choice), (t(lang, "index_folder"), info.folder))
     st.dataframe([{t(lang, "index_property"): name, t(lang, "index_value"): value} for name, value in details], hide_index=True, width="stretch")
     st.markdown(t(lang, "corpus_add_md"))
 

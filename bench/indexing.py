@@ -24,14 +24,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from models.choice import cpu_model, describe, load_choice
+
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO / "eval" / "dev.jsonl"
 
 
 def available_dtypes() -> list[str]:
-    from models.precision import bf16_is_fast, onnxruntime_available
+    from models.choice import available_variants
 
-    return ["fp32"] + (["bf16"] if bf16_is_fast() else []) + (["int8"] if onnxruntime_available() else [])
+    return available_variants()
 
 
 def corpus_texts(index: Path) -> tuple[list[str], list[str]]:
@@ -177,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
 
     first = rows[dtypes[0]]
     print(f"\nEncoder benchmark — {first['n_passages']} passages, {first['n_sentences']} sentences, "
-          f"{first['n_queries']} single queries; {os.cpu_count()} CPUs; median of {args.repeat} runs")
+          f"{first['n_queries']} single queries; {cpu_model()}, {os.cpu_count()} CPUs; median of {args.repeat} runs")
+    print(f"encoder choice (models.choice): {describe(load_choice())}")
     print(f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}\n")
     head = ("dtype", "passages/s", "sentences/s", "query p50 ms", "query p90 ms", "cos vs fp32 min/mean",
             "build s", "build peak RSS MB", "encoder RSS MB")

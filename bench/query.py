@@ -23,9 +23,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = (ROOT / "eval" / "dev.jsonl", ROOT / "eval" / "unanswerable.jsonl")
 
+# Peak resident memory of the process running it. Not ru_maxrss: that counts from before exec,
+# so a child forked from a large parent reports the parent's size; VmHWM starts again at exec.
+PEAK_MB = """
+def peak_mb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+"""
+
 # Run in a fresh interpreter: import, open the index, answer one question (and optionally all).
-_COLD = """
-import json, resource, sys, time
+_COLD = PEAK_MB + """
+import json, sys, time
 began = time.perf_counter()
 import qa
 from qa.answer import ask
@@ -37,7 +45,7 @@ answered = time.perf_counter()
 for question in json.loads(sys.argv[3]):
     ask(engine, question)
 print(json.dumps({"import": imported - began, "open": opened - imported, "first": answered - opened,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 
@@ -111,17 +119,27 @@ def cold(index: Path, samples: int) -> list[dict[str, float]]:
     return out
 
 
+def missing_index(index: Path) -> bool:
+    """True, after saying so on stderr, if `index` holds no index."""
+    if (index / "CURRENT").is_file():
+        return False
+    print(f"error: no index in {index}/ (build one: python -m indexer build)", file=sys.stderr)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.query", description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", type=Path, default=ROOT / "index")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds over the questions (default 5)")
     parser.add_argument("--cold", type=int, default=3, help="cold-start samples (default 3)")
     args = parser.parse_args(argv)
-    if not (args.index / "CURRENT").is_file():
-        print(f"error: no index in {args.index}/ (build one: python -m indexer build)", file=sys.stderr)
+    if missing_index(args.index):
         return 2
+    from models.choice import cpu_model, describe, load_choice
+
     print(f"Index {args.index}/, {len(questions())} questions x {args.rounds} rounds, "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"load average {os.getloadavg()[0]:.2f}; {cpu_model()}")
+    print(f"encoder choice (models.choice): {describe(load_choice())}")
     print(f"{'warm, in-process':<22}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}")
     for name, values in warm(args.index, args.rounds):
         print(f"{name:<22}{percentile(values, 50):>9.1f}{percentile(values, 95):>9.1f}{statistics.fmean(values):>9.1f}")

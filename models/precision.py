@@ -1,14 +1,15 @@
-"""Which precision (and so which backend) the encoder runs: from the CPU's features.
+"""Which precision (and so which backend) the encoder runs.
 
-``fp32``/``bf16`` run PyTorch (bf16 where the CPU has AMX/AVX512-BF16); ``int8`` runs ONNX
-Runtime (where the CPU has int8 dot products, for queries); ``auto`` picks by CPU flags.
+``fp32``/``bf16`` run PyTorch; ``onnx-fp32`` and ``int8`` run ONNX Runtime. ``auto`` takes what
+was measured fastest and faithful to fp32 on this CPU (`models.choice`, cached under models/);
+before anything was measured, it falls back to rules on the CPU's flags.
 """
 from __future__ import annotations
 
 import os
 
-DTYPES = ("auto", "fp32", "bf16", "int8")
-# Overrides what dtype "auto" resolves to (fp32, bf16 or int8), e.g. for A/B comparisons.
+DTYPES = ("auto", "fp32", "bf16", "onnx-fp32", "int8")
+# Overrides what dtype "auto" resolves to (fp32, bf16, onnx-fp32 or int8), e.g. for A/B comparisons.
 AUTO_DTYPE_ENV = "TESESOK_ENCODER_DTYPE"
 
 
@@ -44,14 +45,21 @@ def onnxruntime_available() -> bool:
     return True
 
 
-def resolve_dtype(dtype: str = "auto", flags: set[str] | None = None, *, queries: bool = False) -> str:
-    """The precision ``dtype`` stands for; explicit values pass.
+def pytorch_fallback(flags: set[str] | None = None) -> str:
+    """The PyTorch precision the CPU flags suggest: bf16 where it has AMX/AVX512-BF16, else fp32."""
+    return "bf16" if bf16_is_fast(flags) else "fp32"
 
-    ``"auto"``: ``"bf16"`` where the CPU has fast bf16 (AMX), else ``"fp32"``. With ``queries``
+
+def resolve_dtype(dtype: str = "auto", flags: set[str] | None = None, *, queries: bool = False) -> str:
+    """The variant ``dtype`` stands for; explicit values pass.
+
+    ``"auto"``, in this order: ``$TESESOK_ENCODER_DTYPE`` (any explicit value); the variant
+    measured fastest and faithful on this CPU for queries or passages (`models.choice`, read
+    only when ``flags`` is None, i.e. for this machine); else the CPU-flag rules: ``"bf16"``
+    where the CPU has fast bf16 (AMX), else ``"fp32"``. With ``queries``
     (an encoder that embeds search queries only), ``"int8"`` (ONNX Runtime) where the CPU has
     int8 dot products and onnxruntime is installed: 3-4x faster than bf16 on a 30-token query,
     dev-set nDCG@10 within 0.01 (bench/README.md). Passages stay bf16, which is faster on them.
-    ``$TESESOK_ENCODER_DTYPE`` (``fp32``, ``bf16`` or ``int8``) replaces the choice of ``"auto"``.
     """
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(map(repr, DTYPES))}, not {dtype!r}")
@@ -60,11 +68,17 @@ def resolve_dtype(dtype: str = "auto", flags: set[str] | None = None, *, queries
     override = os.environ.get(AUTO_DTYPE_ENV, "").strip().lower()
     if override:
         if override not in DTYPES[1:]:
-            raise ValueError(f"${AUTO_DTYPE_ENV} must be one of fp32, bf16, int8, not {override!r}")
+            raise ValueError(f"${AUTO_DTYPE_ENV} must be one of {', '.join(DTYPES[1:])}, not {override!r}")
         return override
+    if flags is None:
+        from models.choice import load_choice
+
+        measured = load_choice()
+        if measured is not None:
+            return measured["query" if queries else "passage"]
     if queries and int8_is_fast(flags) and onnxruntime_available():
         return "int8"
-    return "bf16" if bf16_is_fast(flags) else "fp32"
+    return pytorch_fallback(flags)
 
 
 def available_cores() -> int:

@@ -1,4 +1,4 @@
-"""Command line: `python -m qa {ask,batch,eval,calibrate,serve}`."""
+"""Command line: `python -m qa {ask,batch,eval,calibrate,serve,backends}`."""
 from __future__ import annotations
 
 import argparse
@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+
+    backends = sub.add_parser("backends", help="time each encoder backend and precision on this CPU, "
+                                               "check it against fp32 and cache the fastest faithful one")
+    backends.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    backends.add_argument("--if-needed", action="store_true", help="only if this CPU has no cached choice")
+    backends.add_argument("--variants", default=None, help="comma-separated (default: all available)")
     return parser
 
 
@@ -74,6 +80,10 @@ def _run(args: argparse.Namespace) -> int:
         from qa.server.main import serve
 
         return serve(args.index, args.host, args.port)
+    if args.command == "backends":
+        from qa.evaluation.backends import run
+
+        return run(args.index, if_needed=args.if_needed, variants=args.variants.split(",") if args.variants else None)
     if args.command == "batch":
         from qa.output import check_batch_paths
 

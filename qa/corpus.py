@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from analysis.numbers import format_count
+from models.choice import VARIANTS, describe, label, load_choice
 from qa.engine import Engine, ThesisInfo
 from qa.search import Hit
 from store import reader
@@ -38,6 +39,8 @@ class IndexInfo:
     pages: int
     passages: int
     sentences: int
+    query_encoder: str = ""  # backend and precision the engine encodes queries with
+    encoder_choice: str = ""  # what was measured on this CPU (models.choice), for people
 
 
 @dataclass(frozen=True)
@@ -66,15 +69,22 @@ def thesis_rows(engine: Engine) -> list[ThesisRow]:
 
 
 def index_info(engine: Engine) -> IndexInfo:
-    """The index's folder, model, build time (UTC, minutes) and totals."""
+    """The index's folder, model, build time (UTC, minutes), totals and encoders."""
     manifest = engine.snapshot.manifest
     rows = thesis_rows(engine)
     return IndexInfo(
         folder=str(engine.index_dir), model_id=str(manifest.get("model_id", "")),
         built_at=format_time(str(manifest.get("built_at", ""))), dtype=str(manifest.get("dtype", "")),
         theses=len(rows), pages=sum(r.pages for r in rows), passages=sum(r.passages for r in rows),
-        sentences=sum(r.sentences for r in rows),
+        sentences=sum(r.sentences for r in rows), query_encoder=query_encoder(engine),
+        encoder_choice=describe(load_choice()),
     )
+
+
+def query_encoder(engine: Engine) -> str:
+    """The engine's query encoder as people read it, e.g. "ONNX Runtime int8"."""
+    variant = getattr(engine.encoder, "variant", None)
+    return label(variant) if variant in VARIANTS else str(engine.encoder.dtype)
 
 
 def format_time(iso: str) -> str:

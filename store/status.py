@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from analysis.numbers import format_count
+from models.choice import describe, load_choice
 from store.errors import IndexDamagedError, rebuild_hint, shown
 from store.health import check_snapshot
 from store.reader import language_mix, open_index
@@ -25,6 +26,7 @@ def index_status(index_dir: Path) -> str:
         f"Index:     {shown(index_dir)} (snapshot {m['snapshot']})",
         f"Built:     {m['built_at']} in {m['build_seconds']:.1f} s",
         f"Model:     {m['model_id']}; dimension {m['dimension']}; {m['dtype']}",
+        f"Encoder:   {describe(load_choice())}",
         f"Format:    schema {m['schema_version']}; parser {m['parser_version']}; "
         f"passages of at most {m['token_budget']} tokens",
         f"Contents:  {plural(t['theses'], 'thesis', 'theses')}: {format_count(t['passages'])} passages, "

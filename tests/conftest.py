@@ -69,10 +69,13 @@ def writable_copy(corpus: Path, index: Path, dest: Path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def encoder():
-    """The real default encoder, loaded once for the whole session."""
+    """The real default encoder (PyTorch, the precision the CPU flags suggest), loaded once for the
+    whole session. Not "auto": what that runs depends on what was measured on this machine
+    (models/backend-choice.json), and the suite must not."""
     from models.encoder import Encoder
+    from models.precision import pytorch_fallback
 
-    return Encoder(show_progress=False)
+    return Encoder(dtype=pytorch_fallback(), show_progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -141,6 +141,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "index_model": {"nb": "Språkmodell", "en": "Language model"},
     "index_built": {"nb": "Bygget", "en": "Built"},
     "index_dtype": {"nb": "Tallpresisjon", "en": "Number precision"},
+    "index_query_encoder": {"nb": "Koder for spørsmål", "en": "Query encoder"},
+    "index_encoder_choice": {"nb": "Koder målt på denne maskinen", "en": "Encoder measured on this machine"},
     "index_folder": {"nb": "Mappe", "en": "Folder"},
     "index_property": {"nb": "Egenskap", "en": "Property"},
     "index_value": {"nb": "Verdi", "en": "Value"},

@@ -11,7 +11,9 @@ import pytest
 
 from models.backends import plan_batches
 from models.encoder import PARALLEL_TOKEN_BUDGET, Encoder
-from models.precision import AUTO_DTYPE_ENV, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available, resolve_dtype
+from models.choice import load_choice
+from models.precision import (AUTO_DTYPE_ENV, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available,
+                              pytorch_fallback, resolve_dtype)
 from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
 from models.onnx_export import onnx_variant_dir
 
@@ -42,8 +44,15 @@ def test_bf16_detection_from_flags(tmp_path):
     assert cpu_flags(str(tmp_path / "missing")) == set()
 
 
-def test_auto_dtype_follows_this_cpu(encoder):
-    assert encoder.dtype == ("bf16" if bf16_is_fast() else "fp32")
+def test_auto_takes_the_choice_measured_on_this_cpu_else_the_flag_rules():
+    measured = load_choice()
+    assert resolve_dtype("auto") == (measured["passage"] if measured else pytorch_fallback())
+    fallback = "int8" if int8_is_fast() and onnxruntime_available() else pytorch_fallback()
+    assert resolve_dtype("auto", queries=True) == (measured["query"] if measured else fallback)
+
+
+def test_the_session_encoder_is_pytorch_at_the_flags_precision(encoder):
+    assert encoder.dtype == encoder.variant == ("bf16" if bf16_is_fast() else "fp32")
 
 
 def test_identity_and_limits(encoder):
@@ -230,15 +239,15 @@ def test_int8_onnx_backend_is_faithful_to_fp32(passages_fp32_encoder):
 def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, capsys):
     import models.onnx_export
 
-    if resolve_dtype("auto", queries=True) != "int8":
-        pytest.skip("auto does not pick int8 for queries on this machine")
+    if resolve_dtype("auto", queries=True) not in ("int8", "onnx-fp32"):
+        pytest.skip("auto does not pick ONNX Runtime for queries on this machine")
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(models.onnx_export, "ensure_onnx_model", full_disk)
     encoder = Encoder(show_progress=False, for_queries=True)
-    assert encoder.dtype == resolve_dtype("auto") and encoder.encode_queries(TEXTS[:1]).shape == (1, 384)
+    assert encoder.variant == pytorch_fallback() and encoder.encode_queries(TEXTS[:1]).shape == (1, 384)
     assert "could not be loaded (" in capsys.readouterr().err
     with pytest.raises(OSError):  # asked for explicitly: no silent substitute
         Encoder(dtype="int8", show_progress=False)

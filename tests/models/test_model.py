@@ -215,7 +215,7 @@ def test_bf16_matches_fp32(encoder, passages, fp32_vectors):
 
     if not bf16_is_fast():
         pytest.skip("bf16 is not fast on this CPU (no amx_bf16/avx512_bf16 flag): fp32 is used")
-    assert encoder.dtype == "bf16"  # the session encoder picks bf16 automatically here
+    assert encoder.dtype == "bf16"  # the session encoder runs bf16 where the flags say it is fast
     vectors = encoder.encode_passages(passages)
     cos = np.sum(vectors * fp32_vectors, axis=1)
     print(f"\nbf16 vs fp32 over {len(cos)} passages: min {cos.min():.5f} mean {cos.mean():.5f}")

@@ -129,7 +129,7 @@ def test_manifest_describes_the_build(snap, corpus_copy, encoder):
     m = snap.manifest
     assert m["schema_version"] == SCHEMA_VERSION
     assert m["model_id"] == encoder.model_id and m["dimension"] == encoder.dimension
-    assert m["dtype"] == encoder.dtype
+    assert m["dtype"] == encoder.variant
     files = sorted(corpus_copy.glob("*.txt"))
     assert list(m["theses"]) == [p.name for p in files]
     for path in files:
@@ -210,6 +210,9 @@ def test_status_mentions_every_thesis(built_index, corpus_copy):
     for path in corpus_copy.glob("*.txt"):
         assert path.name in status
     assert "passages" in status and "sentences" in status
+    from models.choice import describe, load_choice
+
+    assert f"Encoder:   {describe(load_choice())}" in status.splitlines()  # the measured choice, or why none
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
