@@ -146,3 +146,4 @@ class ThesisMeta:
     degree: str = ""
     language: str = ""
     keep_personal_data: bool = False
+    topic: str = ""
