@@ -18,8 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from indexer.catalog import Suggestion
-from store.records import Section, Thesis, ThesisMeta
+from store.records import Section, Suggestion, Thesis, ThesisMeta
 from indexer.sentences import split_sentences
 
 SOURCE = "text"

@@ -23,28 +23,17 @@ import stat
 import tomllib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from indexer.errors import CatalogError
 from indexer.names import catalog_key
-from store.records import ThesisMeta
+from store.records import Suggestion, ThesisMeta
+
+__all__ = ["CATALOG_NAME", "Suggestion", "ThesisMeta", "format_suggestions", "load_catalog"]
 
 CATALOG_NAME = "catalog.toml"
 _MAX_DEPTH = 100  # nesting reported as too deep (tomllib itself gives up with a RecursionError)
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A value for one catalog field found outside the catalog, for a user to confirm into it."""
-
-    field: str  # a catalog key: "title", "degree", "topic", "year", …
-    value: str
-    evidence: str  # where the value was found, quoted
-    source: str  # what found it: "text" (derived from the thesis text), "pdf-metadata", …
-
-
 _STRING_KEYS = ("title", "institution", "degree", "language", "topic")
 _KNOWN_KEYS = frozenset((*_STRING_KEYS, "authors", "year", "keep_personal_data", "evidence"))
 

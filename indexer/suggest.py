@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.bibliography import derive, missing_from
+from indexer.bibliography import missing_from
 from indexer.catalog import CATALOG_NAME, format_suggestions, load_catalog
 from store.records import ThesisMeta
 from indexer.errors import IndexerError
@@ -53,7 +53,7 @@ def suggest_catalog(corpus_dir: Path) -> SuggestReport:
             report.problems.append(str(exc))
             continue
         report.read += 1
-        found = missing_from(derive(thesis), meta)
+        found = missing_from(thesis.derived, meta)
         if found:
             blocks.append(format_suggestions(path.name, found.values()))
         else:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from indexer.bibliography import derive
 from indexer.cleaner import CleanText, clean
 from store.records import Passage, Sentence, Thesis
 from indexer.errors import ThesisReadError
@@ -127,6 +128,7 @@ def _structure(doc: str, text: str, mask_personal_data: bool, outline: Sequence[
         warnings=warnings,
     )
     deadline.check("pages and sections")
+    thesis.derived = derive(thesis)
     return thesis, cleaned
 
 
