@@ -351,3 +351,22 @@ def test_printed_page_labels_are_cited_as_printed():
     assert page_part("iv") == "s. iv" and page_part(("iv", "v"), "en") == "pp. iv–v"
     with pytest.raises(ValueError):
         page_part(" ")
+
+
+def test_with_attribution_on_the_corpus():
+    """The secondary citation after a sentence of thesis 002 travels with the quote."""
+    from indexer.reader import read_thesis
+    from indexer.sentences import split_sentences
+    from indexer.thesis import parse_structure
+
+    path = next(CATALOG.parent.glob("002_*.txt"))
+    text = parse_structure(path.name, read_thesis(path)[0]).text
+    start = text.index("Carballo sin studie viste som nevnt")
+    (span,) = [s for s in split_sentences(text, start, text.index("\n\n", start)) if s[0] == start]
+    assert text[span[0]:span[1]].endswith("naturlig recovery.")  # the splitter ends it before the reference
+    end = with_attribution(text, *span)
+    assert text[start:end].endswith("recovery. (Carballo mfl., 2007, referert i Landheim, 2016).")
+    # a sentence whose reference is inside it keeps its end
+    inside = text.index("Viktige faktorer for å opprettholde bedring")
+    (span,) = [s for s in split_sentences(text, inside, text.index("\n\n", inside)) if s[0] == inside]
+    assert with_attribution(text, *span) == span[1]
