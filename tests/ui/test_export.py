@@ -73,7 +73,7 @@ def test_bibtex_and_ris_hold_each_thesis_once(answer):
     assert len(re.findall(r"^@\w+\{", bib, re.M)) == len(docs)
     ris = export.ris_file(answer).decode("utf-8")
     assert ris.count("TY  - THES") == ris.count("ER  - ") == len(docs)
-    assert all(f"N1  - {doc}" in ris for doc in docs)
+    assert all(f"AN  - {doc}" in ris for doc in docs)
 
 
 @pytest.mark.parametrize(("question", "name"), [
