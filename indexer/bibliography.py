@@ -22,7 +22,6 @@ from store.records import Section, Suggestion, Thesis, ThesisMeta
 from indexer.sentences import split_sentences
 
 SOURCE = "text"
-FIELDS = ("title", "degree", "topic")
 TITLE_CHARS = 90  # longest display title; longer topics are cut at a clause or word boundary
 EVIDENCE_CHARS = 220
 MIN_QUESTION_WORDS = 4

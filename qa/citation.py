@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 APA_MAX_LISTED = 20  # APA 7: up to 20 authors listed; beyond that 19, an ellipsis and the last
 STYLES = ("apa", "norwegian")
+DERIVABLE = ("title", "degree", "topic")  # fields the build can derive from a thesis text
 LANGS = ("nb", "en")
 Pages = int | str | tuple[int | str, int | str] | None  # a page, a printed label, or a range
 
@@ -92,6 +94,13 @@ class Work:
         for name in ("title", "year", "institution", "degree", "doc", "topic"):
             object.__setattr__(self, name, _clean(getattr(self, name)))
         object.__setattr__(self, "derived", frozenset(self.derived))
+
+    def with_derived(self, derived: Mapping[str, str]) -> Work:
+        """This work with each of title, degree and topic that it leaves empty taken from `derived`
+        (field -> value, as the index records what the build read off the thesis text) and marked."""
+        filled = {name: " ".join(str(derived[name]).split()) for name in DERIVABLE
+                  if not getattr(self, name) and str(derived.get(name) or "").strip()}
+        return replace(self, **filled, derived=self.derived | filled.keys())
 
     @property
     def title_is_derived(self) -> bool:

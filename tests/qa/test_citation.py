@@ -370,3 +370,16 @@ def test_with_attribution_on_the_corpus():
     inside = text.index("Viktige faktorer for å opprettholde bedring")
     (span,) = [s for s in split_sentences(text, inside, text.index("\n\n", inside)) if s[0] == inside]
     assert with_attribution(text, *span) == span[1]
+
+
+def test_with_derived_fills_only_empty_fields_and_marks_them():
+    stated = Work(authors=("Øydgard, Guro",), degree="Master i rehabilitering", doc="003_x.txt")
+    derived = {"title": "Hvilke mål har de  for fremtiden …", "degree": "Master", "topic": "Hvilke mål?",
+               "year": "1999"}
+    w = stated.with_derived(derived)
+    assert (w.title, w.degree, w.topic, w.year) == ("Hvilke mål har de for fremtiden …", "Master i rehabilitering",
+                                                    "Hvilke mål?", "")
+    assert w.derived == {"title", "topic"}
+    assert in_text(w, 4) == "(Øydgard, u.å., s. 4)"
+    assert reference(w) == "Øydgard, G. (u.å.). [Hvilke mål har de for fremtiden …] [Masteroppgave]."
+    assert stated.with_derived({}) == stated and stated.with_derived({"title": "  "}) == stated
