@@ -104,8 +104,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Quote with citation, ready to copy (copy button at the top right of the box):",
     },
     "copy_label_passage": {
-        "nb": "Passasjen med referanse, klar til å kopieres:",
-        "en": "The passage with citation, ready to copy:",
+        "nb": "Referansen til passasjen, klar til å kopieres (kopiknappen øverst til høyre i feltet):",
+        "en": "The citation of this passage, ready to copy (copy button at the top right of the box):",
     },
     # sidebar
     "settings_heading": {"nb": "Innstillinger", "en": "Settings"},
@@ -162,6 +162,42 @@ STRINGS: dict[str, dict[str, str]] = {
               "`corpus/catalog.toml` and run `.venv/bin/python -m indexer build` (only the new file is "
               "read). Empty catalogue fields show as “n.d.” and “[Untitled]” in citations.",
     },
+    # issue 17: one language at a time, reading, browsing, phone and keyboard
+    "verbatim_note": {"nb": "", "en": "Quotes are verbatim from the theses, in Norwegian, untranslated."},
+    "skip_link": {"nb": "Hopp til spørsmålsfeltet", "en": "Skip to the question box"},
+    "tab_read": {"nb": ":material/menu_book: Les en oppgave", "en": ":material/menu_book: Read a thesis"},
+    "read_thesis": {"nb": "Oppgave", "en": "Thesis"},
+    "read_section": {"nb": "Seksjon", "en": "Section"},
+    "read_toc": {"nb": "Innhold", "en": "Contents"},
+    "read_topic": {"nb": "Tema (fra teksten)", "en": "Topic (from the text)"},
+    "read_derived": {"nb": "avledet fra teksten", "en": "derived from the text"},
+    "read_open": {"nb": "Les i oppgaven", "en": "Read in the thesis"},
+    "read_opened": {"nb": "Åpnet under «Les en oppgave».", "en": "Opened under “Read a thesis”."},
+    "read_cited": {"nb": "Den siterte setningen er uthevet.", "en": "The cited sentence is highlighted."},
+    "read_front": {"nb": "(uten overskrift)", "en": "(no heading)"},
+    "filter_chips": {"nb": "Filtre er på:", "en": "Filters on:"},
+    "filter_clear": {"nb": "Fjern alle filtre", "en": "Clear all filters"},
+    "fewer_sources": {
+        "nb": "{found} av {asked} kilder: filtrene slipper ikke gjennom flere passasjer som passer.",
+        "en": "{found} of {asked} sources: the filters let no more matching passages through.",
+    },
+    "chart_heading": {"nb": "Hva korpuset inneholder", "en": "What the corpus holds"},
+    "chart_measure": {"nb": "Vis", "en": "Show"},
+    "chart_sections": {"nb": "Seksjoner", "en": "Sections"},
+    "chart_pages": {"nb": "Sider", "en": "Pages"},
+    "chart_languages": {"nb": "Passasjer per språk", "en": "Passages per language"},
+    "chart_thesis": {"nb": "Oppgave", "en": "Thesis"},
+    "chart_count": {"nb": "Antall", "en": "Count"},
+    "chart_language": {"nb": "Språk", "en": "Language"},
+    "col_topic": {"nb": "Tema (fra teksten)", "en": "Topic (from the text)"},
+    "about_index": {"nb": "Om indeksen", "en": "About the index"},
+    "ready": {"nb": "Klar.", "en": "Ready."},
+    "st_select_all": {"nb": "Velg alle", "en": "Select all"},
+    "st_copy": {"nb": "Kopier", "en": "Copy to clipboard"},
+    "st_copied": {"nb": "Kopiert", "en": "Copied"},
+    "st_no_results": {"nb": "Ingen treff", "en": "No results"},
+    "st_show_sidebar": {"nb": "Vis sidefeltet", "en": "Show sidebar"},
+    "st_hide_sidebar": {"nb": "Skjul sidefeltet", "en": "Hide sidebar"},
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {

@@ -64,7 +64,7 @@ def test_first_page_explains_what_to_do(app):
     assert app.title[0].value == "Tesesøk"
     assert "Skriv et spørsmål" in app.info[0].value
     assert app.text_input(key="question").value == ""
-    assert len(app.tabs) == 2
+    assert len(app.tabs) == 3  # ask, read a thesis, corpus
 
 
 def test_asking_shows_answer_with_markers_and_source_cards(app, engine):
@@ -118,7 +118,7 @@ def test_english_question_and_english_interface(app):
     ask(app, EN_QUESTION)
     answer = last_answer(app)
     assert answer.language == "en" and answer.sources
-    assert app.subheader[0].value in ("Answer", "Nearest passages")
+    assert app.header[0].value in ("Answer", "Nearest passages")
     assert app.download_button[0].label == "Answer and sources (JSON)"
 
 
@@ -206,7 +206,7 @@ def test_abstention_is_clear_and_nearest_passages_are_listed(app_for, built_inde
     answer = last_answer(app)
     assert answer.abstained and answer.sources
     assert "Fant ikke noe svar i korpuset." in app.warning[0].value
-    assert app.subheader[0].value == "Nærmeste passasjer"
+    assert app.header[0].value == "Nærmeste passasjer"
     assert not any('class="ts-answer"' in h.value for h in app.html)
     assert len(cards(app)) == len(answer.sources)
     assert all("ts-badge" not in card for card in cards(app))
@@ -254,7 +254,9 @@ def test_missing_index_explains_what_to_run(app_for, tmp_path):
 def test_corpus_view_lists_theses_and_index(app, engine):
     table = app.dataframe[0].value
     assert sorted(table["Fil"]) == sorted(engine.docs)
-    assert (table["Passasjer"] > 0).all() and (table["Sider"] > 0).all()
+    assert (table["Sider"] > 0).all()
+    assert not table["Tittel"].str.startswith("0").any()  # a title or a derived one, never the file name
+    assert table["Tema (fra teksten)"].str.len().gt(10).all()
     assert table["Språk i passasjene"].str.contains("norsk").all()
     info = app.dataframe[1].value
     assert engine.snapshot.manifest["model_id"] in set(info["Verdi"])
