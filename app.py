@@ -123,16 +123,31 @@ def sidebar(engine: Engine, lang: str) -> Settings:
         return render.thesis_label(doc, info.authors, info.year, info.work.title, info.work.degree, lang)
 
     common = {"placeholder": t(lang, "filter_all"), "help": t(lang, "filter_help")}
-    docs = bar.multiselect(t(lang, "filter_theses"), sorted(theses), key="f_theses", format_func=thesis_label, **common)
-    languages = bar.multiselect(t(lang, "filter_languages"), corpus.passage_languages(engine), key="f_languages",
-                                format_func=lambda code: language_name(lang, code), **common)
-    parts = bar.multiselect(t(lang, "filter_parts"), list(PARTS), key="f_parts",
-                            format_func=lambda part: part_name(lang, part), **common)
+    docs = bar.multiselect(t(lang, "filter_theses"), sorted(theses), format_func=thesis_label,
+                           **kept("f_theses", lang), **common)
+    languages = bar.multiselect(t(lang, "filter_languages"), corpus.passage_languages(engine),
+                                format_func=lambda code: language_name(lang, code), **kept("f_languages", lang), **common)
+    parts = bar.multiselect(t(lang, "filter_parts"), list(PARTS), format_func=lambda part: part_name(lang, part),
+                            **kept("f_parts", lang), **common)
     k = bar.slider(t(lang, "filter_k"), 1, MAX_SOURCES, DEFAULT_SOURCES, key="f_k")
     bar.header(t(lang, "settings_heading"))
-    style = bar.radio(t(lang, "citation_style"), CITATION_STYLES, key="cite_style",
-                      format_func=lambda s: t(lang, f"style_{s}"))
+    style = bar.radio(t(lang, "citation_style"), CITATION_STYLES, format_func=lambda s: t(lang, f"style_{s}"),
+                      **kept("cite_style", lang))
     return Settings(Filters.of(docs, languages, parts), int(k), style or CITATION_STYLES[0])
+
+
+def kept(setting: str, lang: str) -> dict:
+    """`key` and `on_change` for a widget whose labels depend on the language, so that its value
+    survives a language switch: the widget has one key per language ("f_parts.en"), the value
+    lives in `st.session_state[setting]` and is given to the widget whenever they differ."""
+    widget = f"{setting}.{lang}"
+    if setting in st.session_state and st.session_state.get(widget) != st.session_state[setting]:
+        st.session_state[widget] = st.session_state[setting]
+
+    def keep() -> None:
+        st.session_state[setting] = st.session_state[widget]
+
+    return {"key": widget, "on_change": keep}
 
 
 # --- asking ----------------------------------------------------------------------------------
@@ -238,10 +253,9 @@ def source_card(engine: Engine, source: Source, style: str, lang: str) -> None:
 def filter_chips(engine: Engine, answer: Answer, settings: Settings, lang: str) -> None:
     """The active filters as a chip row above the results, a button clearing them, and why fewer
     sources came back than were asked for."""
-    chips = render.filter_chips(settings.filters, {i.doc: i for i in engine.theses.values()}, lang)
-    if not chips:
+    if settings.filters == Filters():
         return
-    st.html(chips)
+    st.html(render.filter_chips(settings.filters, {i.doc: i for i in engine.theses.values()}, lang))
     if 0 < len(answer.sources) < settings.k:
         st.caption(t(lang, "fewer_sources", found=len(answer.sources), asked=settings.k))
     st.button(t(lang, "filter_clear"), key="clear_filters", icon=":material/filter_alt_off:", on_click=clear_filters)
@@ -250,6 +264,8 @@ def filter_chips(engine: Engine, answer: Answer, settings: Settings, lang: str) 
 def clear_filters() -> None:
     for key in ("f_theses", "f_languages", "f_parts"):
         st.session_state[key] = []
+        for lang in LANGUAGES:
+            st.session_state.pop(f"{key}.{lang}", None)
 
 
 def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:

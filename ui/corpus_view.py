@@ -4,6 +4,7 @@ topic, and the developer details (model, precision, folder) behind an "About the
 """
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from qa import corpus
@@ -37,10 +38,14 @@ def corpus_chart(rows: list[corpus.ThesisRow], lang: str) -> None:
     measure = st.segmented_control(t(lang, "chart_measure"), MEASURES, key="chart_measure", default="sections",
                                    format_func=lambda m: t(lang, f"chart_{m}")) or "sections"
     data = chart_rows(rows, measure, lang)
-    color = t(lang, "chart_language") if measure == "languages" else None
-    st.bar_chart(data, x=t(lang, "chart_thesis"), y=t(lang, "chart_count"), color=color, horizontal=True,
-                 x_label="", y_label=t(lang, f"chart_{measure}"), height=260,
-                 alt=t(lang, "chart_heading"))
+    thesis, count, language = t(lang, "chart_thesis"), t(lang, "chart_count"), t(lang, "chart_language")
+    encoding = {"y": alt.Y(f"{thesis}:N", sort=None, axis=alt.Axis(title=None, labelLimit=320)),
+                "x": alt.X(f"sum({count}):Q", title=t(lang, f"chart_{measure}")),
+                "tooltip": [alt.Tooltip(f"{thesis}:N"), alt.Tooltip(f"{count}:Q")]}
+    if measure == "languages":
+        encoding["color"] = alt.Color(f"{language}:N", legend=alt.Legend(orient="bottom", title=None))
+    chart = alt.Chart(alt.Data(values=data)).mark_bar().encode(**encoding).properties(height=40 * len(rows) + 20)
+    st.altair_chart(chart, width="stretch", alt=t(lang, "chart_heading"))
 
 
 def thesis_table(rows: list[corpus.ThesisRow], lang: str) -> None:

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import json
 
-from ui.strings import LANGUAGES, STRINGS, t
+from ui.strings import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, t
 
 # Streamlit's built-in texts (as it writes them in English) -> our string key.
 STREAMLIT_TEXTS = {"Select all": "st_select_all", "Copy to clipboard": "st_copy", "Copied": "st_copied",
                    "No results": "st_no_results", "Show sidebar": "st_show_sidebar",
-                   "Hide sidebar": "st_hide_sidebar"}
+                   "Hide sidebar": "st_hide_sidebar", "Skip to main content": "st_skip_main",
+                   "Collapse sidebar": "st_hide_sidebar", "Expand sidebar": "st_show_sidebar"}
 QUESTION_INPUT = ".st-key-question input"
 LIVE_REGION_ID = "ts-live"
+SCRIPT_ID = "ts-page-script"
 
 CSS = """
 /* Streamlit's "Press Enter to submit form" is English only; the placeholder says it in the
    interface language. */
 [data-testid="InputInstructions"] { display: none !important; }
 /* The copy button of a code box shows on hover only: show it always (touch has no hover). */
-[data-testid="stCodeCopyButton"] { opacity: 1 !important; visibility: visible !important; }
+[data-testid="stCode"] :is(div:has([data-testid="stElementToolbarButton"]), [data-testid="stElementToolbarButton"]) {
+  opacity: 1 !important; visibility: visible !important; }
 .ts-skip { position: absolute; left: .5rem; top: -3rem; z-index: 1000100; padding: .4rem .8rem;
   background: #1f6f5c; color: #fff !important; border-radius: .3rem; }
 .ts-skip:focus { top: .5rem; }
@@ -54,6 +57,8 @@ SCRIPT = """
   doc.getElementById("ts-skip").textContent = cfg.skip;
   const relabel = () => {
     const labels = window.__tsConfig.labels;
+    const skipLink = doc.getElementById("ts-skip");
+    if (skipLink && doc.body.firstElementChild !== skipLink) doc.body.prepend(skipLink);  // first tab stop
     doc.querySelectorAll("[title],[aria-label]").forEach((el) => {
       for (const name of ["title", "aria-label"]) {
         const value = el.getAttribute(name);
@@ -108,8 +113,9 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def page_html(lang: str) -> str:
-    """The <style> and <script> of the page for interface language `lang`."""
+    """The <style> and <script> of the page for interface language `lang` (the default for an unknown one)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     config = {"lang": lang, "labels": labels(lang), "question": QUESTION_INPUT, "live": LIVE_REGION_ID,
               "skip": t(lang, "skip_link")}
     encoded = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-    return f"<style>{CSS}</style><script>{SCRIPT % {'config': encoded}}</script>"
+    return f'<style>{CSS}</style><script id="{SCRIPT_ID}">{SCRIPT % {"config": encoded}}</script>'

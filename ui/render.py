@@ -11,7 +11,7 @@ import html
 
 from qa.answer import Answer, Source
 from qa.citation import Work, citation_strings
-from qa.corpus import Surroundings
+from qa.corpus import Surroundings, TocEntry
 from qa.engine import ThesisInfo
 from qa.filters import Filters
 from ui.strings import language_name, part_name, t
@@ -27,6 +27,11 @@ STYLE = f"""<style>
 .ts-ref a:focus, .ts-ref a:hover {{ text-decoration: underline; }}
 .ts-chips {{ display: flex; flex-wrap: wrap; gap: .35rem; align-items: center; margin: .2rem 0 .6rem; font-size: .85rem; }}
 .ts-chip {{ border: 1px solid {ACCENT}; color: {ACCENT}; border-radius: 1em; padding: .05em .6em; overflow-wrap: anywhere; }}
+.ts-toc-entry {{ line-height: 1.5; overflow-wrap: anywhere; }}
+.ts-toc-2 {{ margin-left: 1.2em; }} .ts-toc-3 {{ margin-left: 2.4em; }} .ts-toc-4 {{ margin-left: 3.6em; }}
+.ts-toc-page {{ color: rgba(110,110,110,1); font-size: .85em; }}
+.ts-topic {{ margin: .3rem 0 .8rem; overflow-wrap: anywhere; }}
+.ts-topic-label {{ font-weight: 600; }}
 .ts-read {{ line-height: 1.65; white-space: pre-line; overflow-wrap: anywhere; max-height: 70vh; overflow-y: auto;
   padding: .6rem .9rem; border: 1px solid rgba(128,128,128,.3); border-radius: .4rem; }}
 .ts-head {{ font-weight: 600; font-size: 1.02rem; line-height: 1.4; overflow-wrap: anywhere; }}
@@ -221,3 +226,30 @@ def filter_chips(filters: Filters, theses: dict[str, ThesisInfo], lang: str) -> 
     chips = "".join(f'<span class="ts-chip">{esc(name)}</span>' for name in names)
     return (f'<div class="ts-chips" role="group" aria-label="{esc(t(lang, "filter_chips"))}">'
             f'<span>{esc(t(lang, "filter_chips"))}</span>{chips}</div>')
+
+
+# --- thesis view -----------------------------------------------------------------------------
+
+def toc_html(toc: list[TocEntry], lang: str) -> str:
+    """The table of contents as a list, each heading with its page, escaped."""
+    items = []
+    for entry in toc:
+        label = f"{entry.number} {entry.title}".strip() or t(lang, "read_front")
+        level = min(max(entry.level, 1), 4)
+        items.append(f'<div class="ts-toc-entry ts-toc-{level}">{esc(label)} '
+                     f'<span class="ts-toc-page">{esc(t(lang, "page", page=entry.page))}</span></div>')
+    return f'<div class="ts-toc">{"".join(items)}</div>'
+
+
+def section_html(text: str, span: tuple[int, int] | None) -> str:
+    """The section text, escaped, with `text[span[0]:span[1]]` in a <mark> when given."""
+    if span is None:
+        return f'<div class="ts-read">{esc(text)}</div>'
+    a, b = span
+    return (f'<div class="ts-read">{esc(text[:a])}<mark class="ts-quote" id="ts-read-mark">'
+            f'{esc(text[a:b])}</mark>{esc(text[b:])}</div>')
+
+
+def topic_html(label: str, topic: str) -> str:
+    """ "Tema (avledet fra teksten): …", the label in bold, both escaped."""
+    return f'<div class="ts-topic"><span class="ts-topic-label">{esc(label)}</span>: {esc(topic)}</div>'

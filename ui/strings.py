@@ -117,9 +117,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter_k": {"nb": "Antall kilder", "en": "Number of sources"},
     "filter_help": {"nb": "Tomt felt betyr ingen begrensning.", "en": "An empty field means no restriction."},
     "citation_style": {"nb": "Referansestil", "en": "Citation style"},
-    "style_apa": {"nb": "APA 7 (Etternavn & Etternavn, år, s. N)", "en": "APA 7 (Surname & Surname, year, s. N)"},
+    "style_apa": {"nb": "APA 7 (Etternavn & Etternavn, år, s. N)", "en": "APA 7 (Surname & Surname, year, p. N)"},
     "style_norwegian": {"nb": "Norsk (Etternavn og Etternavn, år, s. N)",
-                        "en": "Norwegian (Surname og Surname, year, s. N)"},
+                        "en": "Norwegian (Surname and Surname, year, p. N)"},
     "part_front": {"nb": "Innledende sider (forord, sammendrag)", "en": "Front matter (preface, abstract)"},
     "part_body": {"nb": "Hoveddel", "en": "Body"},
     "part_appendix": {"nb": "Vedlegg", "en": "Appendix"},
@@ -169,7 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "read_thesis": {"nb": "Oppgave", "en": "Thesis"},
     "read_section": {"nb": "Seksjon", "en": "Section"},
     "read_toc": {"nb": "Innhold", "en": "Contents"},
-    "read_topic": {"nb": "Tema (fra teksten)", "en": "Topic (from the text)"},
+    "read_topic": {"nb": "Tema", "en": "Topic"},
     "read_derived": {"nb": "avledet fra teksten", "en": "derived from the text"},
     "read_open": {"nb": "Les i oppgaven", "en": "Read in the thesis"},
     "read_opened": {"nb": "Åpnet under «Les en oppgave».", "en": "Opened under “Read a thesis”."},
@@ -197,6 +197,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "st_copied": {"nb": "Kopiert", "en": "Copied"},
     "st_no_results": {"nb": "Ingen treff", "en": "No results"},
     "st_show_sidebar": {"nb": "Vis sidefeltet", "en": "Show sidebar"},
+    "st_skip_main": {"nb": "Hopp til hovedinnholdet", "en": "Skip to main content"},
     "st_hide_sidebar": {"nb": "Skjul sidefeltet", "en": "Hide sidebar"},
 }
 

@@ -70,15 +70,14 @@ def thesis_view(engine: Engine, lang: str) -> None:
     st.caption(" · ".join(d for d in details if d))
     if work.topic:
         marker = f" ({t(lang, 'read_derived')})" if "topic" in work.derived else ""
-        st.html(f'<p><strong>{render.esc(t(lang, "read_topic"))}</strong>{render.esc(marker)}: '
-                f'{render.esc(work.topic)}</p>')
+        st.html(render.topic_html(f"{t(lang, 'read_topic')}{marker}", work.topic))
     toc = corpus.table_of_contents(engine, info.id)
     if not toc:
         return
     if st.session_state.get("read_section", 0) >= len(toc):
         st.session_state["read_section"] = 0
     with st.expander(t(lang, "read_toc"), icon=":material/toc:"):
-        st.html(toc_html(toc, lang))
+        st.html(render.toc_html(toc, lang))
     i = st.selectbox(t(lang, "read_section"), range(len(toc)), key="read_section",
                      format_func=lambda n: section_option(toc[n], lang))
     start, end = corpus.section_span(toc, i or 0)
@@ -87,24 +86,4 @@ def thesis_view(engine: Engine, lang: str) -> None:
     if mark and mark[0] == doc and start <= mark[1] < end:
         st.caption(t(lang, "read_cited"))
         span = (mark[1] - start, min(mark[2], end) - start)
-    st.html(section_html(corpus.section_text(engine, info.id, toc, i or 0), span))
-
-
-def toc_html(toc: list[corpus.TocEntry], lang: str) -> str:
-    """The table of contents as a list, each heading with its page, escaped."""
-    items = []
-    for entry in toc:
-        label = f"{entry.number} {entry.title}".strip() or t(lang, "read_front")
-        pad = 1.2 * (entry.level - 1)
-        items.append(f'<li style="margin-left:{pad:.1f}em">{render.esc(label)} '
-                     f'<span class="ts-meta">{render.esc(t(lang, "page", page=entry.page))}</span></li>')
-    return f'<ol class="ts-toc" style="list-style:none;padding-left:0">{"".join(items)}</ol>'
-
-
-def section_html(text: str, span: tuple[int, int] | None) -> str:
-    """The section text, escaped, with `text[span[0]:span[1]]` in a <mark> when given."""
-    if span is None:
-        return f'<div class="ts-read">{render.esc(text)}</div>'
-    a, b = span
-    return (f'<div class="ts-read">{render.esc(text[:a])}<mark class="ts-quote" id="ts-read-mark">'
-            f'{render.esc(text[a:b])}</mark>{render.esc(text[b:])}</div>')
+    st.html(render.section_html(corpus.section_text(engine, info.id, toc, i or 0), span))

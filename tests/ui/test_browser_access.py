@@ -4,22 +4,16 @@ the corpus chart, a 390×844 touch phone, and keyboard-only use. Screenshots in 
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import REPO
-from tests.ui.test_browser import (CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD, NO_QUESTION, PLACEHOLDER, SERVER_START,
-                                   STEP, ask, browser, free_port, open_app, page, shot, wait_idle,
-                                   wait_until_healthy)
+from tests.ui.test_browser import (CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD, NO_QUESTION, PLACEHOLDER, STEP, ask,
+                                   open_app, shot, streamlit, wait_idle)
 
 sync_api = pytest.importorskip("playwright.sync_api")
-__all__ = ["browser", "page"]  # fixtures used here
 
 EN_PLACEHOLDER = "Type a question in Norwegian or English and press Enter"
 FIRST_ANSWER_SECONDS = 2.0
@@ -28,39 +22,43 @@ FIRST_ANSWER_SECONDS = 2.0
 @pytest.fixture(scope="module")
 def served(built_index, artifacts) -> Iterator[tuple[str, Path]]:
     """`python -m ui.serve` over the session index; yields (url, log file) once it answers."""
-    port, log = free_port(), artifacts / "ui-serve.log"
-    env = {**os.environ, "TESESOK_INDEX": str(built_index), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "TOKENIZERS_PARALLELISM": "false"}
-    command = [sys.executable, "-m", "ui.serve", "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--server.fileWatcherType", "none"]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    log = artifacts / "ui-serve.log"
+    with streamlit(built_index, log, warm=True) as url:
+        yield url, log
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, one per module (desktop pages and phones get their own contexts)."""
+    with sync_api.sync_playwright() as playwright:
+        browser_ = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_healthy(url, process, SERVER_START + 120)
-            yield url, log
+            yield browser_
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+            browser_.close()
+
+
+def _new_page(chromium, **options):
+    context = chromium.new_context(locale="nb-NO", **options)
+    context.set_default_timeout(STEP)
+    return context, context.new_page()
 
 
 @pytest.fixture
-def phone(tmp_path):
+def page(chromium):
+    """A 1280×900 desktop page with a mouse and a keyboard."""
+    context, tab = _new_page(chromium, viewport={"width": 1280, "height": 900})
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(chromium):
     """A 390×844 touch phone (no hover, no mouse)."""
-    with sync_api.sync_playwright() as playwright:
-        browser_ = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context = browser_.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                       is_mobile=True, has_touch=True, locale="nb-NO")
-        context.set_default_timeout(STEP)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser_.close()
+    context, tab = _new_page(chromium, viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                             is_mobile=True, has_touch=True)
+    yield tab
+    context.close()
 
 
 def main_area(page):
@@ -102,7 +100,7 @@ def test_one_language_at_a_time(page, served, artifacts):
     sidebar.get_by_text("Norsk (Etternavn og").click()  # a setting to keep across the switch
     wait_idle(page)
     ask(page, NO_QUESTION)
-    assert page.get_by_text("Press Enter to submit form").count() == 0
+    assert page.get_by_text("Press Enter to submit form").filter(visible=True).count() == 0
     parts = sidebar.locator('[data-testid="stMultiSelect"]').nth(2)
     parts.locator("input").click()
     page.wait_for_timeout(500)
@@ -113,7 +111,7 @@ def test_one_language_at_a_time(page, served, artifacts):
     assert page.get_by_text("Quotes are verbatim from the theses, in Norwegian, untranslated.").is_visible()
     checked = sidebar.locator('[data-testid="stRadio"]').nth(1).locator("input:checked")
     assert checked.count() == 1
-    assert "Norwegian" in sidebar.locator('[data-testid="stRadio"]').nth(1).locator("label").filter(
+    assert "Norwegian (Surname and" in sidebar.locator('[data-testid="stRadio"]').nth(1).locator("label").filter(
         has=page.locator("input:checked")).inner_text()
     copies = main_area(page).locator('[data-testid="stCode"]')
     text = " ".join(copies.nth(i).inner_text() for i in range(copies.count()))
@@ -146,7 +144,7 @@ def test_thesis_view_from_a_source(page, served, artifacts):
     url, _ = served
     open_app(page, url)
     ask(page, NO_QUESTION)
-    quote = page.locator(".st-key-source-1 mark.ts-quote").inner_text()
+    quote = page.locator(".st-key-source-1 mark.ts-quote").first.inner_text()
     page.locator(".st-key-source-1").get_by_role("button", name="Les i oppgaven").click()
     wait_idle(page)
     marked = page.locator(".ts-read mark")
@@ -155,8 +153,8 @@ def test_thesis_view_from_a_source(page, served, artifacts):
     assert page.get_by_role("tab", name="Les en oppgave", selected=True).count() == 1
     heading = main_area(page).locator("h2").filter(visible=True).first.inner_text()
     assert heading and not heading.startswith("0")  # a title, never the file name
-    page.get_by_text("Innhold").click()
-    toc = page.locator(".ts-toc li")
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Innhold").click()
+    toc = page.locator(".ts-toc .ts-toc-entry")
     toc.first.wait_for()
     assert toc.count() > 5 and "s. " in toc.nth(1).inner_text()
     shot(page, artifacts, "17-05-thesis-view", height=1600)
@@ -193,16 +191,22 @@ def test_phone(phone, served, artifacts):
     box_input.press("Enter")
     page.locator(".ts-answer").wait_for()
     wait_idle(page)
-    copy = page.locator('[data-testid="stCodeCopyButton"]').first
+    copy = page.locator('[data-testid="stCode"] [data-testid="stElementToolbarButton"] button').first
     copy.scroll_into_view_if_needed()
-    assert copy.is_visible()
-    assert page.evaluate("el => getComputedStyle(el).opacity", copy.element_handle()) == "1"
-    codes = page.locator('[data-testid="stCode"]')
-    passages = page.locator(".ts-passage")
-    for i in range(passages.count()):
-        if passages.nth(i).locator("mark").count() == 0:  # an uncited passage: never copied again below it
-            text = passages.nth(i).inner_text()[:80]
-            assert all(text not in codes.nth(j).inner_text() for j in range(codes.count()))
+    assert copy.is_visible() and copy.get_attribute("aria-label") == "Kopier"
+    # without hovering: the button and every box around it up to the code block are opaque
+    assert page.evaluate("""el => { for (let e = el; e && !e.matches('[data-testid="stCode"]'); e = e.parentElement)
+        { const s = getComputedStyle(e); if (s.opacity !== '1' || s.visibility !== 'visible') return false; }
+        return true; }""", copy.element_handle())
+    cards = page.locator('[class*="st-key-source-"]')
+    uncited = 0
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        passage = card.locator(".ts-passage").first
+        if passage.locator("mark").count() == 0:  # an uncited passage is not repeated in its copy box
+            uncited += 1
+            assert passage.inner_text()[:80] not in card.locator('[data-testid="stCode"]').inner_text()
+    print(f"phone: {cards.count()} cards, {uncited} uncited")
     page.screenshot(path=str(artifacts / "17-09-phone-answer.png"), full_page=True)
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     print(f"phone page height with five sources: {height} px")
@@ -213,9 +217,15 @@ def test_keyboard_only(page, served, artifacts):
     open_app(page, url)
     focused = "document.activeElement && document.activeElement.matches('.st-key-question input')"
     page.wait_for_function(focused)  # the box has the focus on arrival: 0 Tab presses
-    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "ts-skip"
+    # and the skip link is the first stop of the tab order (1 Tab from the address bar), visible
+    # when focused; Enter on it puts the focus in the box
+    page.wait_for_function("document.getElementById('ts-skip')")
+    first = page.evaluate("""[...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+        .filter(e => e.tabIndex >= 0 && !e.disabled)[0].id""")
+    assert first == "ts-skip"
+    skip = page.locator("#ts-skip")
+    skip.focus()
+    assert skip.bounding_box()["y"] >= 0 and skip.inner_text() == "Hopp til spørsmålsfeltet"
     page.keyboard.press("Enter")
     assert page.evaluate(focused)
     page.keyboard.type(NO_QUESTION)
@@ -231,8 +241,7 @@ def test_keyboard_only(page, served, artifacts):
     marker.focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"location.hash === '{target}'")
-    levels = page.evaluate("""[...document.querySelectorAll('[data-testid="stMain"] h1, [data-testid="stMain"] h2,
-        [data-testid="stMain"] h3, [data-testid="stMain"] h4')].filter(h => h.offsetParent !== null)
-        .map(h => Number(h.tagName[1]))""")
+    levels = page.evaluate("""[...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4)')]
+        .filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))""")
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
     shot(page, artifacts, "17-10-keyboard", height=1400)
