@@ -39,12 +39,12 @@ def corpus_chart(rows: list[corpus.ThesisRow], lang: str) -> None:
                                    format_func=lambda m: t(lang, f"chart_{m}")) or "sections"
     data = chart_rows(rows, measure, lang)
     thesis, count, language = t(lang, "chart_thesis"), t(lang, "chart_count"), t(lang, "chart_language")
-    encoding = {"y": alt.Y(f"{thesis}:N", sort=None, axis=alt.Axis(title=None, labelLimit=320)),
+    encoding = {"y": alt.Y(f"{thesis}:N", sort=None, axis=alt.Axis(title=None, labelLimit=320, labelOverlap=False)),
                 "x": alt.X(f"sum({count}):Q", title=t(lang, f"chart_{measure}")),
                 "tooltip": [alt.Tooltip(f"{thesis}:N"), alt.Tooltip(f"{count}:Q")]}
     if measure == "languages":
         encoding["color"] = alt.Color(f"{language}:N", legend=alt.Legend(orient="bottom", title=None))
-    chart = alt.Chart(alt.Data(values=data)).mark_bar().encode(**encoding).properties(height=40 * len(rows) + 20)
+    chart = alt.Chart(alt.Data(values=data)).mark_bar().encode(**encoding).properties(height=56 * len(rows) + 30)
     st.altair_chart(chart, width="stretch", alt=t(lang, "chart_heading"))
 
 
