@@ -1,4 +1,4 @@
-# Tesesøk: `make run` starts the product, `make test` runs the tests. Both install what is missing.
+# Tesesøk: `make run` starts the product (model and index loaded before the server starts), `make test` runs the tests. Both install what is missing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -18,7 +18,7 @@ API_PORT ?= 8000
 
 run: index
 	@echo "Starting Tesesøk on http://localhost:$(PORT)"
-	TESESOK_INDEX=$(INDEX) $(PY) -m streamlit run app.py --server.address localhost --server.port $(PORT) \
+	TESESOK_INDEX=$(INDEX) $(PY) -m ui.serve --server.address localhost --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer
 
 # The HTTP API (README, "HTTP API"); set TESESOK_API_KEY to bind beyond localhost with HOST=...

@@ -16,7 +16,9 @@ from qa.answer import Answer, Source, ask
 from qa.engine import Engine
 from qa.filters import PARTS, Filters
 from qa import corpus
-from ui import export, render, upload
+from ui import export, page, render, upload
+from ui.corpus_view import corpus_view
+from ui.thesis_view import TAB_KEY, open_source, thesis_view
 from ui.loader import DEFAULT_INDEX, PROJECT_DIR, get_engine, index_dir
 from ui.strings import DEFAULT_LANGUAGE, EXAMPLES, LANGUAGES, language_name, part_name, t
 
@@ -35,23 +37,33 @@ class Settings:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Tesesøk", page_icon="🔎", layout="centered", initial_sidebar_state="expanded")
+    # "auto": the sidebar starts collapsed on narrow screens (phones), open on wide ones.
+    st.set_page_config(page_title="Tesesøk", page_icon="🔎", layout="centered", initial_sidebar_state="auto")
     st.html(render.STYLE)
     lang = choose_language()
+    st.html(page.page_html(lang), unsafe_allow_javascript=True)
     st.title(t(lang, "page_title"))
     st.caption(t(lang, "tagline"))
+    if lang != DEFAULT_LANGUAGE:
+        st.caption(t(lang, "verbatim_note"))
     engine = load_engine(lang)
     if engine is None:
         return
     settings = sidebar(engine, lang)
-    names = [t(lang, "tab_ask"), t(lang, "tab_corpus")] + ([upload.text(lang, "tab")] if upload.enabled() else [])
-    tabs = st.tabs(names)
+    labels = [t(lang, key) for key in ("tab_ask", "tab_read", "tab_corpus")]
+    labels += [upload.text(lang, "tab")] if upload.enabled() else []
+    if st.session_state.get(TAB_KEY) not in labels:  # e.g. after a language switch: the same tab
+        st.session_state[TAB_KEY] = labels[min(st.session_state.get("main_tab_index", 0), len(labels) - 1)]
+    tabs = st.tabs(labels, key=TAB_KEY, on_change="rerun")
+    st.session_state["main_tab_index"] = labels.index(st.session_state[TAB_KEY])
     with tabs[0]:
         ask_view(engine, settings, lang)
     with tabs[1]:
+        thesis_view(engine, lang)
+    with tabs[2]:
         corpus_view(engine, lang)
-    if len(tabs) > 2:
-        with tabs[2]:
+    if len(tabs) > 3:
+        with tabs[3]:
             upload.upload_view(engine.index_dir, lang)
 
 
@@ -68,7 +80,7 @@ def load_engine(lang: str) -> Engine | None:
     """The shared engine; None (with a message on the page) when the index is missing or broken."""
     folder = index_dir()
     try:
-        with st.spinner(t(lang, "loading"), show_time=True):
+        with st.spinner(t(lang, "loading")):
             return get_engine(folder)
     except IndexMissingError:
         no_index_message(folder, lang)
@@ -108,19 +120,34 @@ def sidebar(engine: Engine, lang: str) -> Settings:
 
     def thesis_label(doc: str) -> str:
         info = theses[doc]
-        return render.thesis_label(doc, info.authors, info.year, info.title, info.degree, lang)
+        return render.thesis_label(doc, info.authors, info.year, info.work.title, info.work.degree, lang)
 
     common = {"placeholder": t(lang, "filter_all"), "help": t(lang, "filter_help")}
-    docs = bar.multiselect(t(lang, "filter_theses"), sorted(theses), key="f_theses", format_func=thesis_label, **common)
-    languages = bar.multiselect(t(lang, "filter_languages"), corpus.passage_languages(engine), key="f_languages",
-                                format_func=lambda code: language_name(lang, code), **common)
-    parts = bar.multiselect(t(lang, "filter_parts"), list(PARTS), key="f_parts",
-                            format_func=lambda part: part_name(lang, part), **common)
+    docs = bar.multiselect(t(lang, "filter_theses"), sorted(theses), format_func=thesis_label,
+                           **kept("f_theses", lang), **common)
+    languages = bar.multiselect(t(lang, "filter_languages"), corpus.passage_languages(engine),
+                                format_func=lambda code: language_name(lang, code), **kept("f_languages", lang), **common)
+    parts = bar.multiselect(t(lang, "filter_parts"), list(PARTS), format_func=lambda part: part_name(lang, part),
+                            **kept("f_parts", lang), **common)
     k = bar.slider(t(lang, "filter_k"), 1, MAX_SOURCES, DEFAULT_SOURCES, key="f_k")
     bar.header(t(lang, "settings_heading"))
-    style = bar.radio(t(lang, "citation_style"), CITATION_STYLES, key="cite_style",
-                      format_func=lambda s: t(lang, f"style_{s}"))
+    style = bar.radio(t(lang, "citation_style"), CITATION_STYLES, format_func=lambda s: t(lang, f"style_{s}"),
+                      **kept("cite_style", lang))
     return Settings(Filters.of(docs, languages, parts), int(k), style or CITATION_STYLES[0])
+
+
+def kept(setting: str, lang: str) -> dict:
+    """`key` and `on_change` for a widget whose labels depend on the language, so that its value
+    survives a language switch: the widget has one key per language ("f_parts.en"), the value
+    lives in `st.session_state[setting]` and is given to the widget whenever they differ."""
+    widget = f"{setting}.{lang}"
+    if setting in st.session_state and st.session_state.get(widget) != st.session_state[setting]:
+        st.session_state[widget] = st.session_state[setting]
+
+    def keep() -> None:
+        st.session_state[setting] = st.session_state[widget]
+
+    return {"key": widget, "on_change": keep}
 
 
 # --- asking ----------------------------------------------------------------------------------
@@ -189,6 +216,7 @@ def answer_for(engine: Engine, question: str, settings: Settings, lang: str) -> 
 
 def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -> None:
     st.html(render.question_html(answer.question, lang))
+    filter_chips(engine, answer, settings, lang)
     for notice in answer.notices:
         st.info(notice, icon=":material/info:")
     if not answer.sources:
@@ -196,15 +224,15 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         return
     if answer.abstained:
         st.warning(f"**{t(lang, 'abstained')}** {t(lang, 'abstained_hint')}", icon=":material/search_off:")
-        st.subheader(t(lang, "nearest_heading"))
+        st.header(t(lang, "nearest_heading"))
     else:
-        st.subheader(t(lang, "answer_heading"))
+        st.header(t(lang, "answer_heading"))
         if answer.confidence.level == "low":
             st.warning(" ".join([f"**{t(lang, 'low_confidence')}**",
                                  *(t(lang, f"low_reason_{r}") for r in answer.confidence.reasons
                                    if r in ("few_terms", "uncalibrated"))]), icon=":material/help:")
-        st.html(render.answer_html(answer))
-        st.subheader(t(lang, "sources_heading"))
+        st.html(render.answer_html(answer, lang))
+        st.header(t(lang, "sources_heading"))
     for source in answer.sources:
         source_card(engine, source, settings.style, lang)
     export_buttons(answer, settings, lang)
@@ -216,12 +244,32 @@ def source_card(engine: Engine, source: Source, style: str, lang: str) -> None:
         st.html(render.card_html(source, lang))
         with st.expander(t(lang, "context_label"), icon=":material/article:"):
             st.html(render.context_html(source, corpus.surroundings(engine, source.hit), lang))
+        st.button(t(lang, "read_open"), key=f"read-{source.number}", icon=":material/menu_book:",
+                  on_click=open_source, args=(engine, source, t(lang, "tab_read")))
         st.caption(t(lang, "copy_label" if source.quote else "copy_label_passage"))
-        st.code(render.copy_text(source, style), language=None, wrap_lines=True)
+        st.code(render.copy_text(source, style, lang), language=None, wrap_lines=True)
+
+
+def filter_chips(engine: Engine, answer: Answer, settings: Settings, lang: str) -> None:
+    """The active filters as a chip row above the results, a button clearing them, and why fewer
+    sources came back than were asked for."""
+    if settings.filters == Filters():
+        return
+    st.html(render.filter_chips(settings.filters, {i.doc: i for i in engine.theses.values()}, lang))
+    if 0 < len(answer.sources) < settings.k:
+        st.caption(t(lang, "fewer_sources", found=len(answer.sources), asked=settings.k))
+    st.button(t(lang, "filter_clear"), key="clear_filters", icon=":material/filter_alt_off:", on_click=clear_filters)
+
+
+def clear_filters() -> None:
+    for key in ("f_theses", "f_languages", "f_parts"):
+        st.session_state[key] = []
+        for lang in LANGUAGES:
+            st.session_state.pop(f"{key}.{lang}", None)
 
 
 def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:
-    st.subheader(t(lang, "export_heading"))
+    st.header(t(lang, "export_heading"))
     files = (
         ("export_json", "json", "application/json", export.answer_json(answer, settings.filters, settings.k)),
         ("export_csv", "csv", "text/csv", export.sources_csv(answer)),
@@ -232,37 +280,6 @@ def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:
         column.download_button(t(lang, label), data, file_name=export.file_name(answer.question, extension),
                                mime=mime, key=f"download_{extension}", on_click="ignore",
                                icon=":material/download:", width="stretch")
-
-
-# --- corpus ----------------------------------------------------------------------------------
-
-def corpus_view(engine: Engine, lang: str) -> None:
-    """The theses in the index with metadata and counts, and what the index was built with."""
-    info = corpus.index_info(engine)
-    st.subheader(t(lang, "corpus_heading"))
-    metrics = (("metric_theses", info.theses), ("metric_pages", info.pages),
-               ("metric_passages", info.passages), ("metric_sentences", info.sentences))
-    for column, (label, value) in zip(st.columns(len(metrics)), metrics):
-        column.metric(t(lang, label), corpus.format_count(value, "\u00a0"))
-    rows = [{
-        t(lang, "col_doc"): row.thesis.doc,
-        t(lang, "col_authors"): render.authors_text(row.thesis.authors, lang),
-        t(lang, "col_year"): row.thesis.year,
-        t(lang, "col_pages"): row.pages,
-        t(lang, "col_passages"): row.passages,
-        t(lang, "col_sentences"): row.sentences,
-        t(lang, "col_languages"): render.language_mix(row.languages, lang),
-        t(lang, "col_degree"): row.thesis.degree,
-        t(lang, "col_institution"): row.thesis.institution,
-        t(lang, "col_title"): row.thesis.title or t(lang, "untitled"),
-    } for row in corpus.thesis_rows(engine)]
-    st.dataframe(rows, hide_index=True, width="stretch", key="corpus_table")
-    st.subheader(t(lang, "index_heading"))
-    details = ((t(lang, "index_model"), info.model_id), (t(lang, "index_built"), info.built_at),
-               (t(lang, "index_dtype"), info.dtype), (t(lang, "index_query_encoder"), info.query_encoder),
-               (t(lang, "index_encoder_choice"), info.encoder_choice), (t(lang, "index_folder"), info.folder))
-    st.dataframe([{t(lang, "index_property"): name, t(lang, "index_value"): value} for name, value in details], hide_index=True, width="stretch")
-    st.markdown(t(lang, "corpus_add_md"))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Command line: `python -m indexer {build,status,inspect}`."""
+"""Command line: `python -m indexer {build,status,inspect,catalog}`."""
 from __future__ import annotations
 
 import argparse
@@ -32,7 +32,27 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("file", type=Path, help="a thesis file (.txt, .pdf or .docx)")
     inspect.add_argument("--passages", action="store_true", help="also print every passage")
     inspect.add_argument("--budget", type=int, default=None, help="passage token budget (default: the indexer's)")
+    catalog = sub.add_parser("catalog", help="check corpus/catalog.toml; --suggest prints fields derived from the texts")
+    catalog.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of thesis .txt files (default: corpus)")
+    catalog.add_argument("--suggest", action="store_true",
+                         help="print, as TOML with evidence, the fields derived from each thesis that the catalog leaves empty")
     return parser
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from indexer.catalog import CATALOG_NAME, load_catalog
+
+    if not args.suggest:
+        entries = load_catalog(args.corpus / CATALOG_NAME)
+        print(f"{args.corpus / CATALOG_NAME}: valid, {len(entries)} theses described")
+        return 0
+    from indexer.suggest import suggest_catalog
+
+    report = suggest_catalog(args.corpus)
+    print(report.text, end="")
+    for problem in report.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    return report.exit_code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +72,8 @@ def _run(args: argparse.Namespace) -> int:
         report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype)
         print(report.summary())
         return report.exit_code
+    elif args.command == "catalog":
+        return _catalog(args)
     elif args.command == "status":
         from store.status import index_status
 

@@ -8,6 +8,7 @@ One TOML table per corpus file name::
     year = 2019
     institution = "…"
     degree = "…"
+    topic = "…"                  # what the thesis is about, e.g. its research question
     language = "no"
     evidence = "free text: where in the thesis the fields were found"
     keep_personal_data = false   # true: do not mask names/phones/e-mails in appendices
@@ -16,21 +17,24 @@ Every key is optional; an empty string (or a missing key) means unknown.
 """
 from __future__ import annotations
 
+import json
 import re
 import stat
 import tomllib
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from indexer.errors import CatalogError
 from indexer.names import catalog_key
-from store.records import ThesisMeta
+from store.records import Suggestion, ThesisMeta
+
+__all__ = ["CATALOG_NAME", "Suggestion", "ThesisMeta", "format_suggestions", "load_catalog"]
 
 CATALOG_NAME = "catalog.toml"
 _MAX_DEPTH = 100  # nesting reported as too deep (tomllib itself gives up with a RecursionError)
-
-
-_STRING_KEYS = ("title", "institution", "degree", "language")
+_STRING_KEYS = ("title", "institution", "degree", "language", "topic")
 _KNOWN_KEYS = frozenset((*_STRING_KEYS, "authors", "year", "keep_personal_data", "evidence"))
 
 
@@ -175,3 +179,20 @@ def _type_name(value: Any) -> str:
         str: "a string", int: "a number", float: "a number", bool: "a boolean",
         list: "a list", dict: "a table",
     }.get(type(value), type(value).__name__)
+
+
+def format_suggestions(doc: str, suggestions: Iterable[Suggestion]) -> str:
+    """A TOML table for `doc` holding `suggestions`, each under a comment with its source and evidence.
+
+    The output parses as TOML; a user copies the lines they confirm into catalog.toml.
+    """
+    lines = [f"[{json.dumps(_printable(doc), ensure_ascii=False)}]"]
+    for s in suggestions:
+        lines.append(f"# {s.field} ({_printable(s.source)}): {_printable(s.evidence)}")
+        lines.append(f"{s.field} = {json.dumps(_printable(s.value), ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def _printable(text: str) -> str:
+    """`text` on one line without control characters (TOML allows none in strings or comments)."""
+    return " ".join("".join(c for c in text if not unicodedata.category(c).startswith("C") or c.isspace()).split())

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from indexer.cleaner import clean
+from indexer.bibliography import derive
+from indexer.cleaner import CleanText, clean
 from store.records import Passage, Sentence, Thesis
 from indexer.errors import ThesisReadError
 from indexer.formats import OutlineEntry, SourceText, read_source
@@ -79,20 +80,7 @@ def parse_text(
     """Parse the decoded text of a thesis file named `doc`, with the file's outline and page labels
     if any, in at most `time_limit` seconds."""
     deadline = _Deadline(doc, time_limit)
-    lines = split_lines(text)
-    deadline.check("lines")
-    headings, warnings = _headings(doc, lines, outline)
-    deadline.check("headings")
-    cleaned = clean(lines, headings, mask_personal_data=mask_personal_data)
-    if not any(b.kind == "paragraph" for b in cleaned.blocks):
-        raise ThesisReadError(f"{doc}: no running text found (only headings or page numbers)")
-    check_running_text(doc, cleaned.text, len(cleaned.page_breaks))
-    thesis = Thesis(
-        doc=doc, text=cleaned.text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        source=cleaned.source, pages=calibrate_pages(cleaned, page_labels), sections=build_sections(cleaned),
-        warnings=warnings,
-    )
-    deadline.check("pages and sections")
+    thesis, cleaned = _structure(doc, text, mask_personal_data, outline, page_labels, deadline)
     spans = []
     for block in cleaned.blocks:
         if block.kind == "paragraph":
@@ -117,6 +105,31 @@ def _headings(doc: str, lines: list[Line], outline: Sequence[OutlineEntry]) -> t
         return find_headings(lines), [f"{doc}: {len(missing)} of {len(outline)} outline entries are not in the "
                                       f"text; sections found by the heading rules instead"]
     return headings, [f"{doc}: outline entry not found in the text: {e.title!r}" for e in missing]
+
+
+def parse_structure(doc: str, text: str, *, mask_personal_data: bool = True) -> Thesis:
+    """The clean text, pages and sections of the decoded text of `doc`, without sentences or passages."""
+    return _structure(doc, text, mask_personal_data, (), (), _Deadline(doc, PARSE_SECONDS))[0]
+
+
+def _structure(doc: str, text: str, mask_personal_data: bool, outline: Sequence[OutlineEntry],
+               page_labels: Sequence[str], deadline: _Deadline) -> tuple[Thesis, CleanText]:
+    lines = split_lines(text)
+    deadline.check("lines")
+    headings, warnings = _headings(doc, lines, outline)
+    deadline.check("headings")
+    cleaned = clean(lines, headings, mask_personal_data=mask_personal_data)
+    if not any(b.kind == "paragraph" for b in cleaned.blocks):
+        raise ThesisReadError(f"{doc}: no running text found (only headings or page numbers)")
+    check_running_text(doc, cleaned.text, len(cleaned.page_breaks))
+    thesis = Thesis(
+        doc=doc, text=cleaned.text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        source=cleaned.source, pages=calibrate_pages(cleaned, page_labels), sections=build_sections(cleaned),
+        warnings=warnings,
+    )
+    deadline.check("pages and sections")
+    thesis.derived = derive(thesis)
+    return thesis, cleaned
 
 
 def _passages(thesis: Thesis, budget: int, overlap: int, count_tokens: TokenCounter) -> list[Passage]:

@@ -219,9 +219,7 @@ def _similar(a: str, b: str, threshold: float) -> bool:
 def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Source:
     thesis = engine.theses[hit.thesis_id]
     section = engine.section(hit.section_id)
-    work = Work(title=thesis.title, authors=thesis.authors, year=thesis.year,
-                institution=thesis.institution, degree=thesis.degree, doc=thesis.doc)
     label = engine.page_label(hit.thesis_id, quote.start if quote else hit.start)
     last = engine.page_label(hit.thesis_id, max(hit.start, hit.end - 1))
-    return Source(number, hit, work, section.number, section.title, quote, citation_strings(work, label or None),
-                  label, last)
+    return Source(number, hit, thesis.work, section.number, section.title, quote,
+                  citation_strings(thesis.work, label or None), label, last)

@@ -12,8 +12,10 @@ from qa.engine import Engine, ThesisInfo
 from qa.search import Hit
 from store import reader
 
-__all__ = ["IndexInfo", "Surroundings", "ThesisRow", "format_count", "format_time", "index_info",
-           "passage_languages", "surroundings", "thesis_rows"]
+__all__ = ["IndexInfo", "Surroundings", "ThesisRow", "TocEntry", "format_count", "format_time", "index_info",
+           "passage_languages", "section_span", "section_text", "surroundings", "table_of_contents", "thesis_rows"]
+
+TocEntry = reader.TocEntry
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class ThesisRow:
     passages: int
     sentences: int
     languages: dict[str, int]
+    sections: int = 0
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,14 @@ class Surroundings:
 
 
 def thesis_rows(engine: Engine) -> list[ThesisRow]:
-    """Every thesis in the index, in corpus-file order, with page, passage and sentence counts."""
+    """Every thesis in the index, in corpus-file order, with page, section, passage and sentence counts."""
     snapshot = engine.snapshot
     passages, sentences = reader.per_thesis_counts(snapshot, "passages"), reader.per_thesis_counts(snapshot, "sentences")
     pages, mix = reader.page_counts(snapshot), reader.language_mix(snapshot)
+    sections = reader.per_thesis_counts(snapshot, "sections")
     return [
-        ThesisRow(t, pages.get(t.id, 0), passages.get(t.id, 0), sentences.get(t.id, 0), dict(mix.get(t.id, {})))
+        ThesisRow(t, pages.get(t.id, 0), passages.get(t.id, 0), sentences.get(t.id, 0), dict(mix.get(t.id, {})),
+                  sections.get(t.id, 0))
         for t in sorted(engine.theses.values(), key=lambda t: t.doc)
     ]
 
@@ -120,3 +125,22 @@ def _other_section(engine: Engine, section_id: int, hit_section: int) -> str:
         return ""
     section = engine.section(section_id)
     return section.label if section else ""
+
+
+def table_of_contents(engine: Engine, thesis_id: int) -> list[TocEntry]:
+    """The sections of a thesis in text order with the page each starts on (title page and
+    unnamed front matter included, as the build found them)."""
+    return reader.table_of_contents(engine.snapshot, thesis_id)
+
+
+def section_span(toc: list[TocEntry], i: int) -> tuple[int, int]:
+    """Where section `i` of `toc` starts and ends with its subsections: up to the next heading of
+    the same or a higher level."""
+    entry = toc[i]
+    later = (e.start for e in toc[i + 1:] if e.level <= entry.level)
+    return entry.start, next(later, max(e.end for e in toc[i:]))
+
+
+def section_text(engine: Engine, thesis_id: int, toc: list[TocEntry], i: int) -> str:
+    """The full clean text of section `i` of `toc` with its subsections, an exact slice of the thesis text."""
+    return engine.text(thesis_id, *section_span(toc, i))

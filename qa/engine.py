@@ -20,8 +20,9 @@ from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.lexical import LexicalIndex
 from store.manifest import check_compatible
 from store.layout import current_snapshot
-from store.reader import IndexSnapshot, open_index, thesis_pages
-from store.records import section_label
+from store.reader import IndexSnapshot, derived_fields, open_index, thesis_pages
+from store.records import Suggestion, section_label
+from qa.citation import Work
 from qa.params import DEFAULT, Params, Thresholds
 from qa.phrase import lower_keeping_offsets
 
@@ -38,6 +39,16 @@ class ThesisInfo:
     year: str
     institution: str
     degree: str
+    topic: str = ""  # the catalog's
+    derived: tuple[Suggestion, ...] = ()  # fields the build read off the text (all, not only missing ones)
+
+    @property
+    def work(self) -> Work:
+        """The citable record: the catalog's fields, the empty ones filled from what the build
+        derived from the text (and marked derived)."""
+        return Work(title=self.title, authors=self.authors, year=self.year, institution=self.institution,
+                    degree=self.degree, doc=self.doc, topic=self.topic).with_derived(
+                        {d.field: d.value for d in self.derived})
 
 
 @dataclass(frozen=True)
@@ -116,8 +127,10 @@ class Engine:
     def _load_tables(self, db: IndexSnapshot) -> None:
         self.theses = {
             r["id"]: ThesisInfo(r["id"], r["doc"], r["title"] or "", tuple(_json_list(r["authors"])),
-                                str(r["year"] or ""), r["institution"] or "", r["degree"] or "")
-            for r in db.query("SELECT id, doc, title, authors, year, institution, degree FROM theses ORDER BY id")
+                                str(r["year"] or ""), r["institution"] or "", r["degree"] or "", r["topic"] or "",
+                                tuple(derived_fields(r["derived"])))
+            for r in db.query("SELECT id, doc, title, authors, year, institution, degree, topic, derived "
+                              "FROM theses ORDER BY id")
         }
         folder = db.path / COLUMNS_FOLDER
         passages, sentences = load_columns(folder, "passages"), load_columns(folder, "sentences")

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from analysis.lexical import analyse
+from qa.citation import with_attribution
 from qa.engine import Engine
 from qa.params import Params
 from qa.search import Hit
@@ -156,5 +157,7 @@ def _quote(engine: Engine, hit: Hit, run: list[_Sentence]) -> Quote:
 def make_quote(engine: Engine, hit: Hit, first: int, last: int, score: float, sentences: int) -> Quote:
     """The quote of sentence rows `first`..`last` of `hit`: the one place a span becomes a quote."""
     start, end = int(engine.s_start[first]), int(engine.s_end[last])
+    if hit.start <= start <= end <= hit.end:  # a reference right after it ("(Carballo mfl., 2007, referert i …).") goes with it
+        end = hit.start + with_attribution(hit.text, start - hit.start, end - hit.start)
     return Quote(int(engine.sentence_ids[first]), start, end, hit.text[start - hit.start:end - hit.start],
                  int(engine.s_page[first]), score, sentences)

@@ -17,7 +17,7 @@ from store.columns import load_array
 from store.errors import StoreError
 from store.layout import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, with_live_snapshot
 from store.manifest import check_compatible, read_manifest
-from store.records import Page, Passage, Section, Sentence, SourceMap, Thesis
+from store.records import Page, Passage, Section, Sentence, SourceMap, Suggestion, Thesis
 
 T = TypeVar("T")
 # What reading a snapshot raises when a build deleted it meanwhile (or it is damaged).
@@ -126,7 +126,7 @@ def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
     thesis = Thesis(doc=doc, text=row["text"], content_hash=row["content_hash"],
                     source=SourceMap(*(tuple(run) for run in json.loads(row["source_map"]))),
                     pages=pages, sections=sections, sentences=sentences, passages=passages,
-                    warnings=json.loads(row["warnings"]))
+                    warnings=json.loads(row["warnings"]), derived=derived_fields(row["derived"]))
     return StoredThesis(thesis,
                         _vectors(snapshot.passage_vectors, [r["id"] for r in rows["passages"]], snapshot.dimension),
                         _vectors(snapshot.sentence_vectors, [r["id"] for r in rows["sentences"]], snapshot.dimension))
@@ -142,6 +142,11 @@ def thesis_pages(snapshot: IndexSnapshot, thesis_id: int) -> list[Page]:
                                  "ORDER BY physical", (thesis_id,)))
 
 
+def derived_fields(column: str) -> list[Suggestion]:
+    """The `theses.derived` JSON column read back as records."""
+    return [Suggestion(**item) for item in json.loads(column or "[]")]
+
+
 def _vectors(matrix: np.ndarray | None, ids: list[int], dimension: int) -> np.ndarray:
     if matrix is None:
         raise StoreError("this snapshot was opened without its vectors")
@@ -154,8 +159,8 @@ def _vectors(matrix: np.ndarray | None, ids: list[int], dimension: int) -> np.nd
 
 
 def per_thesis_counts(snapshot: IndexSnapshot, table: str) -> dict[int, int]:
-    """thesis id -> number of rows of `table` ("passages" or "sentences")."""
-    if table not in ("passages", "sentences"):
+    """thesis id -> number of rows of `table` ("sections", "passages" or "sentences")."""
+    if table not in ("sections", "passages", "sentences"):
         raise ValueError(f"no per-thesis table {table!r}")
     rows = snapshot.query(f"SELECT thesis_id, COUNT(*) AS n FROM {table} GROUP BY thesis_id")
     return {r["thesis_id"]: r["n"] for r in rows}
@@ -198,3 +203,25 @@ def neighbours(snapshot: IndexSnapshot, thesis_id: int,
                           (thesis_id, min(idx) - 1, max(idx) + 1))
     found = {r["idx"]: Neighbour(r["start"], r["end"], r["section_id"]) for r in rows}
     return found.get(min(idx) - 1), found.get(max(idx) + 1)
+
+
+class TocEntry(NamedTuple):
+    section_id: int
+    number: str
+    title: str
+    level: int
+    part: str
+    start: int
+    end: int
+    page: str  # the page the section starts on, as printed (a label such as "iv", else its number)
+
+
+def table_of_contents(snapshot: IndexSnapshot, thesis_id: int) -> list[TocEntry]:
+    """The sections of a thesis in text order, each with the page it starts on."""
+    rows = snapshot.query(
+        "SELECT s.id, s.number, s.title, s.level, s.part, s.start, s.end, "
+        "(SELECT COALESCE(NULLIF(p.label, ''), p.number) FROM pages p WHERE p.thesis_id = s.thesis_id AND p.start <= s.start "
+        " ORDER BY p.start DESC LIMIT 1) AS page FROM sections s WHERE s.thesis_id = ? ORDER BY s.idx",
+        (thesis_id,))
+    return [TocEntry(r["id"], r["number"], r["title"], r["level"], r["part"], r["start"], r["end"],
+                     str(r["page"] or 1)) for r in rows]

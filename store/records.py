@@ -108,6 +108,17 @@ class SourceMap:
         return self.source_starts[i] + self.lengths[i]
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A value for one bibliographic field found outside the catalog, for a user to confirm into it
+    (and, for fields the catalog leaves empty, shown as derived)."""
+
+    field: str  # a catalog key: "title", "degree", "topic", "year", …
+    value: str
+    evidence: str  # where the value was found, quoted
+    source: str  # what found it: "text" (derived from the thesis text), "pdf-metadata", …
+
+
 @dataclass
 class Thesis:
     """One parsed thesis file."""
@@ -121,6 +132,7 @@ class Thesis:
     sentences: list[Sentence] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    derived: list[Suggestion] = field(default_factory=list)  # bibliographic fields read off the text
 
     def page_at(self, offset: int) -> Page:
         """The page holding the clean character at `offset`."""
@@ -146,3 +158,4 @@ class ThesisMeta:
     degree: str = ""
     language: str = ""
     keep_personal_data: bool = False
+    topic: str = ""

@@ -3,7 +3,9 @@
 Conventions: `id` columns are global row ids, numbered 1, 2, ... (row `id - 1` of the vector and
 column files); `idx` columns and `first_sentence`/`last_sentence` are positions within the thesis,
 as in `store.records`; `*_id` columns refer to other tables' `id`. Offsets (`start`, `end`,
-`content_start`) index `theses.text`.
+`content_start`) index `theses.text`. `theses.derived` is a JSON list of the bibliographic fields
+the build read off the thesis text (`store.records.Suggestion` as objects: field, value, evidence,
+source); the catalog's own values are the other `theses` columns.
 """
 
 SCHEMA = """
@@ -12,7 +14,8 @@ CREATE TABLE theses (
     text TEXT NOT NULL, title TEXT NOT NULL, authors TEXT NOT NULL, year INTEGER,
     institution TEXT NOT NULL, degree TEXT NOT NULL, language TEXT NOT NULL,
     n_pages INTEGER NOT NULL, masked INTEGER NOT NULL,
-    source_map TEXT NOT NULL, warnings TEXT NOT NULL
+    source_map TEXT NOT NULL, warnings TEXT NOT NULL,
+    topic TEXT NOT NULL, derived TEXT NOT NULL
 );
 CREATE TABLE pages (
     thesis_id INTEGER NOT NULL REFERENCES theses(id), start INTEGER NOT NULL,

@@ -7,6 +7,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -81,12 +82,13 @@ class SnapshotWriter:
                 first_passage.setdefault(s, pid)
         source = thesis.source
         db = self.db
-        db.execute("INSERT INTO theses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+        db.execute("INSERT INTO theses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
             tid, thesis.doc, thesis.content_hash, thesis.text, meta.title, json.dumps(meta.authors,
             ensure_ascii=False), meta.year, meta.institution, meta.degree, meta.language,
             len(thesis.pages), int(not meta.keep_personal_data),
             json.dumps([source.clean_starts, source.source_starts, source.lengths]),
-            json.dumps(thesis.warnings, ensure_ascii=False)))
+            json.dumps(thesis.warnings, ensure_ascii=False), meta.topic,
+            json.dumps([asdict(d) for d in thesis.derived], ensure_ascii=False)))
         db.executemany("INSERT INTO pages VALUES (?,?,?,?,?)",
                        [(tid, p.start, p.physical, p.number, p.label) for p in thesis.pages])
         db.executemany("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?)", [

@@ -10,7 +10,10 @@ from __future__ import annotations
 import html
 
 from qa.answer import Answer, Source
-from qa.corpus import Surroundings
+from qa.citation import Work, citation_strings
+from qa.corpus import Surroundings, TocEntry
+from qa.engine import ThesisInfo
+from qa.filters import Filters
 from ui.strings import language_name, part_name, t
 
 ACCENT = "#1f6f5c"
@@ -20,6 +23,17 @@ STYLE = f"""<style>
 .ts-answer {{ font-size: 1.08rem; line-height: 1.65; padding: .85rem 1.1rem; border-left: 4px solid {ACCENT};
   background: rgba(31,111,92,.08); border-radius: .4rem; overflow-wrap: anywhere; }}
 .ts-ref {{ font-weight: 700; color: {ACCENT}; font-size: .8em; margin-left: .1em; }}
+.ts-ref a {{ color: inherit; text-decoration: none; }}
+.ts-ref a:focus, .ts-ref a:hover {{ text-decoration: underline; }}
+.ts-chips {{ display: flex; flex-wrap: wrap; gap: .35rem; align-items: center; margin: .2rem 0 .6rem; font-size: .85rem; }}
+.ts-chip {{ border: 1px solid {ACCENT}; color: {ACCENT}; border-radius: 1em; padding: .05em .6em; overflow-wrap: anywhere; }}
+.ts-toc-entry {{ line-height: 1.5; overflow-wrap: anywhere; }}
+.ts-toc-2 {{ margin-left: 1.2em; }} .ts-toc-3 {{ margin-left: 2.4em; }} .ts-toc-4 {{ margin-left: 3.6em; }}
+.ts-toc-page {{ color: rgba(110,110,110,1); font-size: .85em; }}
+.ts-topic {{ margin: .3rem 0 .8rem; overflow-wrap: anywhere; }}
+.ts-topic-label {{ font-weight: 600; }}
+.ts-read {{ line-height: 1.65; white-space: pre-line; overflow-wrap: anywhere; max-height: 70vh; overflow-y: auto;
+  padding: .6rem .9rem; border: 1px solid rgba(128,128,128,.3); border-radius: .4rem; }}
 .ts-head {{ font-weight: 600; font-size: 1.02rem; line-height: 1.4; overflow-wrap: anywhere; }}
 .ts-num {{ display: inline-block; min-width: 1.8em; text-align: center; border-radius: .9em; background: {ACCENT};
   color: #fff; font-size: .85em; margin-right: .45em; padding: 0 .35em; }}
@@ -70,6 +84,13 @@ def thesis_label(doc: str, authors: tuple[str, ...], year: str, title: str, degr
     return f"{tag} · {who_and_year(authors, year, lang)} · {detail}"
 
 
+def work_title(work: Work, lang: str) -> str:
+    """The title a reader sees: the catalog's, a derived one in brackets, or "[Uten tittel]"."""
+    if work.title_is_derived:
+        return f"[{work.title}]"
+    return work.title or t(lang, "untitled")
+
+
 def page_text(start: int | str, end: int | str, lang: str) -> str:
     return t(lang, "page", page=start) if start == end else t(lang, "pages", start=start, end=end)
 
@@ -80,14 +101,19 @@ def question_html(question: str, lang: str) -> str:
     return f'<div class="ts-question">{esc(t(lang, "asked"))}: <q>{esc(question)}</q></div>'
 
 
-def answer_html(answer: Answer) -> str:
-    """The answer: each cited sentence, escaped, followed by its source marker [n]."""
+def answer_html(answer: Answer, lang: str = "nb") -> str:
+    """The answer: each cited sentence, escaped, followed by its source marker [n], a link to the
+    source card. `data-ts-announce` is what `ui.page`'s live region reads out when it arrives."""
     if answer.cited:
-        parts = [f'{esc(quote.text)}<sup class="ts-ref">[{number}]</sup>' for number, quote in answer.cited]
+        parts = [f'{esc(quote.text)}<sup class="ts-ref"><a href="#{source_anchor(number)}" '
+                 f'aria-label="{esc(t(lang, "context_this", number=number))}">[{number}]</a></sup>'
+                 for number, quote in answer.cited]
         body = " ".join(parts)
     else:
         body = esc(answer.text)
-    return f'<div class="ts-answer">{body}</div>'
+    said = f'{t(lang, "answer_heading")}: {answer.text}'
+    key = f"{len(answer.text)}-{hash((answer.question, answer.text)) & 0xffffffff:x}"
+    return f'<div class="ts-answer" data-ts-announce="{esc(said)}" data-ts-key="{key}">{body}</div>'
 
 
 # --- source cards ----------------------------------------------------------------------------
@@ -126,13 +152,19 @@ def meta_text(source: Source, lang: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def source_anchor(number: int) -> str:
+    """The id of source card `number`, the target of the answer's [n] link."""
+    return f"ts-source-{number}"
+
+
 def card_html(source: Source, lang: str) -> str:
     """A source card's body: number, thesis, section and page, and the passage with its quote marked."""
     work = source.work
     badge = f'<span class="ts-badge">{esc(t(lang, "cited_badge"))}</span>' if source.quote else ""
-    details = [work.title or t(lang, "untitled"), work.degree, work.institution, work.doc]
+    details = [work_title(work, lang), work.degree, work.institution, work.doc]
     return (
-        f'<div class="ts-head"><span class="ts-num">{source.number}</span>'
+        f'<div class="ts-head" id="{source_anchor(source.number)}" tabindex="-1">'
+        f'<span class="ts-num">{source.number}</span>'
         f'{esc(who_and_year(work.authors, work.year, lang))}{badge}</div>'
         f'<div class="ts-work">{esc(" · ".join(d for d in details if d))}</div>'
         f'<div class="ts-meta">{esc(meta_text(source, lang))}</div>'
@@ -156,14 +188,17 @@ def context_html(source: Source, around: Surroundings, lang: str) -> str:
             f'<div class="ts-context ts-context-muted">{after}</div>')
 
 
-def copy_text(source: Source, style: str) -> str:
-    """The copy-ready block: «quote» (in-text citation), a blank line, the APA reference entry.
-
-    `style` is "apa" or "norwegian"; without a quote the whole passage is quoted.
+def copy_text(source: Source, style: str, lang: str = "nb") -> str:
+    """The copy-ready block in interface language `lang`: «quote» (in-text citation), a blank line,
+    the APA reference entry. `style` is "apa" or "norwegian"; without a quote only the in-text
+    citation of the passage's pages and the reference (the passage is on the card already).
     """
-    quoted = source.quote.text if source.quote else source.hit.text
-    in_text = source.citation.get(style) or source.citation["apa"]
-    return f"«{quoted}» {in_text}\n\n{source.citation['reference_apa']}"
+    first = source.page_label or str(source.page)  # the printed label, as on the card
+    pages = first if source.quote else (first, source.last_page_label or str(source.hit.page_end))
+    citation = citation_strings(source.work, pages, lang)
+    in_text = citation.get(style) or citation["apa"]
+    head = f"«{source.quote.text}» {in_text}" if source.quote else in_text
+    return f"{head}\n\n{citation['reference_apa']}"
 
 
 def language_mix(counts: dict[str, int], lang: str) -> str:
@@ -178,3 +213,43 @@ def language_mix(counts: dict[str, int], lang: str) -> str:
 def _share(n: int, total: int) -> str:
     percent = round(100 * n / total)
     return "<1 %" if n and not percent else f"{percent} %"
+
+
+def filter_chips(filters: Filters, theses: dict[str, ThesisInfo], lang: str) -> str:
+    """The active filters as a row of chips, in interface language `lang` ("" when none is on)."""
+    names = [thesis_label(doc, theses[doc].authors, theses[doc].year, theses[doc].work.title,
+                          theses[doc].work.degree, lang) if doc in theses else doc for doc in filters.theses]
+    names += [language_name(lang, code) for code in filters.languages]
+    names += [part_name(lang, part) for part in filters.parts]
+    if not names:
+        return ""
+    chips = "".join(f'<span class="ts-chip">{esc(name)}</span>' for name in names)
+    return (f'<div class="ts-chips" role="group" aria-label="{esc(t(lang, "filter_chips"))}">'
+            f'<span>{esc(t(lang, "filter_chips"))}</span>{chips}</div>')
+
+
+# --- thesis view -----------------------------------------------------------------------------
+
+def toc_html(toc: list[TocEntry], lang: str) -> str:
+    """The table of contents as a list, each heading with its page, escaped."""
+    items = []
+    for entry in toc:
+        label = f"{entry.number} {entry.title}".strip() or t(lang, "read_front")
+        level = min(max(entry.level, 1), 4)
+        items.append(f'<div class="ts-toc-entry ts-toc-{level}">{esc(label)} '
+                     f'<span class="ts-toc-page">{esc(t(lang, "page", page=entry.page))}</span></div>')
+    return f'<div class="ts-toc">{"".join(items)}</div>'
+
+
+def section_html(text: str, span: tuple[int, int] | None) -> str:
+    """The section text, escaped, with `text[span[0]:span[1]]` in a <mark> when given."""
+    if span is None:
+        return f'<div class="ts-read">{esc(text)}</div>'
+    a, b = span
+    return (f'<div class="ts-read">{esc(text[:a])}<mark class="ts-quote" id="ts-read-mark">'
+            f'{esc(text[a:b])}</mark>{esc(text[b:])}</div>')
+
+
+def topic_html(label: str, topic: str) -> str:
+    """ "Tema (avledet fra teksten): …", the label in bold, both escaped."""
+    return f'<div class="ts-topic"><span class="ts-topic-label">{esc(label)}</span>: {esc(topic)}</div>'

@@ -1,13 +1,19 @@
-"""qa.citation: in-text citations, reference entries, BibTeX and RIS, with exact strings."""
+"""qa.citation: in-text citations, reference entries, BibTeX and RIS, with exact strings.
+
+The exports are read back with real parsers (bibtexparser, rispy), as a reference manager would.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
+import bibtexparser
 import pytest
+import rispy
+from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 
 from qa.citation import (Work, ascii_fold, bibtex, bibtex_escape, bibtex_key, citation_strings,
-                         in_text_apa, in_text_norwegian, reference_apa, ris,
-                         thesis_type)
+                         in_text, language, page_part, reference, ris, thesis_kind, thesis_type,
+                         with_attribution)
 
 CATALOG = Path(__file__).resolve().parents[2] / "corpus" / "catalog.toml"
 
@@ -16,238 +22,308 @@ ONE = Work(title="Mestring i hverdagen", authors=("Hansen, Kari Marie",), year="
 TWO = Work(title="Samarbeid", authors=("Hansen, Kari", "Berg, Per"), year="2018",
            institution="Nord universitet", degree="Bachelor i sosialt arbeid", doc="011_def.txt")
 THREE = Work(title="Tre stemmer", authors=("Hansen, Kari", "Berg, Per", "Lie, Ola"), year="2020",
-             institution="", degree="", doc="012_ghi.txt")
+             doc="012_ghi.txt")
+NO_AUTHOR = Work(title="Barn i barnevernet: en kvalitativ studie", year="2015", institution="NTNU",
+                 degree="Master i barnevern", doc="020_x.txt")
+NO_YEAR = Work(title="Veien videre", authors=("Øydgard, Guro",), institution="Universitetet i Nordland",
+               degree="Master i rehabilitering", doc="003_5d318866ea7f4178.txt")
+DERIVED = Work(title="Hvilken betydning har sosialt nettverk for en rusavhengig …",
+               degree="Bachelor i sosialt arbeid", doc="002_70b37341d0292a91.txt",
+               topic="Hvilken betydning har sosialt nettverk for en rusavhengig sin recoveryprosess?",
+               derived={"title", "degree", "topic"})
+D = "[Hvilken betydning har sosialt nettverk for en rusavhengig …]"
+
+CASES = {"one": (ONE, 12), "two": (TWO, (30, 31)), "three": (THREE, 7), "no_author": (NO_AUTHOR, 4),
+         "no_year": (NO_YEAR, (5, 5)), "derived": (DERIVED, 19), "no_page": (TWO, None)}
+
+IN_TEXT = {
+    ("apa", "nb"): {
+        "one": "(Hansen, 2019, s. 12)", "two": "(Hansen & Berg, 2018, s. 30–31)",
+        "three": "(Hansen et al., 2020, s. 7)", "no_author": "(«Barn i barnevernet», 2015, s. 4)",
+        "no_year": "(Øydgard, u.å., s. 5)", "derived": f"({D}, u.å., s. 19)",
+        "no_page": "(Hansen & Berg, 2018)"},
+    ("apa", "en"): {
+        "one": "(Hansen, 2019, p. 12)", "two": "(Hansen & Berg, 2018, pp. 30–31)",
+        "three": "(Hansen et al., 2020, p. 7)", "no_author": "(“Barn i barnevernet”, 2015, p. 4)",
+        "no_year": "(Øydgard, n.d., p. 5)", "derived": f"({D}, n.d., p. 19)",
+        "no_page": "(Hansen & Berg, 2018)"},
+    ("norwegian", "nb"): {
+        "one": "(Hansen, 2019, s. 12)", "two": "(Hansen og Berg, 2018, s. 30–31)",
+        "three": "(Hansen mfl., 2020, s. 7)", "no_author": "(«Barn i barnevernet», 2015, s. 4)",
+        "no_year": "(Øydgard, u.å., s. 5)", "derived": f"({D}, u.å., s. 19)",
+        "no_page": "(Hansen og Berg, 2018)"},
+    ("norwegian", "en"): {
+        "one": "(Hansen, 2019, p. 12)", "two": "(Hansen and Berg, 2018, pp. 30–31)",
+        "three": "(Hansen et al., 2020, p. 7)", "no_author": "(“Barn i barnevernet”, 2015, p. 4)",
+        "no_year": "(Øydgard, n.d., p. 5)", "derived": f"({D}, n.d., p. 19)",
+        "no_page": "(Hansen and Berg, 2018)"},
+}
+
+REFERENCE = {
+    "nb": {
+        "one": "Hansen, K. M. (2019). Mestring i hverdagen [Masteroppgave, Universitetet i Oslo].",
+        "two": "Hansen, K. & Berg, P. (2018). Samarbeid [Bacheloroppgave, Nord universitet].",
+        "three": "Hansen, K., Berg, P. & Lie, O. (2020). Tre stemmer.",
+        "no_author": "Barn i barnevernet: en kvalitativ studie [Masteroppgave, NTNU]. (2015).",
+        "no_year": "Øydgard, G. (u.å.). Veien videre [Masteroppgave, Universitetet i Nordland].",
+        "derived": f"{D} [Bacheloroppgave]. (u.å.).",
+    },
+    "en": {
+        "one": "Hansen, K. M. (2019). Mestring i hverdagen [Master's thesis, Universitetet i Oslo].",
+        "two": "Hansen, K., & Berg, P. (2018). Samarbeid [Bachelor's thesis, Nord universitet].",
+        "three": "Hansen, K., Berg, P., & Lie, O. (2020). Tre stemmer.",
+        "no_author": "Barn i barnevernet: en kvalitativ studie [Master's thesis, NTNU]. (2015).",
+        "no_year": "Øydgard, G. (n.d.). Veien videre [Master's thesis, Universitetet i Nordland].",
+        "derived": f"{D} [Bachelor's thesis]. (n.d.).",
+    },
+}
 
 
 # --- Work -------------------------------------------------------------------------------------
 
 def test_work_normalises_year_authors_and_whitespace():
-    w = Work(title="  Et   tema ", authors=["Hansen,  Kari", " ", ""], year=2010, doc="x.txt")
+    w = Work(title="  Et   tema ", authors=["Hansen,  Kari", " ", ""], year=2010, doc="x.txt",
+             derived=["title"])
     assert w.title == "Et tema"
     assert w.authors == ("Hansen, Kari",)
     assert w.year == "2010"
+    assert w.derived == frozenset({"title"}) and w.title_is_derived
     assert Work(year=None).year == ""
-    assert w.label == "x"
+    assert not Work(derived={"title"}).title_is_derived  # nothing to mark
 
 
-# --- in-text ----------------------------------------------------------------------------------
-
-def test_one_author():
-    assert in_text_apa(ONE, 12) == "(Hansen, 2019, s. 12)"
-    assert in_text_norwegian(ONE, 12) == "(Hansen, 2019, s. 12)"
-
-
-def test_two_authors():
-    assert in_text_apa(TWO, 3) == "(Hansen & Berg, 2018, s. 3)"
-    assert in_text_norwegian(TWO, 3) == "(Hansen og Berg, 2018, s. 3)"
+def test_language_codes():
+    assert language("no") == language("nb") == "nb"
+    assert language("en") == "en"
+    with pytest.raises(ValueError, match="unknown language"):
+        language("de")
 
 
-def test_three_authors():
-    assert in_text_apa(THREE, 7) == "(Hansen et al., 2020, s. 7)"
-    assert in_text_norwegian(THREE, 7) == "(Hansen mfl., 2020, s. 7)"
+# --- in-text: every style x language x case ----------------------------------------------------
+
+@pytest.mark.parametrize("style,lang", list(IN_TEXT))
+@pytest.mark.parametrize("case", list(CASES))
+def test_in_text(style, lang, case):
+    work, pages = CASES[case]
+    assert in_text(work, pages, style, lang) == IN_TEXT[style, lang][case]
 
 
-def test_no_year():
-    w = Work(authors=("Øydgard, Guro",), doc="003_x.txt")
-    assert in_text_apa(w, 5) == "(Øydgard, n.d., s. 5)"
-    assert in_text_norwegian(w, 5) == "(Øydgard, u.å., s. 5)"
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("case", list(REFERENCE["nb"]))
+def test_reference(lang, case):
+    assert reference(CASES[case][0], lang) == REFERENCE[lang][case]
 
 
-def test_no_page():
-    assert in_text_apa(TWO, None) == "(Hansen & Berg, 2018)"
-    assert in_text_norwegian(THREE, None) == "(Hansen mfl., 2020)"
+def test_one_language_per_citation():
+    """A citation never mixes languages: no "n.d." or "s." in Norwegian's, no "u.å." in English."""
+    for (style, lang), expected in IN_TEXT.items():
+        for case, text in expected.items():
+            if lang == "nb":
+                assert "n.d." not in text and " p." not in text and "pp." not in text, case
+            else:
+                assert "u.å." not in text and "s. " not in text and "mfl." not in text and " og " not in text, case
+    assert "u.å." not in reference(NO_YEAR, "en") and "n.d." not in reference(NO_YEAR, "nb")
 
 
-def test_no_author_uses_title_shortened_at_colon():
-    w = Work(title="Barn i barnevernet: en kvalitativ studie", year="2015", doc="020_x.txt")
-    assert in_text_apa(w, 4) == "(«Barn i barnevernet», 2015, s. 4)"
-    assert in_text_norwegian(w, None) == "(«Barn i barnevernet», 2015)"
+def test_page_part_and_bad_pages():
+    assert page_part((3, 3), "en") == "p. 3"
+    assert page_part((3, 4), "nb") == "s. 3–4"
+    assert page_part(None) == ""
+    for bad in (0, (0, 2), (5, 4)):
+        with pytest.raises(ValueError):
+            in_text(ONE, bad)
 
 
-def test_no_author_no_title_uses_document_label():
-    w = Work(doc="000_56c92893e0805444.txt")
-    assert in_text_apa(w, 9) == "(000_56c92893e0805444, n.d., s. 9)"
-    assert in_text_norwegian(w, None) == "(000_56c92893e0805444, u.å.)"
+def test_bad_style_is_an_error():
+    with pytest.raises(ValueError, match="unknown citation style"):
+        in_text(ONE, 1, "mla")
 
 
-def test_page_below_one_is_an_error():
-    with pytest.raises(ValueError):
-        in_text_apa(ONE, 0)
+def test_no_author_no_title_never_uses_the_file_name():
+    bare = Work(doc="000_56c92893e0805444.txt")
+    assert in_text(bare, 9, "apa", "nb") == "([Uten tittel], u.å., s. 9)"
+    assert in_text(bare, 9, "apa", "en") == "([Untitled], n.d., p. 9)"
+    assert reference(bare, "nb") == "[Uten tittel]. (u.å.)."
+    described = Work(degree="Bachelor i sosialt arbeid", doc="002_70b37341d0292a91.txt")
+    assert in_text(described, 2, "norwegian", "nb") == "([Bacheloroppgave], u.å., s. 2)"
+    assert reference(described, "en") == "[Bachelor's thesis]. (n.d.)."
+    for text in (in_text(bare, 9), reference(bare), bibtex(bare), in_text(described, 2), reference(described)):
+        assert "000_" not in text and "56c92893" not in text and "70b37341" not in text
 
 
-def test_citation_strings():
-    assert citation_strings(TWO, 3) == {
-        "apa": "(Hansen & Berg, 2018, s. 3)",
-        "norwegian": "(Hansen og Berg, 2018, s. 3)",
-        "reference_apa": "Hansen, K., & Berg, P. (2018). Samarbeid [Bacheloroppgave, Nord universitet].",
+def test_authors_without_title():
+    w = Work(authors=("Fugletveit, Ragnhild", "Tonholm, Trude"), year=2010, doc="001_x.txt")
+    assert reference(w, "nb") == "Fugletveit, R. & Tonholm, T. (2010). [Uten tittel]."
+    assert reference(w, "en") == "Fugletveit, R., & Tonholm, T. (2010). [Untitled]."
+
+
+def test_citation_strings_follow_the_language():
+    assert citation_strings(TWO, 3, "en") == {
+        "apa": "(Hansen & Berg, 2018, p. 3)",
+        "norwegian": "(Hansen and Berg, 2018, p. 3)",
+        "reference_apa": "Hansen, K., & Berg, P. (2018). Samarbeid [Bachelor's thesis, Nord universitet].",
     }
+    assert citation_strings(NO_YEAR, (40, 41), "no")["apa"] == "(Øydgard, u.å., s. 40–41)"
 
 
-# --- reference list ---------------------------------------------------------------------------
+# --- reference list details -------------------------------------------------------------------
 
 def test_thesis_type():
     assert thesis_type("Master i rehabilitering") == "Masteroppgave"
+    assert thesis_type("Master i rehabilitering", "en") == "Master's thesis"
     assert thesis_type("Bachelor i sosialt arbeid") == "Bacheloroppgave"
-    assert thesis_type("Ph.d. i helsevitenskap") == "Doktoravhandling"
-    assert thesis_type("Doktorgrad") == "Doktoravhandling"
-    assert thesis_type("Hovedoppgave i pedagogikk") == "Hovedoppgave"
+    assert thesis_type("Ph.d. i helsevitenskap", "en") == "Doctoral dissertation"
+    assert thesis_kind("Doktorgrad") == "phd"
+    assert thesis_kind("Hovedoppgave i pedagogikk") == "hovedoppgave"
     assert thesis_type("Praktisk-pedagogisk utdanning") == "Upublisert oppgave"
     assert thesis_type("") is None
 
 
-def test_reference_master_one_author_with_middle_name():
-    assert reference_apa(ONE) == (
-        "Hansen, K. M. (2019). Mestring i hverdagen [Masteroppgave, Universitetet i Oslo].")
-
-
-def test_reference_bachelor_two_authors():
-    assert reference_apa(TWO) == (
-        "Hansen, K., & Berg, P. (2018). Samarbeid [Bacheloroppgave, Nord universitet].")
-
-
-def test_reference_unknown_degree_and_institution_three_authors():
-    assert reference_apa(THREE) == "Hansen, K., Berg, P., & Lie, O. (2020). Tre stemmer."
-    w = Work(title="Tema", authors=("Lie, Ola",), year="2001", institution="Høgskolen i Molde",
-             degree="Praktisk-pedagogisk utdanning")
-    assert reference_apa(w) == "Lie, O. (2001). Tema [Upublisert oppgave, Høgskolen i Molde]."
-    w = Work(title="Tema", authors=("Lie, Ola",), year="2001", degree="Master")
-    assert reference_apa(w) == "Lie, O. (2001). Tema [Masteroppgave]."
-
-
 def test_reference_hyphenated_given_names_and_bare_surname():
     w = Work(title="Tittel", authors=("Åsmund-Hansen, Hans-Petter Øystein", "Lie"), year="2012")
-    assert reference_apa(w) == "Åsmund-Hansen, H.-P. Ø., & Lie. (2012). Tittel."
-    assert in_text_apa(w, 1) == "(Åsmund-Hansen & Lie, 2012, s. 1)"
+    assert reference(w, "en") == "Åsmund-Hansen, H.-P. Ø., & Lie. (2012). Tittel."
+    assert in_text(w, 1) == "(Åsmund-Hansen & Lie, 2012, s. 1)"
 
 
 def test_reference_many_authors():
     names = tuple(f"N{i}, A" for i in range(1, 23))
-    w = Work(title="T", authors=names, year="2000")
     listed = ", ".join(f"N{i}, A." for i in range(1, 20))
-    assert reference_apa(w) == f"{listed}, . . . N22, A. (2000). T."
-    twenty = Work(title="T", authors=names[:20], year="2000")
-    assert reference_apa(twenty).startswith("N1, A., N2, A.,")
-    assert ", & N20, A. (2000). T." in reference_apa(twenty)
-
-
-def test_reference_no_year():
-    w = Work(title="Tittel", authors=("Lie, Ola",), degree="Bachelor")
-    assert reference_apa(w) == "Lie, O. (n.d.). Tittel [Bacheloroppgave]."
-
-
-def test_reference_no_author_moves_title_first():
-    w = Work(title="Barn i barnevernet", year="2015", institution="NTNU", degree="Master i barnevern")
-    assert reference_apa(w) == "Barn i barnevernet. (2015). [Masteroppgave, NTNU]."
-
-
-def test_reference_no_title():
-    w = Work(authors=("Øydgard, Guro",), institution="Universitetet i Nordland",
-             degree="Master i rehabilitering", doc="003_5d318866ea7f4178.txt")
-    assert reference_apa(w) == (
-        "Øydgard, G. (n.d.). [Uten tittel] [Masteroppgave, Universitetet i Nordland].")
-
-
-def test_reference_no_author_no_title():
-    w = Work(degree="Bachelor i sosialt arbeid", doc="002_70b37341d0292a91.txt")
-    assert reference_apa(w) == "002_70b37341d0292a91 [Uten tittel]. (n.d.). [Bacheloroppgave]."
-    assert reference_apa(Work(doc="000_x.txt")) == "000_x [Uten tittel]. (n.d.)."
+    assert reference(Work(title="T", authors=names, year="2000")) == f"{listed}, . . . N22, A. (2000). T."
+    twenty = reference(Work(title="T", authors=names[:20], year="2000"), "en")
+    assert twenty.startswith("N1, A., N2, A.,") and twenty.endswith(", & N20, A. (2000). T.")
 
 
 def test_reference_title_ending_in_question_mark():
     w = Work(title="Hva nå?", authors=("Lie, Ola",), year="2001")
-    assert reference_apa(w) == "Lie, O. (2001). Hva nå?"
+    assert reference(w) == "Lie, O. (2001). Hva nå?"
 
 
 # --- BibTeX -----------------------------------------------------------------------------------
+
+def _parse_bibtex(text: str):
+    library = bibtexparser.parse_string(
+        text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    (entry,) = library.entries
+    return entry.entry_type, entry.key, {f.key: f.value for f in entry.fields}
+
 
 def test_ascii_fold():
     assert ascii_fold("Ærlig Øydgård-Åsen Müller Čapek") == "Aerlig Oydgard-Asen Muller Capek"
 
 
-def test_bibtex_master():
-    assert bibtex(ONE) == (
-        "@mastersthesis{hansen2019_010,\n"
-        "  author = {Hansen, Kari Marie},\n"
-        "  title = {Mestring i hverdagen},\n"
-        "  school = {Universitetet i Oslo},\n"
-        "  type = {Masteroppgave},\n"
-        "  year = {2019}\n"
-        "}\n")
+def test_bibtex_master_round_trip():
+    assert _parse_bibtex(bibtex(ONE, "en")) == ("mastersthesis", "hansen2019_010", {
+        "author": ["Hansen, Kari Marie"], "title": "Mestring i hverdagen",
+        "school": "Universitetet i Oslo", "type": "Master's thesis", "year": "2019"})
 
 
-def test_bibtex_bachelor_is_misc_with_note():
-    assert bibtex(TWO) == (
-        "@misc{hansen2018_011,\n"
-        "  author = {Hansen, Kari and Berg, Per},\n"
-        "  title = {Samarbeid},\n"
-        "  note = {Bacheloroppgave, Nord universitet},\n"
-        "  year = {2018}\n"
-        "}\n")
+def test_bibtex_bachelor_two_authors_is_misc_with_note():
+    assert _parse_bibtex(bibtex(TWO)) == ("misc", "hansen2018_011", {
+        "author": ["Hansen, Kari", "Berg, Per"], "title": "Samarbeid",
+        "note": "Bacheloroppgave, Nord universitet", "year": "2018"})
 
 
-def test_bibtex_phd():
-    w = Work(title="T", authors=("Lie, Ola",), year="2005", institution="UiB", degree="Ph.d.",
-             doc="030_q.txt")
-    assert bibtex(w).startswith("@phdthesis{lie2005_030,\n")
-    assert "  type = {Doktoravhandling},\n" in bibtex(w)
+def test_bibtex_three_authors_unknown_degree():
+    assert _parse_bibtex(bibtex(THREE)) == ("misc", "hansen2020_012", {
+        "author": ["Hansen, Kari", "Berg, Per", "Lie, Ola"], "title": "Tre stemmer", "year": "2020"})
+
+
+def test_bibtex_no_author_no_year_derived_title():
+    entry_type, key, fields = _parse_bibtex(bibtex(DERIVED, "nb"))
+    assert (entry_type, key) == ("misc", "hvilkennd_002")
+    assert fields == {"title": D, "note": "Bacheloroppgave. Tittelen er utledet fra teksten, ikke oppgitt i oppgaven"}
+    entry_type, key, fields = _parse_bibtex(bibtex(NO_AUTHOR, "en"))
+    assert (entry_type, key) == ("mastersthesis", "barn2015_020")
+    assert fields == {"title": "Barn i barnevernet: en kvalitativ studie", "school": "NTNU",
+                      "type": "Master's thesis", "year": "2015"}
+
+
+def test_bibtex_no_year():
+    assert _parse_bibtex(bibtex(NO_YEAR)) == ("mastersthesis", "oydgardnd_003", {
+        "author": ["Øydgard, Guro"], "title": "Veien videre", "school": "Universitetet i Nordland",
+        "type": "Masteroppgave"})
+
+
+def test_bibtex_phd_and_nothing_known():
+    w = Work(title="T", authors=("Lie, Ola",), year="2005", institution="UiB", degree="Ph.d.", doc="030_q.txt")
+    assert _parse_bibtex(bibtex(w))[:2] == ("phdthesis", "lie2005_030")
+    assert _parse_bibtex(bibtex(Work(doc="000_56c.txt"), "en")) == ("misc", "anonnd_000", {"title": "[Untitled]"})
+
+
+def test_bibtex_escaping_round_trips():
+    assert bibtex_escape("a{b}c%d&e$f#g_h") == r"a\{b\}c\%d\&e\$f\#g\_h"
+    assert bibtex_escape("a\\b~c^d") == r"a\textbackslash{}b\textasciitilde{}c\textasciicircum{}d"
+    w = Work(title="Rus & psykisk helse: 50% {mer} #1", authors=("Lie, Ola",), year="2001",
+             institution="Høgskolen i Oslo & Akershus", degree="Master", doc="040_x.txt")
+    text = bibtex(w)
+    assert "  title = {Rus \\& psykisk helse: 50\\% \\{mer\\} \\#1},\n" in text
+    fields = _parse_bibtex(text)[2]
+    assert fields["title"] == "Rus & psykisk helse: 50% {mer} #1"
+    assert fields["school"] == "Høgskolen i Oslo & Akershus"
 
 
 def test_bibtex_key_folds_norwegian_letters():
-    w = Work(authors=("Øydgard, Guro",), doc="003_5d318866ea7f4178.txt")
-    assert bibtex_key(w) == "oydgardnd_003"
-    w = Work(authors=("Bjørnstad-Ærø, Åse",), year="2011", doc="007_z.txt")
-    assert bibtex_key(w) == "bjornstadaero2011_007"
-    assert bibtex_key(Work(doc="000_56c.txt")) == "anonnd_000"
+    assert bibtex_key(Work(authors=("Bjørnstad-Ærø, Åse",), year="2011", doc="007_z.txt")) == "bjornstadaero2011_007"
     assert bibtex_key(Work(authors=("Lie, Ola",), year="2001")) == "lie2001"
-
-
-def test_bibtex_keeps_unicode_in_values():
-    w = Work(authors=("Øydgard, Guro",), institution="Universitetet i Nordland",
-             degree="Master i rehabilitering", doc="003_5d318866ea7f4178.txt")
-    assert bibtex(w) == (
-        "@mastersthesis{oydgardnd_003,\n"
-        "  author = {Øydgard, Guro},\n"
-        "  school = {Universitetet i Nordland},\n"
-        "  type = {Masteroppgave}\n"
-        "}\n")
-
-
-def test_bibtex_escaping():
-    assert bibtex_escape("a{b}c%d&e$f#g_h") == r"a\{b\}c\%d\&e\$f\#g\_h"
-    assert bibtex_escape("a\\b~c^d") == r"a\textbackslash{}b\textasciitilde{}c\textasciicircum{}d"
-    w = Work(title="Rus & psykisk helse: 50% {mer}", authors=("Lie, Ola",), year="2001",
-             institution="Høgskolen i Oslo & Akershus", degree="Master", doc="040_x.txt")
-    text = bibtex(w)
-    assert "  title = {Rus \\& psykisk helse: 50\\% \\{mer\\}},\n" in text
-    assert "  school = {Høgskolen i Oslo \\& Akershus},\n" in text
-
-
-def test_bibtex_no_fields():
-    assert bibtex(Work(doc="000_56c92893e0805444.txt")) == "@misc{anonnd_000,\n}\n"
+    assert bibtex_key(Work(title="Ærlig talt", doc="009_q.txt")) == "aerlignd_009"
 
 
 # --- RIS --------------------------------------------------------------------------------------
 
-def test_ris_full_record():
-    assert ris(ONE) == (
-        "TY  - THES\n"
-        "AU  - Hansen, Kari Marie\n"
-        "TI  - Mestring i hverdagen\n"
-        "PY  - 2019\n"
-        "PB  - Universitetet i Oslo\n"
-        "M3  - Masteroppgave\n"
-        "N1  - 010_abc123.txt\n"
-        "ER  - \n")
+def _parse_ris(text: str) -> dict:
+    (record,) = rispy.loads(text)
+    return record
 
 
-def test_ris_structure():
-    lines = ris(THREE).split("\n")
-    assert lines[0] == "TY  - THES"
-    assert lines[-2:] == ["ER  - ", ""]  # LF line ends, final newline
-    assert [l for l in lines if l.startswith("AU  - ")] == [
-        "AU  - Hansen, Kari", "AU  - Berg, Per", "AU  - Lie, Ola"]
-    assert not any(l.startswith(("PB", "M3")) for l in lines)  # unknown fields left out
-    assert "\r" not in ris(THREE)
+def test_ris_full_record_round_trip():
+    text = ris(ONE, "en")
+    assert text.endswith("ER  - \n") and "\r" not in text
+    assert _parse_ris(text) == {
+        "type_of_reference": "THES", "authors": ["Hansen, Kari Marie"], "title": "Mestring i hverdagen",
+        "year": "2019", "publisher": "Universitetet i Oslo", "type_of_work": "Master's thesis",
+        "accession_number": "010_abc123.txt"}
+
+
+def test_ris_three_authors_unknown_fields_left_out():
+    assert _parse_ris(ris(THREE)) == {
+        "type_of_reference": "THES", "authors": ["Hansen, Kari", "Berg, Per", "Lie, Ola"],
+        "title": "Tre stemmer", "year": "2020", "accession_number": "012_ghi.txt"}
+
+
+def test_ris_no_author_no_year_derived_title():
+    assert _parse_ris(ris(DERIVED, "nb")) == {
+        "type_of_reference": "THES", "title": D, "type_of_work": "Bacheloroppgave",
+        "notes": ["Tittelen er utledet fra teksten, ikke oppgitt i oppgaven"],
+        "accession_number": "002_70b37341d0292a91.txt"}
+    record = _parse_ris(ris(Work(doc="000_x.txt"), "en"))
+    assert record["title"] == "[Untitled]" and "year" not in record
+
+
+# --- attribution ------------------------------------------------------------------------------
+
+def test_with_attribution_carries_a_following_reference():
+    text = ("Carballo sin studie viste at familien var viktigst. (Carballo mfl., 2007, referert i "
+            "Landheim, 2016). Når man har hatt et problematisk forhold til rus ...")
+    end = text.index(" (Carballo")
+    new_end = with_attribution(text, 0, end)
+    assert text[:new_end].endswith("(Carballo mfl., 2007, referert i Landheim, 2016).")
+
+
+@pytest.mark.parametrize("after", [
+    " (i 2010) var det slik.", " (se figur 3).", "\n\n(Hansen, 2010).", " Neste setning (Hansen, 2010).",
+    " (uten årstall her)."])
+def test_with_attribution_leaves_other_text(after):
+    text = "Dette er en setning." + after
+    assert with_attribution(text, 0, 20) == 20
+
+
+def test_with_attribution_forms():
+    for ref in ("(Dalen 2004:17)", "(ibid.)", "(jf. Hansen, 2010)", "(Helsedirektoratet, u.å.)"):
+        text = f"«Et sitat.» {ref} Videre."
+        assert text[:with_attribution(text, 0, 11)] == f"«Et sitat.» {ref}"
+    with pytest.raises(ValueError):
+        with_attribution("abc", 2, 1)
 
 
 # --- the real catalog ---------------------------------------------------------------------------
@@ -260,42 +336,50 @@ def catalog() -> dict[str, Work]:
                       degree=m.degree, doc=doc) for doc, m in load_catalog(CATALOG).items()}
 
 
-def _by_prefix(catalog: dict[str, Work], prefix: str) -> Work:
-    (work,) = [w for doc, w in catalog.items() if doc.startswith(prefix)]
-    return work
-
-
-def test_catalog_two_authors(catalog):
-    w = _by_prefix(catalog, "001_")
-    assert in_text_apa(w, 12) == "(Fugletveit & Tonholm, 2010, s. 12)"
-    assert in_text_norwegian(w, 12) == "(Fugletveit og Tonholm, 2010, s. 12)"
-    assert reference_apa(w) == "Fugletveit, R., & Tonholm, T. (2010). [Uten tittel]."
-    assert bibtex_key(w) == "fugletveit2010_001"
-
-
-def test_catalog_no_year(catalog):
-    w = _by_prefix(catalog, "003_")
-    assert citation_strings(w, 40) == {
-        "apa": "(Øydgard, n.d., s. 40)",
-        "norwegian": "(Øydgard, u.å., s. 40)",
-        "reference_apa": "Øydgard, G. (n.d.). [Uten tittel] [Masteroppgave, Universitetet i Nordland].",
-    }
-
-
-def test_catalog_no_author_no_year(catalog):
-    w = _by_prefix(catalog, "000_")
-    assert in_text_apa(w, 2) == "(000_56c92893e0805444, n.d., s. 2)"
-    assert in_text_norwegian(w, 2) == "(000_56c92893e0805444, u.å., s. 2)"
-
-
-def test_every_catalog_entry_yields_citations(catalog):
+def test_every_catalog_entry_yields_citations_and_exports(catalog):
     assert catalog
     for doc, w in catalog.items():
-        strings = citation_strings(w, 1)
-        assert all(strings.values()), doc
-        if not w.year:
-            assert "n.d." in strings["apa"] and "u.å." in strings["norwegian"], doc
-        record = ris(w)
-        assert record.startswith("TY  - THES\n") and record.endswith("ER  - \n"), doc
-        assert record.count("AU  - ") == len(w.authors), doc
-        assert bibtex(w).startswith("@"), doc
+        for lang in ("nb", "en"):
+            strings = citation_strings(w, 1, lang)
+            assert all(strings.values()), doc
+            assert doc.removesuffix(".txt") not in " ".join(strings.values()), doc
+            assert _parse_ris(ris(w, lang))["title"], doc
+            assert _parse_bibtex(bibtex(w, lang))[2]["title"], doc
+
+
+def test_printed_page_labels_are_cited_as_printed():
+    assert page_part("iv") == "s. iv" and page_part(("iv", "v"), "en") == "pp. iv–v"
+    with pytest.raises(ValueError):
+        page_part(" ")
+
+
+def test_with_attribution_on_the_corpus():
+    """The secondary citation after a sentence of thesis 002 travels with the quote."""
+    from indexer.reader import read_thesis
+    from indexer.sentences import split_sentences
+    from indexer.thesis import parse_structure
+
+    path = next(CATALOG.parent.glob("002_*.txt"))
+    text = parse_structure(path.name, read_thesis(path)[0]).text
+    start = text.index("Carballo sin studie viste som nevnt")
+    (span,) = [s for s in split_sentences(text, start, text.index("\n\n", start)) if s[0] == start]
+    assert text[span[0]:span[1]].endswith("naturlig recovery.")  # the splitter ends it before the reference
+    end = with_attribution(text, *span)
+    assert text[start:end].endswith("recovery. (Carballo mfl., 2007, referert i Landheim, 2016).")
+    # a sentence whose reference is inside it keeps its end
+    inside = text.index("Viktige faktorer for å opprettholde bedring")
+    (span,) = [s for s in split_sentences(text, inside, text.index("\n\n", inside)) if s[0] == inside]
+    assert with_attribution(text, *span) == span[1]
+
+
+def test_with_derived_fills_only_empty_fields_and_marks_them():
+    stated = Work(authors=("Øydgard, Guro",), degree="Master i rehabilitering", doc="003_x.txt")
+    derived = {"title": "Hvilke mål har de  for fremtiden …", "degree": "Master", "topic": "Hvilke mål?",
+               "year": "1999"}
+    w = stated.with_derived(derived)
+    assert (w.title, w.degree, w.topic, w.year) == ("Hvilke mål har de for fremtiden …", "Master i rehabilitering",
+                                                    "Hvilke mål?", "")
+    assert w.derived == {"title", "topic"}
+    assert in_text(w, 4) == "(Øydgard, u.å., s. 4)"
+    assert reference(w) == "Øydgard, G. (u.å.). [Hvilke mål har de for fremtiden …] [Masteroppgave]."
+    assert stated.with_derived({}) == stated and stated.with_derived({"title": "  "}) == stated

@@ -37,7 +37,11 @@ HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg 
 TEXT = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30)), max_size=8).map("".join)
 NONEMPTY = TEXT.filter(lambda s: s.strip() != "")
 LANG = st.sampled_from(["nb", "en"])
-TEMPLATE_TAGS = {"div", "span", "sup", "q", "mark"}
+TEMPLATE_TAGS = {"div", "span", "sup", "q", "mark", "a"}
+# The template's own attributes besides class: an in-page link to a source card, the card's id
+# (focusable by script), a label and the live region's announcement (escaped text).
+TEMPLATE_ATTRIBUTES = {"href": r"#ts-source-\d+", "id": r"ts-[a-z0-9-]+", "tabindex": r"-1", "role": r"group",
+                       "data-ts-key": r"[0-9a-f-]+", "aria-label": r"(?s).*", "data-ts-announce": r"(?s).*"}
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -85,7 +89,10 @@ def assert_only_template_markup(fragment: str) -> Parsed:
     assert not parsed.comments
     for tag, attrs in parsed.tags:
         assert tag in TEMPLATE_TAGS, (tag, fragment)
-        assert all(name == "class" and re.fullmatch(r"ts-[a-z-]+( ts-[a-z-]+)*", value or "") for name, value in attrs), attrs
+        assert all(re.fullmatch(r"ts-[a-z0-9-]+( ts-[a-z0-9-]+)*", value or "") if name == "class" else
+                   name in TEMPLATE_ATTRIBUTES and re.fullmatch(TEMPLATE_ATTRIBUTES[name], value or "")
+                   for name, value in attrs), attrs
+        assert tag != "a" or dict(attrs).get("href"), (tag, attrs)
     assert not re.search(r"<\s*(script|img|svg|style|iframe)", fragment, re.IGNORECASE)
     return parsed
 
@@ -163,7 +170,8 @@ def test_context_is_text(before, after, before_section, after_section, passage, 
 
 
 def test_the_app_inserts_html_only_from_ui_render():
-    """app.py: every st.html(...) shows a ui.render result; nothing opts out of Streamlit's escaping."""
+    """app.py and ui/: every st.html(...) shows a ui.render result; nothing opts out of Streamlit's
+    escaping; the one script is ui.page's, which holds fixed strings only (see the next test)."""
     for path in [REPO / "app.py", *sorted((REPO / "ui").glob("*.py"))]:
         source = path.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in source, path
@@ -171,13 +179,31 @@ def test_the_app_inserts_html_only_from_ui_render():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "html":
                 (arg,) = node.args
                 target = arg.func if isinstance(arg, ast.Call) else arg
-                assert isinstance(target, ast.Attribute) and ast.unparse(target.value) == "render", \
+                scripted = any(k.arg == "unsafe_allow_javascript" for k in node.keywords)
+                allowed = "page.page_html" if scripted else "render"
+                assert isinstance(target, ast.Attribute) and (
+                    ast.unparse(target) if scripted else ast.unparse(target.value)) == allowed, \
                     f"{path.name}:{node.lineno}: st.html({ast.unparse(arg)})"
+
+
+def test_the_page_script_holds_fixed_strings_only():
+    """ui.page.page_html takes the interface language only; its JSON ends no script early."""
+    import inspect
+
+    from ui import page
+
+    assert list(inspect.signature(page.page_html).parameters) == ["lang"]
+    for lang in ("nb", "en", "<script>"):
+        html_ = page.page_html(lang)
+        assert html_.count("<script") == 1 and html_.count("</script>") == 1
+        body = html_.split("<script", 1)[1]
+        assert "</" not in body[:body.rindex("</script>")]
+    assert 'lang": "nb"' in page.page_html("<script>")  # an unknown language is the default one
 
 
 def test_the_app_listens_on_localhost_only():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    (run,) = [line for line in makefile.splitlines() if "streamlit run" in line]
+    (run,) = [line for line in makefile.splitlines() if "--server.address" in line]  # make run (ui.serve)
     assert "--server.address localhost" in run
     assert "0.0.0.0" not in makefile
     config = REPO / ".streamlit" / "config.toml"

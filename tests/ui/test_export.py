@@ -73,7 +73,7 @@ def test_bibtex_and_ris_hold_each_thesis_once(answer):
     assert len(re.findall(r"^@\w+\{", bib, re.M)) == len(docs)
     ris = export.ris_file(answer).decode("utf-8")
     assert ris.count("TY  - THES") == ris.count("ER  - ") == len(docs)
-    assert all(f"N1  - {doc}" in ris for doc in docs)
+    assert all(f"AN  - {doc}" in ris for doc in docs)
 
 
 @pytest.mark.parametrize(("question", "name"), [
@@ -114,7 +114,8 @@ def test_corpus_and_query_text_is_escaped(answer):
 def test_answer_html_escapes_and_numbers_the_sentences(answer):
     html = render.answer_html(answer)
     for number, quote in answer.cited:
-        assert f'{render.esc(quote.text)}<sup class="ts-ref">[{number}]</sup>' in html
+        assert (f'{render.esc(quote.text)}<sup class="ts-ref"><a href="#ts-source-{number}" '
+                f'aria-label="Kilde [{number}]">[{number}]</a></sup>') in html
 
 
 def test_copy_block_quotes_and_cites(answer):

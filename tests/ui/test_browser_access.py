@@ -1,0 +1,247 @@
+"""Issue 17 in the browser (Debian Chromium via Playwright) against `python -m ui.serve` (what
+`make run` starts): warm start, one language at a time with `lang`, filter chips, the thesis view,
+the corpus chart, a 390×844 touch phone, and keyboard-only use. Screenshots in tests/artifacts/.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui.test_browser import (CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD, NO_QUESTION, PLACEHOLDER, STEP, ask,
+                                   open_app, shot, streamlit, wait_idle)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+EN_PLACEHOLDER = "Type a question in Norwegian or English and press Enter"
+FIRST_ANSWER_SECONDS = 2.0
+
+
+@pytest.fixture(scope="module")
+def served(built_index, artifacts) -> Iterator[tuple[str, Path]]:
+    """`python -m ui.serve` over the session index; yields (url, log file) once it answers."""
+    log = artifacts / "ui-serve.log"
+    with streamlit(built_index, log, warm=True) as url:
+        yield url, log
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, one per module (desktop pages and phones get their own contexts)."""
+    with sync_api.sync_playwright() as playwright:
+        browser_ = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser_
+        finally:
+            browser_.close()
+
+
+def _new_page(chromium, **options):
+    context = chromium.new_context(locale="nb-NO", **options)
+    context.set_default_timeout(STEP)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(chromium):
+    """A 1280×900 desktop page with a mouse and a keyboard."""
+    context, tab = _new_page(chromium, viewport={"width": 1280, "height": 900})
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    """A 390×844 touch phone (no hover, no mouse)."""
+    context, tab = _new_page(chromium, viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                             is_mobile=True, has_touch=True)
+    yield tab
+    context.close()
+
+
+def main_area(page):
+    return page.locator('[data-testid="stMain"]')
+
+
+def switch_to_english(page) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    page.get_by_placeholder(EN_PLACEHOLDER).wait_for()
+    wait_idle(page)
+
+
+# --- tests -----------------------------------------------------------------------------------
+
+def test_warm_start_first_answer_within_two_seconds(page, served, artifacts):
+    url, log = served
+    assert "Tesesøk: ready" in log.read_text()  # said once, in one language, before the server started
+    began = time.monotonic()
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_placeholder(PLACEHOLDER).wait_for(timeout=FIRST_LOAD)
+    loaded = time.monotonic() - began
+    box = page.get_by_placeholder(PLACEHOLDER)
+    box.fill(NO_QUESTION)
+    asked = time.monotonic()
+    box.press("Enter")
+    page.locator(".ts-answer").wait_for()
+    answered = time.monotonic() - asked
+    shot(page, artifacts, "17-01-warm-start-first-answer")
+    print(f"first visit: page {loaded:.2f} s, first answer {answered:.2f} s")
+    assert answered <= FIRST_ANSWER_SECONDS, f"first answer took {answered:.2f} s"
+    assert "seconds" not in main_area(page).inner_text()
+
+
+def test_one_language_at_a_time(page, served, artifacts):
+    url, _ = served
+    open_app(page, url)
+    assert page.evaluate("document.documentElement.lang") == "nb"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Norsk (Etternavn og").click()  # a setting to keep across the switch
+    wait_idle(page)
+    ask(page, NO_QUESTION)
+    assert page.get_by_text("Press Enter to submit form").filter(visible=True).count() == 0
+    parts = sidebar.locator('[data-testid="stMultiSelect"]').nth(2)
+    parts.locator("input").click()
+    page.wait_for_timeout(500)
+    shot(page, artifacts, "17-02-norwegian-interface", height=1400)
+    page.keyboard.press("Escape")
+    switch_to_english(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.get_by_text("Quotes are verbatim from the theses, in Norwegian, untranslated.").is_visible()
+    checked = sidebar.locator('[data-testid="stRadio"]').nth(1).locator("input:checked")
+    assert checked.count() == 1
+    assert "Norwegian (Surname and" in sidebar.locator('[data-testid="stRadio"]').nth(1).locator("label").filter(
+        has=page.locator("input:checked")).inner_text()
+    copies = main_area(page).locator('[data-testid="stCode"]')
+    text = " ".join(copies.nth(i).inner_text() for i in range(copies.count()))
+    assert "[Uten tittel]" not in text and "u.å." not in text and " s. " not in text
+    assert "n.d." in text or "p." in text
+    shot(page, artifacts, "17-03-english-interface", height=1600)
+
+
+def test_filter_chips_and_fewer_sources(page, served, artifacts):
+    url, _ = served
+    open_app(page, url)
+    parts = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(2)
+    parts.locator("input").click()
+    page.get_by_role("option", name="Vedlegg").click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    ask(page, "Hva er sosial støtte?")
+    chips = page.locator(".ts-chips")
+    assert chips.is_visible() and "Vedlegg" in chips.inner_text()
+    cards = page.locator(".ts-head").count()
+    if cards < 5:
+        assert page.get_by_text(f"{cards} av 5 kilder").is_visible()
+    shot(page, artifacts, "17-04-filter-chips", height=1200)
+    page.get_by_role("button", name="Fjern alle filtre").click()
+    wait_idle(page)
+    assert page.locator(".ts-chips").count() == 0
+
+
+def test_thesis_view_from_a_source(page, served, artifacts):
+    url, _ = served
+    open_app(page, url)
+    ask(page, NO_QUESTION)
+    quote = page.locator(".st-key-source-1 mark.ts-quote").first.inner_text()
+    page.locator(".st-key-source-1").get_by_role("button", name="Les i oppgaven").click()
+    wait_idle(page)
+    marked = page.locator(".ts-read mark")
+    marked.wait_for()
+    assert marked.inner_text().startswith(quote[:60])
+    assert page.get_by_role("tab", name="Les en oppgave", selected=True).count() == 1
+    heading = main_area(page).locator("h2").filter(visible=True).first.inner_text()
+    assert heading and not heading.startswith("0")  # a title, never the file name
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Innhold").click()
+    toc = page.locator(".ts-toc .ts-toc-entry")
+    toc.first.wait_for()
+    assert toc.count() > 5 and "s. " in toc.nth(1).inner_text()
+    shot(page, artifacts, "17-05-thesis-view", height=1600)
+
+
+def test_corpus_tab_chart_and_about(page, served, artifacts):
+    url, _ = served
+    open_app(page, url)
+    page.get_by_role("tab", name="Korpus").click()
+    page.get_by_role("heading", name="Hva korpuset inneholder").wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    about = page.locator('[data-testid="stExpander"]').filter(has_text="Om indeksen")
+    assert about.is_visible() and not page.get_by_text("Tallpresisjon").is_visible()
+    page.wait_for_timeout(800)
+    shot(page, artifacts, "17-06-corpus-chart", height=1500)
+    page.get_by_text("Passasjer per språk").click()
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    shot(page, artifacts, "17-07-corpus-languages", height=1500)
+
+
+def test_phone(phone, served, artifacts):
+    url, _ = served
+    page = phone
+    open_app(page, url)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.bounding_box()
+    assert box is None or box["x"] + box["width"] <= 1 or sidebar.get_attribute("aria-expanded") == "false"
+    shot_path = artifacts / "17-08-phone-start.png"
+    page.screenshot(path=str(shot_path))
+    box_input = page.get_by_placeholder(PLACEHOLDER)
+    box_input.tap()
+    box_input.fill(NO_QUESTION)
+    box_input.press("Enter")
+    page.locator(".ts-answer").wait_for()
+    wait_idle(page)
+    copy = page.locator('[data-testid="stCode"] [data-testid="stElementToolbarButton"] button').first
+    copy.scroll_into_view_if_needed()
+    assert copy.is_visible() and copy.get_attribute("aria-label") == "Kopier"
+    # without hovering: the button and every box around it up to the code block are opaque
+    assert page.evaluate("""el => { for (let e = el; e && !e.matches('[data-testid="stCode"]'); e = e.parentElement)
+        { const s = getComputedStyle(e); if (s.opacity !== '1' || s.visibility !== 'visible') return false; }
+        return true; }""", copy.element_handle())
+    cards = page.locator('[class*="st-key-source-"]')
+    uncited = 0
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        passage = card.locator(".ts-passage").first
+        if passage.locator("mark").count() == 0:  # an uncited passage is not repeated in its copy box
+            uncited += 1
+            assert passage.inner_text()[:80] not in card.locator('[data-testid="stCode"]').inner_text()
+    print(f"phone: {cards.count()} cards, {uncited} uncited")
+    page.screenshot(path=str(artifacts / "17-09-phone-answer.png"), full_page=True)
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    print(f"phone page height with five sources: {height} px")
+
+
+def test_keyboard_only(page, served, artifacts):
+    url, _ = served
+    open_app(page, url)
+    focused = "document.activeElement && document.activeElement.matches('.st-key-question input')"
+    page.wait_for_function(focused)  # the box has the focus on arrival: 0 Tab presses
+    # and the skip link is the first stop of the tab order (1 Tab from the address bar), visible
+    # when focused; Enter on it puts the focus in the box
+    page.wait_for_function("document.getElementById('ts-skip')")
+    first = page.evaluate("""[...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+        .filter(e => e.tabIndex >= 0 && !e.disabled)[0].id""")
+    assert first == "ts-skip"
+    skip = page.locator("#ts-skip")
+    skip.focus()
+    assert skip.bounding_box()["y"] >= 0 and skip.inner_text() == "Hopp til spørsmålsfeltet"
+    page.keyboard.press("Enter")
+    assert page.evaluate(focused)
+    page.keyboard.type(NO_QUESTION)
+    page.keyboard.press("Enter")
+    page.locator(".ts-answer").wait_for()
+    wait_idle(page)
+    page.wait_for_function("document.getElementById('ts-live').textContent.length > 10")
+    live = page.locator("#ts-live")
+    assert live.get_attribute("aria-live") == "polite" and live.inner_text().startswith("Svar:")
+    marker = page.locator(".ts-answer .ts-ref a").first
+    target = marker.get_attribute("href")
+    assert target.startswith("#ts-source-") and page.locator(target).count() == 1
+    marker.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"location.hash === '{target}'")
+    levels = page.evaluate("""[...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4)')]
+        .filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))""")
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    shot(page, artifacts, "17-10-keyboard", height=1400)

@@ -1,0 +1,121 @@
+"""Page-wide behaviour the Streamlit elements do not give: the page's `lang`, Streamlit's own
+texts in the interface language, a skip link and focus on the question box, one ARIA live
+region that announces the answer, and CSS for phones and touch (copy button always visible).
+
+`page_html(lang)` is inserted once per run with `st.html(..., unsafe_allow_javascript=True)`;
+it holds no corpus or user text, only fixed strings from `ui.strings` (JSON-encoded).
+"""
+from __future__ import annotations
+
+import json
+
+from ui.strings import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, t
+
+# Streamlit's built-in texts (as it writes them in English) -> our string key.
+STREAMLIT_TEXTS = {"Select all": "st_select_all", "Copy to clipboard": "st_copy", "Copied": "st_copied",
+                   "No results": "st_no_results", "Show sidebar": "st_show_sidebar",
+                   "Hide sidebar": "st_hide_sidebar", "Skip to main content": "st_skip_main",
+                   "Collapse sidebar": "st_hide_sidebar", "Expand sidebar": "st_show_sidebar"}
+QUESTION_INPUT = ".st-key-question input"
+LIVE_REGION_ID = "ts-live"
+SCRIPT_ID = "ts-page-script"
+
+CSS = """
+/* Streamlit's "Press Enter to submit form" is English only; the placeholder says it in the
+   interface language. */
+[data-testid="InputInstructions"] { display: none !important; }
+/* The copy button of a code box shows on hover only: show it always (touch has no hover). */
+[data-testid="stCode"] :is(div:has([data-testid="stElementToolbarButton"]), [data-testid="stElementToolbarButton"]) {
+  opacity: 1 !important; visibility: visible !important; }
+.ts-skip { position: absolute; left: .5rem; top: -3rem; z-index: 1000100; padding: .4rem .8rem;
+  background: #1f6f5c; color: #fff !important; border-radius: .3rem; }
+.ts-skip:focus { top: .5rem; }
+.ts-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 640px) {
+  .block-container { padding-left: .9rem !important; padding-right: .9rem !important; }
+  h1 { font-size: 1.8rem !important; }
+}
+"""
+
+SCRIPT = """
+(() => {
+  const cfg = %(config)s;
+  const doc = document;
+  doc.documentElement.lang = cfg.lang;
+  window.__tsConfig = cfg;
+  const question = () => doc.querySelector(cfg.question);
+  if (!doc.getElementById("ts-skip")) {
+    const skip = doc.createElement("a");
+    skip.id = "ts-skip"; skip.className = "ts-skip"; skip.href = "#";
+    skip.addEventListener("click", (e) => { e.preventDefault(); const q = question(); if (q) q.focus(); });
+    doc.body.prepend(skip);
+    const live = doc.createElement("div");
+    live.id = cfg.live; live.className = "ts-sr";
+    live.setAttribute("role", "status"); live.setAttribute("aria-live", "polite");
+    doc.body.append(live);
+  }
+  doc.getElementById("ts-skip").textContent = cfg.skip;
+  const relabel = () => {
+    const labels = window.__tsConfig.labels;
+    const skipLink = doc.getElementById("ts-skip");
+    if (skipLink && doc.body.firstElementChild !== skipLink) doc.body.prepend(skipLink);  // first tab stop
+    doc.querySelectorAll("[title],[aria-label]").forEach((el) => {
+      for (const name of ["title", "aria-label"]) {
+        const value = el.getAttribute(name);
+        if (value && labels[value] && labels[value] !== value) el.setAttribute(name, labels[value]);
+      }
+    });
+    const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const value = node.nodeValue.trim();
+      if (value && labels[value] && labels[value] !== value) node.nodeValue = node.nodeValue.replace(value, labels[value]);
+    }
+    const answer = doc.querySelector("[data-ts-announce]");
+    const live = doc.getElementById(window.__tsConfig.live);
+    const said = answer ? answer.getAttribute("data-ts-announce") : "";
+    if (live && answer && live.dataset.said !== answer.dataset.tsKey) {
+      live.dataset.said = answer.dataset.tsKey; live.textContent = said;
+    }
+  };
+  if (!window.__tsObserver) {
+    let queued = false;
+    window.__tsObserver = new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => { queued = false; relabel(); });
+    });
+    window.__tsObserver.observe(doc.body, {subtree: true, childList: true, characterData: true,
+                                           attributes: true, attributeFilter: ["title", "aria-label"]});
+  }
+  relabel();
+  // Focus the question box once per page load, where a keyboard is likely (not on touch screens,
+  // where focusing would open the on-screen keyboard over the page).
+  if (!window.__tsFocused && matchMedia("(hover: hover)").matches) {
+    const tryFocus = (n) => {
+      const q = question();
+      if (q) { if (doc.activeElement === doc.body || !doc.activeElement) q.focus(); window.__tsFocused = true; }
+      else if (n > 0) setTimeout(() => tryFocus(n - 1), 100);
+    };
+    tryFocus(50);
+  }
+})();
+"""
+
+
+def labels(lang: str) -> dict[str, str]:
+    """Every form of Streamlit's texts (English, and ours in each language) -> `lang`'s."""
+    out = {}
+    for english, key in STREAMLIT_TEXTS.items():
+        target = t(lang, key)
+        for form in (english, *(STRINGS[key][code] for code in LANGUAGES)):
+            out[form] = target
+    return out
+
+
+def page_html(lang: str) -> str:
+    """The <style> and <script> of the page for interface language `lang` (the default for an unknown one)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    config = {"lang": lang, "labels": labels(lang), "question": QUESTION_INPUT, "live": LIVE_REGION_ID,
+              "skip": t(lang, "skip_link")}
+    encoded = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    return f'<style>{CSS}</style><script id="{SCRIPT_ID}">{SCRIPT % {"config": encoded}}</script>'
