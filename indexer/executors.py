@@ -19,6 +19,7 @@ the local cluster they share this machine; on a remote cluster, give every node 
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections import deque
 from pathlib import Path
@@ -35,6 +36,7 @@ RAY_WINDOW_TEXTS = 8192  # passages + sentences of changed theses embedded per r
 CHUNK_CHARS = 12_000  # characters per task sent to a worker: ~3 000 tokens, a few seconds on one core
 CHUNK_ROWS = 256
 IN_FLIGHT = 2  # chunks queued per worker, so that none waits for the driver between two
+CONNECT_TIMEOUT = 10.0  # seconds to wait for a --ray-address to answer
 RETRIES = 3  # restarts of a dead worker process, and re-runs of the chunks it held
 # What a worker process inherits from the build's environment (offline model, precision override).
 FORWARDED_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TOKENIZERS_PARALLELISM", "TESESOK_ENCODER_DTYPE")
@@ -68,12 +70,12 @@ class LocalExecutor:
     name = "local"
     window_texts = 1
 
-    def __init__(self, encoder: EncoderLike):
+    def __init__(self, encoder: EncoderLike | None = None):
         self.encoder = encoder
 
     @property
     def dtype(self) -> str:
-        return self.encoder.dtype
+        return self.encoder.dtype if self.encoder is not None else ""
 
     def start(self, encoder: EncoderLike) -> None:
         self.encoder = encoder
@@ -145,6 +147,8 @@ class RayExecutor:
                  workers: int | None = None, progress: bool = True):
         if workers is not None and workers < 1:
             raise IndexerError(f"--ray-workers must be at least 1, not {workers}")
+        if address:
+            _check_reachable(address)  # now, before the build loads its model
         self.model, self.requested_dtype, self.address = model, dtype, address
         self.requested_workers, self.progress = workers, progress
         self.workers: list[Any] = []
@@ -270,13 +274,13 @@ class RayExecutor:
         self.close()
 
 
-def make_executor(name: str, encoder: EncoderLike, *, model: str | None = None, dtype: str = "auto",
-                  address: str | None = None, workers: int | None = None, progress: bool = True) -> Executor:
-    """The executor called `name` ("local" or "ray")."""
+def make_executor(name: str, *, model: str | None = None, dtype: str = "auto", address: str | None = None,
+                  workers: int | None = None, progress: bool = True) -> Executor:
+    """The executor called `name` ("local" or "ray"); it starts nothing until the build embeds."""
     if name == "local":
         if address or workers:
             raise IndexerError("--ray-address and --ray-workers need --executor ray")
-        return LocalExecutor(encoder)
+        return LocalExecutor()
     if name == "ray":
         return RayExecutor(model, dtype, address=address, workers=workers, progress=progress)
     raise IndexerError(f"Unknown executor {name!r}; use one of {', '.join(EXECUTORS)}")
@@ -288,6 +292,21 @@ def _import_ray() -> Any:
     except ImportError as exc:
         raise IndexerError("--executor ray needs the ray package: pip install -r requirements.txt") from exc
     return ray
+
+
+def _check_reachable(address: str) -> None:
+    """Fail fast when nothing listens at a "host:port" (or "ray://host:port") cluster address:
+    ray.init would otherwise retry for minutes."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        if address == "auto":
+            return
+        raise IndexerError(f"--ray-address must be HOST:PORT (or ray://HOST:PORT, or auto), not {address!r}")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise IndexerError(f"Could not reach the Ray cluster at {address} "
+                           f"({exc.strerror or exc}); is it running?") from exc
 
 
 def _worker_env() -> dict[str, str]:

@@ -69,3 +69,28 @@ def build_report(tmp_path_factory, corpus_copy, encoder):
 def built_index(build_report) -> Path:
     """The index folder built once per session from the whole real corpus (read-only use)."""
     return build_report.snapshot.parent.parent
+
+
+@pytest.fixture(scope="session")
+def pg_uri(tmp_path_factory) -> str:
+    """A PostgreSQL 16 + pgvector server (the bundled `pgserver`) in a temporary folder, started
+    once per session and stopped at its end; connect with the returned URI."""
+    from store.pgserver import start_pgserver
+
+    server = start_pgserver(tmp_path_factory.mktemp("pg") / "data")
+    yield server.uri
+    server.stop()
+
+
+RAY_WORKERS = 2  # the local Ray cluster of the tests: two one-CPU workers
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A local Ray cluster of two CPUs, started once per session; yields the `ray` module."""
+    import ray
+
+    ray.init(num_cpus=RAY_WORKERS, include_dashboard=False, logging_level="warning", log_to_driver=False,
+             object_store_memory=200 * 1024 * 1024)
+    yield ray
+    ray.shutdown()
