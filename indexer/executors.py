@@ -234,8 +234,9 @@ class RayExecutor:
                 try:
                     pid, vectors = ray.get(ref)
                 except ray.exceptions.RayError as exc:
-                    raise IndexerError(f"A Ray worker failed {RETRIES + 1} times on the same texts "
-                                       f"({_reason(exc)}); nothing was switched") from exc
+                    raise IndexerError(f"A Ray worker kept failing on the same texts after {RETRIES} "
+                                       f"restart(s) ({_reason(exc)}); the build stopped, the live index "
+                                       f"is unchanged") from exc
                 self.pids[worker].add(pid)
                 out[chunks[chunk]] = vectors
                 self.embedded += len(chunks[chunk])
