@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="Ray cluster to use with --executor ray (default: start a local one)")
     build.add_argument("--ray-workers", type=int, default=None,
                        help="embedding workers on Ray (default: one per CPU of the cluster)")
+    build.add_argument("--store", default=None,
+                       help="also publish the new snapshot to this store: postgresql://… or pgserver:DIR "
+                            "(the --index folder is then the build's working copy; default: only --index)")
 
     status = sub.add_parser("status", help="print what the index holds")
     status.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
@@ -52,9 +55,16 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "build":
         from indexer.build import build_index
 
+        from store.backends import parse_store
+
+        store = parse_store(args.store) if args.store else None  # a bad --store fails before the build
         report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype,
                              executor=args.executor, ray_address=args.ray_address, ray_workers=args.ray_workers)
         print(report.summary())
+        if store is not None and store.is_postgresql and report.snapshot is not None:
+            from store.pgstore import publish
+
+            print(f"Published to {args.store} as schema {publish(report.snapshot, store.location)}")
         return report.exit_code
     elif args.command == "status":
         from store.status import index_status

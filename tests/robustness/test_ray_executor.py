@@ -14,7 +14,7 @@ import pytest
 from indexer.__main__ import main
 from indexer.build import build_index
 from indexer.executors import RayExecutor, chunk_texts
-from store.snapshot import load_thesis, open_index
+from store.reader import load_thesis, open_index
 from tests.conftest import RAY_WORKERS
 from tests.robustness.conftest import EXCERPTS, make_tiny_corpus
 
