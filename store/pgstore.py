@@ -36,6 +36,7 @@ from store.columns import load_array
 LIVE_TABLE = "public.tesesok_live"
 TABLES = ("theses", "pages", "sections", "passages", "sentences")
 FILE_FOLDERS = (COLUMNS_FOLDER, LEXICAL_FOLDER)  # snapshot files kept as bytes in `files`
+MAX_EF_SEARCH = 1000  # pgvector's limit for hnsw.ef_search
 KEEP_PREVIOUS = 1  # schemas before the live one kept for readers still on them
 _TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
 
@@ -204,7 +205,8 @@ class PgDenseIndex:
         with self.snapshot.lock, self.snapshot.conn.transaction():
             conn = self.snapshot.conn
             if allowed is None:
-                conn.execute(f"SET LOCAL hnsw.ef_search = {int(max(ef_search, k))}")
+                # pgvector returns at most ef_search rows and accepts at most 1000.
+                conn.execute(f"SET LOCAL hnsw.ef_search = {min(MAX_EF_SEARCH, int(max(ef_search, k)))}")
                 rows = conn.execute("SELECT id - 1, -(embedding <#> %s) FROM passage_vectors "
                                     "ORDER BY embedding <#> %s LIMIT %s", (q, q, k)).fetchall()
             else:  # a filter: HNSW would drop matches after the search, so scan the allowed rows

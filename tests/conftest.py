@@ -72,14 +72,20 @@ def built_index(build_report) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_uri(tmp_path_factory) -> str:
+def pg_uri() -> str:
     """A PostgreSQL 16 + pgvector server (the bundled `pgserver`) in a temporary folder, started
     once per session and stopped at its end; connect with the returned URI."""
+    import tempfile
+
     from store.pgserver import start_pgserver
 
-    server = start_pgserver(tmp_path_factory.mktemp("pg") / "data")
+    # Not under pytest's basetemp: its root is chmod 0700 again by any other pytest run starting on
+    # this machine, and the server runs as the `pgserver` user when tests run as root.
+    folder = Path(tempfile.mkdtemp(prefix="tesesok-pg-"))
+    server = start_pgserver(folder / "data")
     yield server.uri
     server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 RAY_WORKERS = 2  # the local Ray cluster of the tests: two one-CPU workers
