@@ -32,10 +32,12 @@ from store.errors import IndexDamagedError, IndexMissingError, StoreError
 from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.columns import load_array
+from store.reader import OpenSnapshot
 
 LIVE_TABLE = "public.tesesok_live"
 TABLES = ("theses", "pages", "sections", "passages", "sentences")
 FILE_FOLDERS = (COLUMNS_FOLDER, LEXICAL_FOLDER)  # snapshot files kept as bytes in `files`
+HNSW_BUILD_MEMORY = "1GB"  # for building the HNSW index: ~2 KB per passage must fit (bench.scale)
 MAX_EF_SEARCH = 1000  # pgvector's limit for hnsw.ef_search
 KEEP_PREVIOUS = 1  # schemas before the live one kept for readers still on them
 _TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
@@ -96,6 +98,8 @@ def publish(snapshot: Path, uri: str) -> str:
             for table, name in (("passage_vectors", PASSAGE_VECTORS), ("sentence_vectors", SENTENCE_VECTORS)):
                 _copy_vectors(conn, f"{schema}.{table}", load_array(snapshot / name), dimension)
             spec = DenseIndexSpec.from_json(manifest.get("dense_index"))
+            # pgvector builds far slower once the graph outgrows maintenance_work_mem (64 MB by default).
+            conn.execute(f"SET LOCAL maintenance_work_mem = '{HNSW_BUILD_MEMORY}'")
             conn.execute(f"CREATE INDEX ON {schema}.passage_vectors USING hnsw (embedding vector_ip_ops) "
                          f"WITH (m = {spec.m}, ef_construction = {spec.ef_construction})")
             _copy_files(conn, schema, snapshot, manifest)
@@ -217,7 +221,7 @@ class PgDenseIndex:
                 np.asarray([r[1] for r in rows], dtype=np.float32))
 
 
-class PgSnapshot:
+class PgSnapshot(OpenSnapshot):
     """The live snapshot of a PostgreSQL store, with the API of store.reader.IndexSnapshot.
 
     `path` is a local cache folder holding the snapshot's files (columns, BM25) read from the
@@ -247,14 +251,6 @@ class PgSnapshot:
         except BaseException:
             self.conn.close()
             raise
-
-    @property
-    def model_id(self) -> str:
-        return self.manifest["model_id"]
-
-    @property
-    def dimension(self) -> int:
-        return self.manifest["dimension"]
 
     @property
     def is_live(self) -> bool:
@@ -295,10 +291,4 @@ class PgSnapshot:
 
     def close(self) -> None:
         self.conn.close()
-
-    def __enter__(self) -> PgSnapshot:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 

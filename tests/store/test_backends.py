@@ -196,7 +196,7 @@ def test_bad_store_values_are_refused_with_a_message(tmp_path, pg_uri, capsys):
     assert qa_main(["ask", "recovery", "--store", unreachable]) == 2
     err = capsys.readouterr().err
     assert "Cannot open the PostgreSQL store" in err and "secret" not in err and "Traceback" not in err
-    assert indexer_main(["build", "--corpus", str(tmp_path), "--store", "ftp://x"]) == 1
+    assert indexer_main(["build", "--corpus", str(tmp_path), "--store", "ftp://x"]) == 2
     assert "Unknown store" in capsys.readouterr().err
 
 
