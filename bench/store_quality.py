@@ -94,7 +94,7 @@ def main() -> None:
         print(f"{label:15} nDCG@10 postgresql - embedded: {figures['postgresql'] - figures['embedded']:+.4f}")
     recall = _ann_recall(engines["postgresql"], questions, DEFAULT)
     print("pgvector HNSW vs exact: " + ", ".join(f"recall@{k} {v:.4f}" for k, v in recall.items())
-          + f" (m {engines['postgresql'].snapshot.dense_spec.m}, ef_search {DEFAULT.ef_search}, "
+          + f" (m {engines['postgresql'].snapshot.dense_spec.m}, ef_search {min(DEFAULT.ef_search, MAX_EF_SEARCH)}, "
             f"{len(engines['postgresql'].passage_ids)} passages)")
 
 
