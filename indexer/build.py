@@ -113,24 +113,24 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     if not files:
         report.problems.append((f"{corpus_dir}/", f"no thesis files ({', '.join(SUFFIXES)})"))
         return report
-    with build_lock(index_dir):  # taken before the model loads: an index folder we cannot write fails at once
-        if encoder is None:
-            from models.encoder import Encoder
+    owned = isinstance(executor, str)
+    if owned:  # bad executor options are refused before anything is written or loaded
+        executor = make_executor(executor, model=model, dtype=dtype, address=ray_address, workers=ray_workers,
+                                 progress=progress)
+    try:
+        with build_lock(index_dir):  # taken before the model loads: an index folder we cannot write fails at once
+            if encoder is None:
+                from models.encoder import Encoder
 
-            encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
-        report.dtype = encoder.dtype
-        unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
-        if unknown:
-            report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
-        owned = isinstance(executor, str)
-        if owned:
-            executor = make_executor(executor, model=model, dtype=dtype, address=ray_address, workers=ray_workers,
-                                     progress=progress)
-        try:
+                encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
+            report.dtype = encoder.dtype
+            unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
+            if unknown:
+                report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
             _write_snapshot(index_dir, files, catalog, encoder, executor, report, progress, started)
-        finally:
-            if owned:
-                executor.close()
+    finally:
+        if owned:
+            executor.close()
     report.seconds = time.perf_counter() - started
     return report
 
