@@ -341,17 +341,9 @@ def stage_vectors(index_dir: Path, queries_path: Path, ms: list[int], ef_constru
 
 def stage_search(index_dir: Path, rounds: int) -> dict:
     """`qa.search` end to end on the snapshot, against the same search over an exact index."""
-    import faiss
-
-    from bench.query import questions, time_calls
-    from store.ann import DenseIndexSpec
     from models.encoder import Encoder
-    from analysis.language import detect_language
-    from analysis.lexical import analyse
-    from store.layout import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, current_snapshot
     from qa.engine import Engine
-    from qa.params import DEFAULT
-    from qa.search import search
+    from store.layout import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, current_snapshot
 
     snapshot = current_snapshot(index_dir)
     artefacts = {name: folder_bytes(snapshot / path) for name, path in (
@@ -363,6 +355,51 @@ def stage_search(index_dir: Path, rounds: int) -> dict:
     began = time.perf_counter()
     engine = Engine(index_dir, encoder=encoder)
     open_s = time.perf_counter() - began
+    return {**search_figures(engine, rounds), "open_s": open_s, "artefacts": artefacts, "rss_encoder_mb": rss_encoder}
+
+
+def stage_pgsearch(index_dir: Path, rounds: int, pgdata: Path) -> dict:
+    """The snapshot published to PostgreSQL (the bundled server in `pgdata`), then `qa.search` on it
+    as `stage_search` does: publish time, database size, latency, recall against exact search."""
+    from models.encoder import Encoder
+    from qa.engine import Engine
+    from store.backends import parse_store
+    from store.layout import current_snapshot
+    from store.pgstore import connect, publish
+
+    spec = parse_store(f"pgserver:{pgdata}")
+    began = time.perf_counter()
+    schema = publish(current_snapshot(index_dir), spec.location)
+    publish_s = time.perf_counter() - began
+    with connect(spec.location) as conn:
+        sizes = {name: size for name, size in conn.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'i')", (schema,))}
+        (database,) = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    encoder = Encoder(show_progress=False, for_queries=True)
+    rss_encoder = rss_mb()
+    began = time.perf_counter()
+    engine = Engine(spec, encoder=encoder)
+    open_s = time.perf_counter() - began
+    hnsw = sizes.get("passage_vectors_embedding_idx", 0)
+    artefacts = {"passage HNSW index": hnsw, "passage_vectors table": sizes.get("passage_vectors", 0) - hnsw,
+                 "sentence_vectors": sizes.get("sentence_vectors", 0), "files (columns, BM25)": sizes.get("files", 0)}
+    artefacts["text tables, catalog"] = database - sum(artefacts.values())  # the total is the database's size
+    return {**search_figures(engine, rounds), "open_s": open_s, "publish_s": publish_s, "artefacts": artefacts,
+            "rss_encoder_mb": rss_encoder}
+
+
+def search_figures(engine, rounds: int) -> dict:
+    """Latency and recall of `qa.search` on an open engine, then again with an exact flat index."""
+    import faiss
+
+    from analysis.language import detect_language
+    from analysis.lexical import analyse
+    from bench.query import questions, time_calls
+    from qa.params import DEFAULT
+    from qa.search import search
+    from store.ann import DenseIndexSpec
+
     rss_open = rss_mb()
     items = questions()
 
@@ -392,11 +429,9 @@ def stage_search(index_dir: Path, rounds: int) -> dict:
     same = sum(a == e for a, e in zip(ann_hits, exact_hits))
     return {"n": len(engine.passage_ids), "exhaustive": len(engine.passage_ids) <= DEFAULT.exhaustive_up_to,
             "dense_spec": engine.snapshot.manifest.get("dense_index"), "questions": len(items),
-            "rounds": rounds, "open_s": open_s,
-            "search": p50_p95(ann_ms), "search_cached": p50_p95(cached_ms), "encode": p50_p95(encode_ms),
-            "bm25": p50_p95(bm25_ms), "search_exact": p50_p95(exact_ms), "recall10": recall,
-            "same_ranking": same, "artefacts": artefacts, "rss_encoder_mb": rss_encoder,
-            "rss_open_mb": rss_open, "rss_after_mb": rss_ann, "anon_after_mb": anon_ann, "peak_rss_mb": peak_ann}
+            "rounds": rounds, "search": p50_p95(ann_ms), "search_cached": p50_p95(cached_ms),
+            "encode": p50_p95(encode_ms), "bm25": p50_p95(bm25_ms), "search_exact": p50_p95(exact_ms),
+            "recall10": recall, "same_ranking": same, "rss_open_mb": rss_open, "rss_after_mb": rss_ann, "anon_after_mb": anon_ann, "peak_rss_mb": peak_ann}
 
 
 # --------------------------------------------------------------------------- driver
@@ -494,7 +529,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="passage = 4-5 consecutive real sentences from a random place (window, default) "
                         "or 4-5 sentences drawn independently (random: a worst case, vectors crowd the mean)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--stage", choices=("build", "vectors", "search"), help=argparse.SUPPRESS)
+    parser.add_argument("--store", choices=("embedded", "postgresql"), default="embedded",
+                        help="postgresql: also publish each snapshot to the bundled PostgreSQL server and search "
+                             "it there (the HNSW sweep of the vector stage is skipped)")
+    parser.add_argument("--stage", choices=("build", "vectors", "search", "pgsearch"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     ms = [int(x) for x in args.m.split(",") if x]
@@ -507,8 +545,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.stage == "vectors":
             result = stage_vectors(index_dir, args.workdir / "source" / "queries.npy", ms,
                                    args.ef_construction, efs, args.rounds)
-        else:
+        elif args.stage == "search":
             result = stage_search(index_dir, args.rounds)
+        else:
+            result = stage_pgsearch(index_dir, args.rounds, args.workdir / "pgdata")
         print(json.dumps(result))
         return 0
 
@@ -531,10 +571,15 @@ def main(argv: list[str] | None = None) -> int:
             stage = ["--n", str(n), *common]
             run["build"] = run_stage(["--stage", "build", *stage], log)
             print_build(n, run["build"])
-            run["vectors"] = run_stage(["--stage", "vectors", *stage], log)
-            print_vectors(run["vectors"])
+            if args.store == "embedded":
+                run["vectors"] = run_stage(["--stage", "vectors", *stage], log)
+                print_vectors(run["vectors"])
             run["search"] = run_stage(["--stage", "search", *stage], log)
             print_search(run["search"])
+            if args.store == "postgresql":
+                run["pgsearch"] = run_stage(["--stage", "pgsearch", *stage], log)
+                print(f"PostgreSQL store: published in {run['pgsearch']['publish_s']:.1f} s")
+                print_search(run["pgsearch"])
             if not args.keep:
                 shutil.rmtree(workdir / f"index-{n}", ignore_errors=True)
             (workdir / "results.json").write_text(json.dumps({str(k): v for k, v in runs.items()}, indent=1))
@@ -552,7 +597,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{s['search'][0]:>12.1f}{s['search'][1]:>7.1f}{s['search_cached'][0]:>12.1f}{s['bm25'][0]:>10.1f}"
                   f"{s['recall10']:>7.3f}{mb(s['artefacts']['passages.faiss']):>10.0f}"
                   f"{mb(sum(s['artefacts'].values())):>9,.0f}{s['peak_rss_mb']:>8.0f}")
-        print(f"\nRecommendation: {recommend(runs)}")
+        if args.store == "embedded":
+            print(f"\nRecommendation: {recommend(runs)}")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -24,6 +24,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--dtype", choices=DTYPES, default="auto",
                        help="passage encoder backend and precision (default: auto, the one measured fastest "
                             "and faithful to fp32 on this CPU: python -m qa backends)")
+    build.add_argument("--executor", choices=("local", "ray"), default="local",
+                       help="where texts are embedded: this process (default) or a Ray cluster")
+    build.add_argument("--ray-address", default=None,
+                       help="Ray cluster to use with --executor ray (default: start a local one)")
+    build.add_argument("--ray-workers", type=int, default=None,
+                       help="embedding workers on Ray (default: one per CPU of the cluster)")
+    build.add_argument("--store", default=None,
+                       help="also publish the new snapshot to this store: postgresql://… or pgserver:DIR "
+                            "(the --index folder is then the build's working copy; default: only --index)")
 
     status = sub.add_parser("status", help="print what the index holds")
     status.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
@@ -69,8 +78,16 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "build":
         from indexer.build import build_index
 
-        report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype)
+        from store.backends import parse_store
+
+        store = parse_store(args.store) if args.store else None  # a bad --store fails before the build
+        report = build_index(args.corpus, args.index, model=args.model, dtype=args.dtype,
+                             executor=args.executor, ray_address=args.ray_address, ray_workers=args.ray_workers)
         print(report.summary())
+        if store is not None and store.is_postgresql and report.snapshot is not None:
+            from store.pgstore import publish
+
+            print(f"Published to {args.store} as schema {publish(report.snapshot, store.location)}")
         return report.exit_code
     elif args.command == "catalog":
         return _catalog(args)

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from analysis.numbers import format_count
 from indexer.catalog import CATALOG_NAME, load_catalog
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
+from indexer.executors import Executor, make_executor
 from indexer.names import catalog_key, is_thesis_name, name_problem, shown_name
 from indexer.params import DEFAULT_BUILD, BuildParams
 from indexer.formats import SUFFIXES, file_bytes
@@ -32,8 +33,8 @@ from store.lexical import LexicalIndex
 from store.manifest import SCHEMA_VERSION, read_manifest
 from store.errors import StoreError
 from store.health import check_snapshot
-from store.reader import IndexSnapshot, load_thesis, open_index
-from store.records import ThesisMeta
+from store.reader import IndexSnapshot, StoredThesis, load_thesis, open_index
+from store.records import Thesis, ThesisMeta
 from store.status import plural
 from store.writer import SnapshotWriter
 
@@ -92,8 +93,12 @@ class BuildReport:
 
 
 def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, dtype: str = "auto",
-                encoder: EncoderLike | None = None, progress: bool = True) -> BuildReport:
+                encoder: EncoderLike | None = None, progress: bool = True, executor: str | Executor = "local",
+                ray_address: str | None = None, ray_workers: int | None = None) -> BuildReport:
     """Build or update the index in `index_dir` from `corpus_dir`; see the module docstring.
+
+    `executor` says where texts are embedded (indexer.executors): "local" (this process), "ray"
+    (a Ray cluster, the local one unless `ray_address`), or an executor object the caller owns.
 
     Files that cannot be read are reported and skipped, and so are links that lead out of the
     corpus folder and files whose bytes repeat a file already indexed (each text is indexed once,
@@ -108,29 +113,41 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     if not files:
         report.problems.append((f"{corpus_dir}/", f"no thesis files ({', '.join(SUFFIXES)})"))
         return report
-    with build_lock(index_dir):  # taken before the model loads: an index folder we cannot write fails at once
-        if encoder is None:
-            from models.encoder import Encoder
+    owned = isinstance(executor, str)
+    if owned:  # bad executor options are refused before anything is written or loaded
+        executor = make_executor(executor, model=model, dtype=dtype, address=ray_address, workers=ray_workers,
+                                 progress=progress)
+    try:
+        with build_lock(index_dir):  # taken before the model loads: an index folder we cannot write fails at once
+            if encoder is None:
+                from models.encoder import Encoder
 
-            encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
-        report.dtype = _variant(encoder)
-        unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
-        if unknown:
-            report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
-        _write_snapshot(index_dir, files, catalog, encoder, report, progress, started)
+                encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
+            report.dtype = _variant(encoder)
+            unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
+            if unknown:
+                report.notes.append(f"{CATALOG_NAME} describes files not in {corpus_dir}/: {', '.join(unknown)}")
+            _write_snapshot(index_dir, files, catalog, encoder, executor, report, progress, started)
+    finally:
+        if owned:
+            executor.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _write_snapshot(index_dir: Path, files: list[Path], catalog: dict[str, ThesisMeta], encoder: EncoderLike,
-                    report: BuildReport, progress: bool, started: float) -> None:
+                    executor: Executor, report: BuildReport, progress: bool, started: float) -> None:
     """Write a new snapshot of `files` (reusing the live one's unchanged theses) and switch to it."""
     settings = _settings(encoder)
     previous = _open_previous(index_dir, settings, {p.name for p in files}, report)
     live = current_snapshot(index_dir, strict=False)
     try:
         with SnapshotWriter(index_dir, encoder.dimension) as writer:
-            _add_theses(writer, files, catalog, encoder, previous, report, progress)
+            window = _Window(writer, encoder, executor, report)
+            _add_theses(window, files, catalog, previous, progress)
+            report.notes.extend(executor.notes())
+            if executor.dtype:
+                report.dtype = executor.dtype
             if writer.theses:
                 _finish(writer, settings, encoder, report, started)
     except (OSError, sqlite3.Error) as exc:  # disk full, quota, I/O error while writing
@@ -173,9 +190,10 @@ def _settings(encoder: EncoderLike) -> dict[str, Any]:
             "parser_version": PARSER_VERSION, "token_budget": DEFAULT_TOKEN_BUDGET}
 
 
-def _add_theses(writer: SnapshotWriter, files: list[Path], catalog: dict[str, ThesisMeta], encoder: EncoderLike,
-                previous: IndexSnapshot | None, report: BuildReport, progress: bool) -> None:
+def _add_theses(window: _Window, files: list[Path], catalog: dict[str, ThesisMeta], previous: IndexSnapshot | None,
+                progress: bool) -> None:
     """Write every readable thesis of `files` once (a repeated text only under its first name)."""
+    report = window.report
     indexed: dict[str, str] = {}  # content hash -> file name
     for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
         meta = catalog.get(catalog_key(path.name), ThesisMeta())
@@ -185,10 +203,11 @@ def _add_theses(writer: SnapshotWriter, files: list[Path], catalog: dict[str, Th
                 report.problems.append((path.name, f"{path.name}: same content as {indexed[digest]}; "
                                                    f"indexed once, as {indexed[digest]}"))
                 continue
-            _add_thesis(writer, path, digest, meta, encoder, previous, report)
+            _add_thesis(window, path, digest, meta, previous)
             indexed[digest] = path.name
         except ThesisReadError as exc:
             report.problems.append((path.name, str(exc)))
+    window.flush()
 
 
 def _finish(writer: SnapshotWriter, settings: dict[str, Any], encoder: EncoderLike, report: BuildReport,
@@ -254,47 +273,84 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _add_thesis(writer: SnapshotWriter, path: Path, digest: str, meta: ThesisMeta, encoder: EncoderLike,
-                previous: IndexSnapshot | None, report: BuildReport) -> None:
-    """Copy one thesis (file hash `digest`) from the previous snapshot if unchanged, else parse and embed it."""
+class _Window:
+    """Theses waiting to be written, in corpus order; those to embed are embedded together.
+
+    The executor's `window_texts` says how many texts may wait: one thesis at a time locally,
+    thousands over Ray so that every worker stays busy across thesis boundaries.
+    """
+
+    def __init__(self, writer: SnapshotWriter, encoder: EncoderLike, executor: Executor, report: BuildReport):
+        self.writer, self.encoder, self.executor, self.report = writer, encoder, executor, report
+        self.items: list[tuple[Thesis, ThesisMeta, StoredThesis | None, str]] = []
+        self.texts = 0
+
+    def add_stored(self, stored: StoredThesis, meta: ThesisMeta, dtype: str) -> None:
+        """An unchanged thesis, with the vectors it was stored with (written at once if nothing waits)."""
+        self.items.append((stored.thesis, meta, stored, dtype))
+        if not self.texts:
+            self.flush()
+
+    def add_parsed(self, thesis: Thesis, meta: ThesisMeta) -> None:
+        """A new or changed thesis, embedded when the window is full (or at `flush`)."""
+        self.items.append((thesis, meta, None, ""))
+        self.texts += len(thesis.passages) + len(thesis.sentences)
+        if self.texts >= self.executor.window_texts:
+            self.flush()
+
+    def flush(self) -> None:
+        """Embed what waits, then write every waiting thesis."""
+        vectors = self._embed([thesis for thesis, _, stored, _ in self.items if stored is None])
+        for thesis, meta, stored, dtype in self.items:
+            if stored is not None:
+                passage_vectors, sentence_vectors = stored.passage_vectors, stored.sentence_vectors
+            else:
+                (passage_vectors, sentence_vectors), dtype = vectors[thesis.doc], self.executor.dtype
+            typicality = thesis_typicality(thesis, meta, passage_vectors, sentence_vectors,
+                                           DEFAULT_BUILD.typicality_neighbours)
+            self.writer.add(thesis, meta, passage_vectors, sentence_vectors, typicality, dtype=dtype)
+        self.items, self.texts = [], 0
+
+    def _embed(self, todo: list[Thesis]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Passage and sentence vectors of each thesis in `todo`, by doc, embedded in two calls."""
+        if not todo:
+            return {}
+        self.executor.start(self.encoder)
+        began = time.perf_counter()
+        passages = self.executor.embed([p.text for t in todo for p in t.passages])
+        middle = time.perf_counter()
+        sentences = self.executor.embed([s.text for t in todo for s in t.sentences])
+        report = self.report
+        report.passage_seconds += middle - began
+        report.sentence_seconds += time.perf_counter() - middle
+        report.embedded_passages += len(passages)
+        report.embedded_sentences += len(sentences)
+        p_at = np.cumsum([0] + [len(t.passages) for t in todo])
+        s_at = np.cumsum([0] + [len(t.sentences) for t in todo])
+        return {t.doc: (passages[p_at[i]:p_at[i + 1]], sentences[s_at[i]:s_at[i + 1]]) for i, t in enumerate(todo)}
+
+
+def _add_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta, previous: IndexSnapshot | None) -> None:
+    """Reuse one thesis (file hash `digest`) from the previous snapshot if unchanged, else parse it to embed."""
     from indexer.thesis import DEFAULT_TOKEN_BUDGET, parse_thesis
 
+    report = window.report
     mask = not meta.keep_personal_data
     old = previous.manifest["theses"].get(path.name) if previous is not None else None
     if old is not None and old["content_hash"] == digest and old["masked"] == mask:
-        stored = load_thesis(previous, path.name)
-        writer.add(stored.thesis, meta, stored.passage_vectors, stored.sentence_vectors,
-                   thesis_typicality(stored.thesis, meta, stored.passage_vectors, stored.sentence_vectors,
-                                     DEFAULT_BUILD.typicality_neighbours),
-                   dtype=old.get("dtype", "?"))
+        window.add_stored(load_thesis(previous, path.name), meta, old.get("dtype", "?"))
         report.unchanged += 1
         return
-    thesis = parse_thesis(path, count_tokens=encoder.count_tokens, token_budget=DEFAULT_TOKEN_BUDGET,
+    thesis = parse_thesis(path, count_tokens=window.encoder.count_tokens, token_budget=DEFAULT_TOKEN_BUDGET,
                           mask_personal_data=mask)
     report.notes.extend(thesis.warnings)  # e.g. "not valid UTF-8; decoded as Latin-1"
-    began = time.perf_counter()
-    passage_vectors = _encode(encoder, [p.text for p in thesis.passages])
-    middle = time.perf_counter()
-    sentence_vectors = _encode(encoder, [s.text for s in thesis.sentences])
-    report.passage_seconds += middle - began
-    report.sentence_seconds += time.perf_counter() - middle
-    report.embedded_passages += len(thesis.passages)
-    report.embedded_sentences += len(thesis.sentences)
-    writer.add(thesis, meta, passage_vectors, sentence_vectors,
-               thesis_typicality(thesis, meta, passage_vectors, sentence_vectors, DEFAULT_BUILD.typicality_neighbours),
-               dtype=_variant(encoder))
+    window.add_parsed(thesis, meta)
     report.reembedded += 1
 
 
 def _variant(encoder: EncoderLike) -> str:
     """The encoder's backend and precision (`Encoder.variant`: onnx-fp32 is not PyTorch fp32)."""
     return str(getattr(encoder, "variant", encoder.dtype))
-
-
-def _encode(encoder: EncoderLike, texts: list[str]) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, encoder.dimension), dtype=np.float32)
-    return np.asarray(encoder.encode_passages(texts), dtype=np.float32)
 
 
 def _manifest(settings: dict[str, Any], encoder: EncoderLike, writer: SnapshotWriter,

@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser, k: int) -> None:
         p.add_argument("--k", type=int, default=k, help=f"number of passages (default: {k})")
         p.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
+        p.add_argument("--store", default=None, help="read this store instead of --index: postgresql://… or pgserver:DIR")
 
     ask = sub.add_parser("ask", help="answer one question with cited quotes")
     ask.add_argument("question")
@@ -100,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"error: cannot read the qrels: {exc}", file=sys.stderr)
             return 2
     questions = _questions(args)  # a bad question file fails before the model loads
-    engine = Engine(args.index)
+    engine = Engine(args.store or args.index)
     if args.command == "ask":
         from qa.answer import ask
         from qa.filters import Filters

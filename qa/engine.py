@@ -19,6 +19,7 @@ from store.errors import IndexDamagedError, IndexMismatchError, rebuild_hint, sh
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.lexical import LexicalIndex
 from store.manifest import check_compatible
+from store.backends import StoreSpec, is_live, open_store, parse_store
 from store.layout import current_snapshot
 from store.reader import IndexSnapshot, derived_fields, open_index, thesis_pages
 from store.records import Suggestion, section_label
@@ -89,14 +90,18 @@ class Engine:
     Passage row i is passage id i + 1 (likewise for sentences).
     """
 
-    def __init__(self, index_dir: Path | str = "index", *, encoder=None, dtype: str = "auto",
+    def __init__(self, index_dir: Path | str | StoreSpec = "index", *, encoder=None, dtype: str = "auto",
                  params: Params = DEFAULT):
-        self.index_dir = Path(index_dir)
-        self.snapshot: IndexSnapshot = open_index(self.index_dir, then=self._load)
+        # The store: an index folder, postgresql://… or pgserver:DIR (store.backends).
+        self.store = index_dir if isinstance(index_dir, StoreSpec) else parse_store(index_dir)
+        self.index_dir = Path(self.store.location) if not self.store.is_postgresql else self.store.given
+        self.snapshot: IndexSnapshot = open_store(self.store, then=self._load)
         # The scoring knobs searches and answers use unless given others, with the index's own
         # confidence calibration (`python -m qa calibrate`) added.
         try:
-            own = {key: Thresholds.from_json(t) for key, t in read_calibration(self.index_dir).items()}
+            # (A database store has no calibration file: it uses the shipped thresholds.)
+            saved = {} if self.store.is_postgresql else read_calibration(self.index_dir)
+            own = {key: Thresholds.from_json(t) for key, t in saved.items()}
         except BaseException:
             self.snapshot.close()
             raise
@@ -197,7 +202,7 @@ class Engine:
     @property
     def is_current(self) -> bool:
         """Whether this engine still serves the live snapshot (False once a build switched)."""
-        return current_snapshot(self.index_dir, strict=False) == self.snapshot.path
+        return is_live(self.store, self.snapshot)
 
     def close(self) -> None:
         self.snapshot.close()
@@ -208,16 +213,18 @@ _engines_lock = threading.Lock()
 
 
 def load(index_dir: Path | str = "index", *, encoder=None, params: Params = DEFAULT) -> Engine:
-    """The one shared engine for `index_dir`: loaded on first use (with `encoder` if given, else
-    the index's own model, and with `params`), reused afterwards, and loaded anew once a build has
-    switched snapshots. Every front end (`qa.ask`, the app, the API) goes through here."""
-    key = Path(index_dir).resolve()
+    """The one shared engine for the store `index_dir` (a folder, postgresql://… or pgserver:DIR):
+    loaded on first use (with `encoder` if given, else the index's own model, and with `params`),
+    reused afterwards, and loaded anew once a build has switched snapshots. Every front end
+    (`qa.ask`, the app, the API) goes through here."""
+    spec = parse_store(index_dir)
     with _engines_lock:
-        engine = _engines.get(key)
+        engine = _engines.get(spec.key)
         if engine is None or not engine.is_current:
             # The engine replaced is not closed: a request in flight may still be reading it, and
-            # its snapshot stays readable (memory-mapped) after the build deletes the folder.
-            engine = _engines[key] = Engine(key, encoder=encoder, params=params)
+            # its snapshot stays readable (memory-mapped; PostgreSQL keeps the previous schema).
+            engine = _engines[spec.key] = Engine(spec if spec.is_postgresql else Path(spec.key), encoder=encoder,
+                                                 params=params)
         return engine
 
 

@@ -66,6 +66,8 @@ def search_dense(index: faiss.Index, spec: DenseIndexSpec, vector: np.ndarray, k
     `allowed` is a boolean mask over rows; rows outside it are never returned. An HNSW index
     keeps `ef_search` candidates (at least `k`) while searching.
     """
+    if hasattr(index, "nearest"):  # a database's index (store.pgstore.PgDenseIndex)
+        return index.nearest(vector, k, allowed, ef_search=ef_search)
     faiss.omp_set_num_threads(1)  # one query gains nothing from threads (2-3x slower with 2 here)
     k = min(k, index.ntotal)
     if k <= 0:

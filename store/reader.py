@@ -24,7 +24,30 @@ T = TypeVar("T")
 _READ_ERRORS = (StoreError, sqlite3.Error, RuntimeError, OSError, ValueError)
 
 
-class IndexSnapshot:
+class OpenSnapshot:
+    """What every open snapshot offers besides its tables (IndexSnapshot here, store.pgstore.PgSnapshot)."""
+
+    manifest: dict[str, Any]
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest["model_id"]
+
+    @property
+    def dimension(self) -> int:
+        return self.manifest["dimension"]
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class IndexSnapshot(OpenSnapshot):
     """An open, read-only snapshot.
 
     `db` is a read-only SQLite connection (rows are `sqlite3.Row`) usable from any thread;
@@ -49,14 +72,6 @@ class IndexSnapshot:
         self.db.execute("SELECT 1 FROM theses LIMIT 1")  # fail now if the file is not our database
         self._lock = threading.Lock()
 
-    @property
-    def model_id(self) -> str:
-        return self.manifest["model_id"]
-
-    @property
-    def dimension(self) -> int:
-        return self.manifest["dimension"]
-
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Run a read query; serialised, since the connection is shared between threads."""
         with self._lock:
@@ -64,12 +79,6 @@ class IndexSnapshot:
 
     def close(self) -> None:
         self.db.close()
-
-    def __enter__(self) -> IndexSnapshot:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def open_index(index_dir: Path, *, model_id: str | None = None, vectors: bool = True,

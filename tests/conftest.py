@@ -124,3 +124,34 @@ def tiny_engine(tiny_built, encoder):
     from qa.engine import Engine
 
     return Engine(tiny_built[1], encoder=encoder)
+
+
+@pytest.fixture(scope="session")
+def pg_uri() -> str:
+    """A PostgreSQL 16 + pgvector server (the bundled `pgserver`) in a temporary folder, started
+    once per session and stopped at its end; connect with the returned URI."""
+    import tempfile
+
+    from store.pgserver import start_pgserver
+
+    # Not under pytest's basetemp: its root is chmod 0700 again by any other pytest run starting on
+    # this machine, and the server runs as the `pgserver` user when tests run as root.
+    folder = Path(tempfile.mkdtemp(prefix="tesesok-pg-"))
+    server = start_pgserver(folder / "data")
+    yield server.uri
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+RAY_WORKERS = 2  # the local Ray cluster of the tests: two one-CPU workers
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """A local Ray cluster of two CPUs, started once per session; yields the `ray` module."""
+    import ray
+
+    ray.init(num_cpus=RAY_WORKERS, include_dashboard=False, logging_level="warning", log_to_driver=False,
+             object_store_memory=200 * 1024 * 1024)
+    yield ray
+    ray.shutdown()

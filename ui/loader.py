@@ -17,13 +17,16 @@ DEFAULT_INDEX = "index"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
-def index_dir() -> Path:
-    """The index folder named by `TESESOK_INDEX`, made absolute against the project folder."""
+def index_dir() -> Path | str:
+    """The index folder named by `TESESOK_INDEX`, made absolute against the project folder, or the
+    database store it names (postgresql://… or pgserver:DIR) as given."""
     raw = os.environ.get(ENV_VAR, "").strip() or DEFAULT_INDEX
+    if raw.startswith(("postgresql://", "postgres://", "pgserver:")):
+        return raw
     path = Path(raw).expanduser()
     return (path if path.is_absolute() else PROJECT_DIR / path).resolve()
 
 
-def get_engine(index: Path) -> Engine:
+def get_engine(index: Path | str) -> Engine:
     """The shared engine for `index`. Raises IndexMissingError / StoreError as `Engine` does."""
     return qa.load(index)
