@@ -20,8 +20,7 @@ from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.lexical import LexicalIndex
 from store.manifest import check_compatible
 from store.backends import StoreSpec, is_live, open_store, parse_store
-from store.layout import current_snapshot
-from store.reader import IndexSnapshot, derived_fields, open_index, thesis_pages
+from store.reader import IndexSnapshot, derived_fields, thesis_pages
 from store.records import Suggestion, section_label
 from qa.citation import Work
 from qa.params import DEFAULT, Params, Thresholds
