@@ -250,7 +250,7 @@ def run_build_cli(corpus: Path, index: Path) -> subprocess.CompletedProcess[str]
      ["TOML syntax error", "line 5"]),
     ('["000_56c92893e0805444.txt"]\ntitle = "x"\n\n["004_d1b033983cbf4306.txt"]\ntitle = "y"\nforfatter = "z"\n',
      ["line 6", "unknown key(s) forfatter", "004_d1b033983cbf4306.txt", "allowed: authors"]),
-    ('["000_56c92893e0805444.txt"]\nyear = "2019"\n', ["line 2", "year must be a whole number"]),
+    ('["000_56c92893e0805444.txt"]\nyear = "2019"\n', ["line 2", "year must be a year like 2019"]),
 ])
 def test_invalid_catalog_exits_2_naming_the_line_and_keeps_the_index(tiny, catalog, words):
     corpus, index = tiny

@@ -24,7 +24,7 @@ MIN_COSINE = 0.999
 @pytest.fixture(scope="module")
 def ray_executor(ray_cluster, encoder):
     """One executor with its two workers started (each has loaded the model) for this module."""
-    executor = RayExecutor(workers=RAY_WORKERS, progress=False)
+    executor = RayExecutor(dtype=encoder.dtype, workers=RAY_WORKERS, progress=False)  # the local encoder's precision, not "auto"
     executor.start(encoder)
     yield executor
     executor.close()

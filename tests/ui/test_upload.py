@@ -38,5 +38,5 @@ def tab_names(monkeypatch, engine, built_index):
 ])
 def test_upload_tab_follows_the_setting(tab_names, address, setting, shown):
     names = tab_names(address, setting)
-    assert names[:2] == [":material/search: Spør", ":material/library_books: Korpus"]
+    assert names[0] == ":material/search: Spør" and ":material/library_books: Korpus" in names
     assert (":material/upload_file: Legg til" in names) is shown
