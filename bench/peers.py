@@ -218,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
     hybrid.index(passages)
 
     def reset_ours() -> None:  # every timed call encodes its question and detects its language
-        engine.forget_queries()
+        engine.query_vectors.clear()
         detect_language.cache_clear()
     systems = [("txtai dense search", lambda q: dense.search(q, 10), all_cores),
                ("txtai hybrid search", lambda q: hybrid.search(q, 10), all_cores),
