@@ -143,6 +143,27 @@ def pg_uri() -> str:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def tiny_pg_engine(tiny_built, pg_uri, encoder):
+    """One Engine over the session's tiny index published to a fresh PostgreSQL database (shared)."""
+    from qa.engine import Engine
+    from store.layout import current_snapshot
+    from store.pgstore import publish
+    from tests.stores import new_database
+
+    uri = new_database(pg_uri)
+    publish(current_snapshot(tiny_built[1]), uri)
+    engine = Engine(uri, encoder=encoder)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(params=["embedded", "postgresql"])
+def tiny_engines(request):
+    """The tiny index's Engine on each store backend in turn: the embedded snapshot, then PostgreSQL."""
+    return request.getfixturevalue("tiny_engine" if request.param == "embedded" else "tiny_pg_engine")
+
+
 RAY_WORKERS = 2  # the local Ray cluster of the tests: two one-CPU workers
 
 

@@ -27,51 +27,51 @@ CONTROLS = "Hva\x00 betyr\x07 sosialt\x1b[31m nettverk\u200b\u202e for\r\n unge\
 # --------------------------------------------------------------------------- Python API
 
 
-def test_100k_character_query_is_cut_and_answered(tiny_engine):
-    hits = search(tiny_engine, LONG, k=3)
+def test_100k_character_query_is_cut_and_answered(tiny_engines):
+    hits = search(tiny_engines, LONG, k=3)
     assert 1 <= len(hits) <= 3
-    answer = ask(tiny_engine, LONG, k=3)
+    answer = ask(tiny_engines, LONG, k=3)
     assert len(answer.question) == MAX_QUERY_CHARS and answer.notices == [TRUNCATED["no"]]
     assert answer.sources and answer.text
 
 
-def test_control_characters_are_ignored(tiny_engine):
+def test_control_characters_are_ignored(tiny_engines):
     """Control and format characters (NUL, BEL, ESC, ZWSP, RTL override, DEL) count as white space."""
     cleaned = clean_query(CONTROLS)
     assert cleaned == "Hva betyr sosialt [31m nettverk for unge i ettervern?"
     assert all(ch.isprintable() for ch in cleaned)
     calls = [("search", CONTROLS, None), ("ask", CONTROLS, None)]
-    assert results(tiny_engine, calls) == results(tiny_engine, [(kind, cleaned, None) for kind, _, _ in calls])
-    assert ask(tiny_engine, CONTROLS).question == cleaned
+    assert results(tiny_engines, calls) == results(tiny_engines, [(kind, cleaned, None) for kind, _, _ in calls])
+    assert ask(tiny_engines, CONTROLS).question == cleaned
 
 
 @pytest.mark.parametrize("query", ["\u00a0\u2003\u200b\u3000", "\x1b\x1b\x00", "\ud800\udfff", "\t\r\n\x0b\x0c"])
-def test_invisible_only_queries_are_empty(tiny_engine, query):
+def test_invisible_only_queries_are_empty(tiny_engines, query):
     for call in (search, ask):
         with pytest.raises(QueryError, match="the question is empty"):
-            call(tiny_engine, query)
+            call(tiny_engines, query)
 
 
 @pytest.mark.parametrize("query", [None, b"rus", 5, ["rus"]])
-def test_non_text_queries_are_refused(tiny_engine, query):
+def test_non_text_queries_are_refused(tiny_engines, query):
     with pytest.raises(QueryError, match="must be text"):
-        search(tiny_engine, query)
+        search(tiny_engines, query)
 
 
 @pytest.mark.parametrize("k", [0, -1, 2.5, "5", None])
-def test_bad_k_is_refused(tiny_engine, k):
+def test_bad_k_is_refused(tiny_engines, k):
     with pytest.raises(QueryError, match="k must be a whole number"):
-        search(tiny_engine, "rus", k=k)
+        search(tiny_engines, "rus", k=k)
 
 
-def test_huge_k_returns_everything_once(tiny_engine):
+def test_huge_k_returns_everything_once(tiny_engines):
     """Every passage comes back once: as a hit, merged into one, or left out because it overlaps one."""
-    hits = search(tiny_engine, "rus", k=10**9)
+    hits = search(tiny_engines, "rus", k=10**9)
     ids = [pid for h in hits for pid in (h.passage_id, *h.merged)]
     assert len(ids) == len(set(ids)) and hits
     spans = [(h.thesis_id, h.start, h.end) for h in hits]
-    for row, pid in enumerate(tiny_engine.passage_ids):
-        thesis, start, end = int(tiny_engine.p_thesis[row]), int(tiny_engine.p_start[row]), int(tiny_engine.p_end[row])
+    for row, pid in enumerate(tiny_engines.passage_ids):
+        thesis, start, end = int(tiny_engines.p_thesis[row]), int(tiny_engines.p_start[row]), int(tiny_engines.p_end[row])
         assert int(pid) in ids or any(t == thesis and s < end and start < e for t, s, e in spans), pid
 
 
@@ -81,9 +81,9 @@ def test_huge_k_returns_everything_once(tiny_engine):
     (Filters.of(languages=["<script>"]), "unknown language filter"),
     (Filters.of(parts=[""]), "unknown part filter"),
 ])
-def test_unknown_filter_values_name_the_valid_ones(tiny_engine, filters, message):
+def test_unknown_filter_values_name_the_valid_ones(tiny_engines, filters, message):
     with pytest.raises(QueryError, match="choose from") as info:
-        ask(tiny_engine, "rus", filters=filters)
+        ask(tiny_engines, "rus", filters=filters)
     assert message in str(info.value)
 
 
@@ -170,14 +170,14 @@ GOOD_LINES = [
 ]
 
 
-def test_batch_answers_every_good_line_and_marks_every_bad_one(tiny_engine):
+def test_batch_answers_every_good_line_and_marks_every_bad_one(tiny_engines):
     lines = []
     for good, bad in zip(GOOD_LINES + [None] * len(BAD_LINES), BAD_LINES):
         lines += [x for x in (good, bad) if x is not None]
     lines.insert(3, b"   ")  # blank lines are skipped
     source = io.BytesIO(b"\n".join(lines) + b"\n")
     out = io.StringIO()
-    answered, errors = run_batch(tiny_engine, source, out, k=3, progress=False)
+    answered, errors = run_batch(tiny_engines, source, out, k=3, progress=False)
     assert (answered, errors) == (len(GOOD_LINES), len(BAD_LINES))
     written = out.getvalue().encode("utf-8").decode("utf-8").splitlines()  # all of it valid UTF-8
     outputs = [json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in the output")) for line in written]
@@ -192,8 +192,8 @@ def test_batch_answers_every_good_line_and_marks_every_bad_one(tiny_engine):
             assert all(ch.isprintable() for ch in result["question"])
 
 
-def test_batch_error_lines_keep_the_id_when_it_can_be_read(tiny_engine):
-    out = list(answer_lines(tiny_engine, [b'{"id": "latin", "question": "tilh\xf8righet"}',
+def test_batch_error_lines_keep_the_id_when_it_can_be_read(tiny_engines):
+    out = list(answer_lines(tiny_engines, [b'{"id": "latin", "question": "tilh\xf8righet"}',
                                           b'{"id": "\\udc00", "question": ""}'], k=3))
     assert out[0]["id"] == "latin" and "not valid UTF-8" in out[0]["error"]
     assert out[1]["id"] == "\udc00"  # written escaped, see test above

@@ -22,14 +22,14 @@ APPENDED = ("\n   \n\nEt nytt avsnitt om kaffekopper og syklubber i Bodø, lagt 
             "Det skal bare finnes i den nye indeksen.\n\n")
 
 
-def test_threads_give_the_same_results_as_sequential_calls(tiny_engine):
-    sequential = [run_call(tiny_engine, call) for call in CALLS]
+def test_threads_give_the_same_results_as_sequential_calls(tiny_engines):
+    sequential = [run_call(tiny_engines, call) for call in CALLS]
     start = threading.Barrier(N_THREADS)
 
     def call(i: int):
         if i < N_THREADS:
             start.wait()  # the first calls of every thread begin together
-        return run_call(tiny_engine, CALLS[i])
+        return run_call(tiny_engines, CALLS[i])
 
     with ThreadPoolExecutor(N_THREADS) as pool:
         threaded = list(pool.map(call, range(N_CALLS)))

@@ -1,7 +1,7 @@
 """The store interface on both backends (store.backends): the embedded snapshot folder and
 PostgreSQL (the bundled server of `pg_uri`, one fresh database per test).
 
-Real builds of the tiny corpus with the real encoder: one full build per module (`tiny`), then
+Real builds of the tiny corpus with the real encoder: the session's build (`tiny_built`), then
 in each test a copy of it and the builds the test makes (only changed theses are embedded). The
 PostgreSQL store gets each build's snapshot published, as `indexer build --store` does. Each
 test runs once per backend where it applies.
@@ -12,11 +12,9 @@ import json
 import shutil
 import subprocess
 import sys
-import uuid
 from dataclasses import replace
 from pathlib import Path
 
-import psycopg
 import pytest
 
 import qa
@@ -29,60 +27,23 @@ from qa.params import DEFAULT
 from qa.search import search
 from store.backends import parse_store
 from store.errors import IndexMissingError, StoreError
-from store.layout import PASSAGE_VECTORS, current_snapshot
+from store.layout import PASSAGE_VECTORS
 from store.pgstore import connect, live_schema, publish
-from tests.conftest import writable_copy
-from tests.robustness.conftest import EXCERPTS, QUESTIONS, make_tiny_corpus
+from tests.robustness.conftest import EXCERPTS, QUESTIONS
+from tests.stores import BACKENDS, Store, new_database
 
 REPO = Path(__file__).resolve().parents[2]
 CHANGED = "004_d1b033983cbf4306.txt"
 DENSE = replace(DEFAULT, exhaustive_up_to=0, pool=8)  # candidates from the dense (HNSW) and BM25 indexes (24 passages)
 
 
-def new_database(pg_uri: str) -> str:
-    """The URI of a fresh, empty database on the session's server."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_uri, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    base, _, query = pg_uri.partition("?")
-    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
-
-
-class Store:
-    """One store of a backend and the build that feeds it (the embedded store is its own build folder).
-
-    Starts as a copy of the module's build (`tiny`): `corpus` is its corpus, already live in the store.
-    """
-
-    def __init__(self, kind: str, root: Path, pg_uri: str, encoder, tiny: tuple[Path, Path]):
-        self.kind, self.encoder = kind, encoder
-        self.corpus, self.staging = writable_copy(*tiny, root)
-        self.value = str(self.staging) if kind == "embedded" else new_database(pg_uri)
-        if kind == "postgresql":
-            publish(current_snapshot(self.staging), self.value)
-
-    def build(self, corpus: Path):
-        report = build_index(corpus, self.staging, encoder=self.encoder, progress=False)
-        assert report.exit_code == 0, report.summary()
-        if self.kind == "postgresql":
-            publish(report.snapshot, self.value)
-        return report
-
-    def engine(self) -> Engine:
-        return Engine(self.value, encoder=self.encoder)
-
-
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory, encoder) -> tuple[Path, Path]:
-    """The tiny corpus and an index built from it, once for this module (copy before changing)."""
-    root = tmp_path_factory.mktemp("tiny-backends")
-    corpus = make_tiny_corpus(root / "corpus")
-    report = build_index(corpus, root / "index", encoder=encoder, progress=False)
-    assert report.exit_code == 0, report.summary()
-    return corpus, root / "index"
+def tiny(tiny_built) -> tuple[Path, Path]:
+    """The session's tiny corpus and its index (each Store works on a copy)."""
+    return tiny_built
 
 
-@pytest.fixture(params=["embedded", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def store(request, tmp_path, encoder, pg_uri, tiny) -> Store:
     return Store(request.param, tmp_path, pg_uri, encoder, tiny)
 
