@@ -37,7 +37,11 @@ from store.reader import OpenSnapshot
 LIVE_TABLE = "public.tesesok_live"
 TABLES = ("theses", "pages", "sections", "passages", "sentences")
 FILE_FOLDERS = (COLUMNS_FOLDER, LEXICAL_FOLDER)  # snapshot files kept as bytes in `files`
-HNSW_BUILD_MEMORY = "1GB"  # for building the HNSW index: ~2 KB per passage must fit (bench.scale)
+# pgvector builds HNSW far slower once the graph outgrows maintenance_work_mem (64 MB by default):
+# give the build what the graph needs, ~2.0 KB per passage at m 32 (bench.scale: 203 MB at 100k),
+# with room to spare, from 1 GB up to a cap that leaves the server's other memory alone.
+HNSW_BYTES_PER_ROW = 3 * 1024
+HNSW_BUILD_MEMORY_MB = (1024, 8192)
 MAX_EF_SEARCH = 1000  # pgvector's limit for hnsw.ef_search
 KEEP_PREVIOUS = 1  # schemas before the live one kept for readers still on them
 _TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
@@ -98,8 +102,7 @@ def publish(snapshot: Path, uri: str) -> str:
             for table, name in (("passage_vectors", PASSAGE_VECTORS), ("sentence_vectors", SENTENCE_VECTORS)):
                 _copy_vectors(conn, f"{schema}.{table}", load_array(snapshot / name), dimension)
             spec = DenseIndexSpec.from_json(manifest.get("dense_index"))
-            # pgvector builds far slower once the graph outgrows maintenance_work_mem (64 MB by default).
-            conn.execute(f"SET LOCAL maintenance_work_mem = '{HNSW_BUILD_MEMORY}'")
+            conn.execute(f"SET LOCAL maintenance_work_mem = '{hnsw_build_memory_mb(manifest)}MB'")
             conn.execute(f"CREATE INDEX ON {schema}.passage_vectors USING hnsw (embedding vector_ip_ops) "
                          f"WITH (m = {spec.m}, ef_construction = {spec.ef_construction})")
             _copy_files(conn, schema, snapshot, manifest)
@@ -115,6 +118,12 @@ def publish(snapshot: Path, uri: str) -> str:
     finally:
         conn.close()
     return schema
+
+
+def hnsw_build_memory_mb(manifest: dict[str, Any]) -> int:
+    """maintenance_work_mem, in MB, for building the HNSW index of a snapshot's passages."""
+    low, high = HNSW_BUILD_MEMORY_MB
+    return int(min(high, max(low, manifest["totals"]["passages"] * HNSW_BYTES_PER_ROW / 2**20)))
 
 
 def _history(conn: Any) -> list[str]:
