@@ -2,6 +2,12 @@
 
     .venv/bin/python -m bench.indexing                  # everything, on corpus/
     .venv/bin/python -m bench.indexing --no-build --index index   # encoder figures only, texts of index/
+    .venv/bin/python -m bench.indexing --executor ray --dtypes bf16  # also build on a local Ray cluster
+
+With `--executor ray`, the corpus is also built with `indexer build --executor ray` (a local Ray
+cluster, one worker per core, each loading the model once) at the first precision, and compared
+with the local build of that precision: wall time, the driver's peak memory, and the cosine of
+every passage and sentence vector against the local build's.
 
 Prints a table of figures (no pass/fail). Each precision is measured in its own child process
 (thread settings and loaded models are per process); each build runs as a child process into a
@@ -23,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 from models.choice import cpu_model, describe, load_choice
 
@@ -63,8 +71,6 @@ def questions() -> list[str]:
 
 def measure_encoder(dtype: str, index: Path, repeat: int, out: Path) -> None:
     """Runs in a child process: throughput, query latency and vectors for one precision."""
-    import numpy as np
-
     from models.encoder import Encoder
 
     passages, sentences = corpus_texts(index)
@@ -113,9 +119,10 @@ def _env(dtype: str | None = None) -> dict[str, str]:
     return env
 
 
-def run_build(corpus: Path, index: Path, dtype: str | None) -> dict:
+def run_build(corpus: Path, index: Path, dtype: str | None, executor: str = "local") -> dict:
     """``python -m indexer build`` in a child process: wall time, peak RSS, its own summary."""
-    cmd = [sys.executable, "-m", "indexer", "build", "--corpus", str(corpus), "--index", str(index)]
+    cmd = [sys.executable, "-m", "indexer", "build", "--corpus", str(corpus), "--index", str(index),
+           "--executor", executor]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, env=_env(dtype), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
@@ -127,6 +134,34 @@ def run_build(corpus: Path, index: Path, dtype: str | None) -> dict:
         raise SystemExit(f"build failed ({' '.join(cmd)}):\n{stdout}")
     summary = next((line for line in stdout.splitlines() if line.startswith("Indexed")), stdout.strip())
     return {"build_s": seconds, "build_maxrss_mb": usage.ru_maxrss / 1024, "summary": summary}
+
+
+def live_vectors(index: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The passage and sentence vectors of the live snapshot of ``index``."""
+    from store.layout import PASSAGE_VECTORS, SENTENCE_VECTORS, current_snapshot
+
+    snapshot = current_snapshot(index)
+    return np.load(snapshot / PASSAGE_VECTORS), np.load(snapshot / SENTENCE_VECTORS)
+
+
+def compare_executor(corpus: Path, local: Path, other: Path, dtype: str, executor: str) -> dict:
+    """Build ``corpus`` into ``other`` with ``executor``; cosines of its vectors against ``local``'s."""
+    row = run_build(corpus, other, dtype, executor)
+    cosines = [np.sum(a * b, axis=1) for a, b in zip(live_vectors(local), live_vectors(other))]
+    row["cos_passages_min"], row["cos_sentences_min"] = (float(c.min()) for c in cosines)
+    row["vectors"] = sum(len(c) for c in cosines)
+    return row
+
+
+def print_executors(dtype: str, local: dict, others: dict[str, dict]) -> None:
+    print(f"\nExecutors, whole-corpus build at {dtype} (driver peak RSS; Ray workers are separate processes)\n")
+    print("| executor | build s | ratio to local | driver peak RSS MB | min cosine vs local: passages / sentences |")
+    print("|---|---|---|---|---|")
+    print(f"| local | {local['build_s']:.1f} | 1.00 | {local['build_maxrss_mb']:.0f} | – |")
+    for name, r in others.items():
+        print(f"| {name} | {r['build_s']:.1f} | {r['build_s'] / local['build_s']:.2f} | {r['build_maxrss_mb']:.0f} | "
+              f"{r['cos_passages_min']:.5f} / {r['cos_sentences_min']:.5f} ({r['vectors']} vectors) |")
+        print(f"\n{name} build: {r['summary']}")
 
 
 def run_encoder(dtype: str, index: Path, repeat: int, tmp: Path) -> dict:
@@ -149,14 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dtypes", default=None, help="comma-separated precisions (default: all this machine supports)")
     ap.add_argument("--repeat", type=int, default=3, help="encoding runs per precision; the median is shown")
     ap.add_argument("--no-build", action="store_true", help="skip the whole-corpus builds")
+    ap.add_argument("--executor", choices=("ray",), action="append", default=[],
+                    help="also build with this executor at the first precision and compare with the local build")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         measure_encoder(args.child, args.index, args.repeat, args.out)
         return 0
-
-    import numpy as np
 
     dtypes = args.dtypes.split(",") if args.dtypes else available_dtypes()
     load_before = os.getloadavg()
@@ -167,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
             for dtype in dtypes:
                 print(f"building {args.corpus} with {dtype} ...", file=sys.stderr, flush=True)
                 rows[dtype].update(run_build(args.corpus, tmp / f"index-{dtype}", dtype))
+        others = {name: compare_executor(args.corpus, tmp / f"index-{dtypes[0]}", tmp / f"index-{name}",
+                                         dtypes[0], name) for name in args.executor if not args.no_build}
         index = args.index or (tmp / f"index-{dtypes[0]}" if not args.no_build else REPO / "index")
         for dtype in dtypes:
             print(f"encoding with {dtype} ...", file=sys.stderr, flush=True)
@@ -194,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     for dtype, r in rows.items():
         if "summary" in r:
             print(f"\n{dtype} build: {r['summary']}")
+    if others:
+        print_executors(dtypes[0], rows[dtypes[0]], others)
     return 0
 
 
