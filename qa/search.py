@@ -178,6 +178,8 @@ def rank(engine: Engine, evidence: Evidence, k: int, params: Params) -> Retrieva
                  - (w.dense + w.sentence) * params.same_language_penalty * same_language)
     if params.thesis_weight > 0 and len(rows):
         score = score + params.thesis_weight * _thesis_prior(engine, rows, score)
+    if params.context_weight > 0 and len(rows):
+        score = score + params.context_weight * _neighbour_gain(engine, rows, score)
     scored = _Evidence(rows, score, dense, sentence, lexical)
     order = np.lexsort((rows, -score))  # ties: lower id first, for determinism
     if evidence.phrase is not None:
@@ -202,6 +204,18 @@ def _thesis_prior(engine: Engine, rows: np.ndarray, score: np.ndarray) -> np.nda
     for thesis, mean in means.items():
         prior[theses == thesis] = mean - best
     return prior
+
+
+def _neighbour_gain(engine: Engine, rows: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """For each candidate, how far its better neighbour (the passage just before or after it in the
+    same section, when that is a candidate too) outscores it; 0 when neither does."""
+    gain = np.zeros(len(rows), dtype=np.float32)
+    thesis, section = engine.p_thesis[rows], engine.p_section[rows]
+    for step in (-1, 1):
+        j = np.clip(np.searchsorted(rows, rows + step), 0, len(rows) - 1)  # rows are ascending
+        beside = (rows[j] == rows + step) & (thesis[j] == thesis) & (section[j] == section)
+        gain = np.maximum(gain, np.where(beside, score[j] - score, 0.0))
+    return gain
 
 
 def _feedback(engine: Engine, evidence: Evidence, vector: np.ndarray, params: Params) -> np.ndarray:

@@ -46,6 +46,7 @@ SPACE: dict[str, tuple] = {
     "extra_sentence_cost": (-0.02, 0.0, 0.01),
     "term_weight": (0.1, 0.2, 0.3),
     "hit_weight": (0.0, 3.0),
+    "context_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
 }
 # Confidence weights: scored after the fact from each question's stored signals.
 SCORE_SPACE: dict[str, tuple] = {
@@ -102,7 +103,7 @@ def cache(engine: Engine, questions: Iterable[dict]) -> list[Cached]:
 
 
 RETRIEVAL_KNOBS = ("sentence_no", "sentence_en", "lexical_no", "lexical_en", "same_language_penalty", "prf_weight",
-                   "prf_depth", "merge_depth", "thesis_weight")
+                   "prf_depth", "merge_depth", "thesis_weight", "context_weight")
 
 
 def outcome(engine: Engine, item: Cached, params: Params) -> dict:

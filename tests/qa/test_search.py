@@ -131,3 +131,34 @@ def test_the_same_language_penalty_lifts_english_questions(engine, dev_questions
     without = evaluate(english, retrieval_only(engine, 10, "hybrid", replace(DEFAULT, same_language_penalty=0.0)))
     without = without["overall"]["ndcg@10"]
     assert shipped >= without + 0.03, (shipped, without)
+
+
+def test_neighbour_gain_matches_a_plain_loop(engine):
+    """`_neighbour_gain` against a reference loop, on the real corpus's passages with random scores
+    and a random candidate subset (so that some neighbours are missing)."""
+    from qa.search import _neighbour_gain
+
+    rng = np.random.default_rng(0)
+    rows = np.flatnonzero(rng.random(len(engine.passage_ids)) < 0.7)
+    score = rng.random(len(rows)).astype(np.float32)
+    where = {int(r): i for i, r in enumerate(rows)}
+    expected = np.zeros(len(rows), dtype=np.float32)
+    for i, r in enumerate(rows):
+        for j in (where.get(int(r) - 1), where.get(int(r) + 1)):
+            if j is not None and (engine.p_thesis[rows[j]], engine.p_section[rows[j]]) == \
+                    (engine.p_thesis[r], engine.p_section[r]):
+                expected[i] = max(expected[i], score[j] - score[i])
+    gain = _neighbour_gain(engine, rows, score)
+    assert np.allclose(gain, expected) and (gain > 0).sum() > len(rows) // 4
+
+
+def test_neighbouring_passage_context_lifts_the_project_questions(engine, dev_questions):
+    """Chosen by cross-validation in every fold (qa.params.context_weight); on the dev questions
+    it must still lift nDCG@10 well beyond noise."""
+    from qa.evaluation.evaluate import evaluate
+    from qa.evaluation.predict import retrieval_only
+
+    answerable = [q for q in dev_questions if q["gold"]]
+    shipped = evaluate(answerable, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
+    without = evaluate(answerable, retrieval_only(engine, 10, "hybrid", replace(DEFAULT, context_weight=0.0)))
+    assert DEFAULT.context_weight > 0 and shipped >= without["overall"]["ndcg@10"] + 0.02, (shipped, without)
