@@ -42,6 +42,7 @@ FILE_FOLDERS = (COLUMNS_FOLDER, LEXICAL_FOLDER)  # snapshot files kept as bytes 
 # with room to spare, from 1 GB up to a cap that leaves the server's other memory alone.
 HNSW_BYTES_PER_ROW = 3 * 1024
 HNSW_BUILD_MEMORY_MB = (1024, 8192)
+MATRIX_CHUNK_ROWS = 50_000  # vector rows read per query when a reader opens
 MAX_EF_SEARCH = 1000  # pgvector's limit for hnsw.ef_search
 KEEP_PREVIOUS = 1  # schemas before the live one kept for readers still on them
 _TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
@@ -272,11 +273,20 @@ class PgSnapshot(OpenSnapshot):
             return self.conn.execute(translate(sql), params).fetchall()
 
     def _matrix(self, table: str) -> np.ndarray:
+        """A vector table as one matrix in id order, read in chunks into a preallocated array (so
+        that reading never needs twice the matrix's memory)."""
         with self.lock, self.conn.cursor(binary=True) as cur:
-            rows = cur.execute(f"SELECT embedding FROM {table} ORDER BY id").fetchall()
-        if not rows:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.vstack([r[0].to_numpy() for r in rows]).astype(np.float32, copy=False)
+            (n,) = cur.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+            out = np.empty((n, self.dimension), dtype=np.float32)
+            done, last = 0, 0
+            while done < n:
+                rows = cur.execute(f"SELECT id, embedding FROM {table} WHERE id > %s ORDER BY id LIMIT %s",
+                                   (last, MATRIX_CHUNK_ROWS)).fetchall()
+                if not rows:
+                    raise IndexDamagedError(f"{table} of {_shown(self.uri)} lost rows while being read")
+                out[done:done + len(rows)] = [r[1].to_numpy() for r in rows]
+                done, last = done + len(rows), rows[-1][0]
+        return out
 
     def _materialise(self, cache: Path) -> Path:
         """The snapshot's files under `cache/<database>/<schema>/`, written once (atomically)."""
