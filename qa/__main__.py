@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--store", default=None, help="serve this store instead of --index: postgresql://… or pgserver:DIR")
 
     backends = sub.add_parser("backends", help="time each encoder backend and precision on this CPU, "
                                                "check it against fp32 and cache the fastest faithful one")
@@ -80,7 +81,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from qa.server.main import serve
 
-        return serve(args.index, args.host, args.port)
+        if args.store:
+            from store.backends import parse_store
+
+            parse_store(args.store)  # a malformed value fails here, with its message
+        return serve(args.store or args.index, args.host, args.port)
     if args.command == "backends":
         from qa.evaluation.backends import run
 

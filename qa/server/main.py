@@ -7,8 +7,9 @@ from pathlib import Path
 from qa.server.settings import Settings
 
 
-def serve(index_dir: Path, host: str, port: int) -> int:
-    """Serve the API until interrupted; 2 with a message when the settings are refused."""
+def serve(index_dir: Path | str, host: str, port: int) -> int:
+    """Serve the API over `index_dir` (a folder or a --store value) until interrupted; 2 with a
+    message when the settings are refused."""
     try:
         settings = Settings.from_env(index_dir, host)
     except ValueError as exc:
@@ -22,6 +23,7 @@ def serve(index_dir: Path, host: str, port: int) -> int:
 
     from qa.server.app import create_app
 
-    print(f"Tesesøk API on http://{host}:{port} (docs: /docs), index {index_dir}", file=sys.stderr)
+    where = "a PostgreSQL store" if "://" in str(index_dir) else f"index {index_dir}"  # no password printed
+    print(f"Tesesøk API on http://{host}:{port} (docs: /docs), {where}", file=sys.stderr)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
     return 0

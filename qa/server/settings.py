@@ -20,7 +20,7 @@ class Settings:
     /ask or /search request (or one /batch line) may take before it is answered with 504.
     """
 
-    index_dir: Path = Path("index")
+    index_dir: Path | str = Path("index")  # a folder, postgresql://… or pgserver:DIR (store.backends)
     host: str = "127.0.0.1"
     api_key: str | None = None
     cors_origins: tuple[str, ...] = ()
@@ -29,11 +29,11 @@ class Settings:
     time_limit: float = 30.0
 
     @classmethod
-    def from_env(cls, index_dir: Path, host: str = "127.0.0.1") -> Settings:
+    def from_env(cls, index_dir: Path | str, host: str = "127.0.0.1") -> Settings:
         """Settings for `index_dir` and `host`, the rest from TESESOK_* environment variables."""
         env = os.environ
         origins = tuple(o.strip() for o in env.get("TESESOK_CORS_ORIGINS", "").split(",") if o.strip())
-        return cls(index_dir=Path(index_dir), host=host, api_key=env.get("TESESOK_API_KEY") or None,
+        return cls(index_dir=index_dir, host=host, api_key=env.get("TESESOK_API_KEY") or None,
                    cors_origins=origins, time_limit=float(env.get("TESESOK_TIME_LIMIT", cls.time_limit)))
 
     def problem(self) -> str | None:

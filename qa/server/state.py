@@ -26,8 +26,8 @@ class EngineHolder:
     on with the previous engine until the new one is ready.
     """
 
-    def __init__(self, index_dir: Path, engine: Engine | None = None):
-        self.index_dir = Path(index_dir)
+    def __init__(self, index_dir: Path | str, engine: Engine | None = None):
+        self.index_dir = index_dir  # a folder or a store URI (qa.engine.load)
         self._engine = engine
         self._error: str | None = None
         self._reload_lock = threading.Lock()

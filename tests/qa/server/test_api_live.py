@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 
 from qa.answer import ask
 from qa.batch import answer_lines
-from tests.robustness.conftest import REPO
+from tests.robustness.conftest import QUESTIONS, REPO
 from tests.robustness.test_bad_queries import BAD_LINES
 
 
@@ -84,25 +85,55 @@ def test_serve_refuses_a_public_address_without_an_api_key(tiny_built):
     assert "Traceback" not in result.stderr
 
 
+def _serve(*store: str) -> tuple[subprocess.Popen, str]:
+    """`python -m qa serve <store args>` on a free port, once /health says ready; (process, URL)."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "qa", "serve", *store, "--port", str(port)],
+                               cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline, health = time.monotonic() + 300, None
+    while time.monotonic() < deadline:
+        try:
+            health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
+            if health.status_code == 200:
+                break
+        except httpx.TransportError:
+            assert process.poll() is None, process.stderr.read()
+        time.sleep(0.3)
+    assert health is not None and health.json()["status"] == "ready"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0 and "Traceback" not in err
+
+
 def test_python_m_qa_serve(tiny_built):
     """The real command: ready once loaded, answers, stops cleanly on Ctrl-C."""
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "qa", "serve", "--index", str(tiny_built[1]), "--port", str(port)],
-                               cwd=REPO, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process, url = _serve("--index", str(tiny_built[1]))
     try:
-        deadline, health = time.monotonic() + 300, None
-        while time.monotonic() < deadline:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
-                if health.status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stderr.read()
-            time.sleep(0.3)
-        assert health is not None and health.json()["status"] == "ready"
-        answer = httpx.post(f"http://127.0.0.1:{port}/ask", json={"question": "Hva er rus?"}, timeout=60).json()
+        answer = httpx.post(f"{url}/ask", json={"question": "Hva er rus?"}, timeout=60).json()
         assert answer["passages"] and answer["question"] == "Hva er rus?"
     finally:
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    assert process.returncode == 0 and "Traceback" not in err
+        _stop(process)
+
+
+def test_serve_on_postgresql_answers_as_on_the_embedded_store(tiny_built, tiny_pg_engine):
+    """`qa serve --store postgresql://…` over the same snapshot: the same health, answers and hits."""
+    servers = [_serve("--index", str(tiny_built[1])), _serve("--store", tiny_pg_engine.snapshot.uri)]
+    try:
+        (embedded, _), (pg, _) = [(url, process) for process, url in servers]
+        health = [httpx.get(f"{url}/health", timeout=30).json() for url in (embedded, pg)]
+        # the same snapshot, published as the schema named after it
+        assert health[1]["snapshot"] == "snap_" + re.sub(r"\W", "_", health[0]["snapshot"].lower())
+        assert health[0]["model"] == health[1]["model"]
+        for question, filters in QUESTIONS:
+            body = {"question": question, "k": 5, **({"filters": filters} if filters else {})}
+            for route in ("/ask", "/search"):
+                first, second = (httpx.post(f"{url}{route}", json=body, timeout=60) for url in (embedded, pg))
+                assert first.status_code == second.status_code == 200, (first.text, second.text)
+                assert first.json() == second.json(), (route, question)
+    finally:
+        for process, _ in servers:
+            _stop(process)
