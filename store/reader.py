@@ -229,7 +229,7 @@ def table_of_contents(snapshot: IndexSnapshot, thesis_id: int) -> list[TocEntry]
     """The sections of a thesis in text order, each with the page it starts on."""
     rows = snapshot.query(
         "SELECT s.id, s.number, s.title, s.level, s.part, s.start, s.end, "
-        "(SELECT COALESCE(NULLIF(p.label, ''), p.number) FROM pages p WHERE p.thesis_id = s.thesis_id AND p.start <= s.start "
+        "(SELECT COALESCE(NULLIF(p.label, ''), CAST(p.number AS TEXT)) FROM pages p WHERE p.thesis_id = s.thesis_id AND p.start <= s.start "
         " ORDER BY p.start DESC LIMIT 1) AS page FROM sections s WHERE s.thesis_id = ? ORDER BY s.idx",
         (thesis_id,))
     return [TocEntry(r["id"], r["number"], r["title"], r["level"], r["part"], r["start"], r["end"],

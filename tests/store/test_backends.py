@@ -15,6 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import qa
@@ -25,6 +26,7 @@ from qa.answer import ask
 from qa.engine import Engine
 from qa.params import DEFAULT
 from qa.search import search
+from store import reader
 from store.backends import parse_store
 from store.errors import IndexMissingError, StoreError
 from store.layout import PASSAGE_VECTORS
@@ -79,6 +81,23 @@ def test_dense_candidates_from_hnsw_match_exact_search(both):
     (index,) = pg.snapshot.query("SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = ? "
                                  "AND indexdef LIKE ?", (pg.snapshot.schema, "passage_vectors", "%hnsw%"))
     assert "vector_ip_ops" in index["indexdef"]
+
+
+def test_every_reader_query_gives_the_same_rows_on_both_backends(both):
+    """store.reader's functions (the app's thesis and corpus views use them) on both backends."""
+    embedded, pg = both
+    for name in ("passages", "sentences", "sections"):
+        assert reader.per_thesis_counts(pg.snapshot, name) == reader.per_thesis_counts(embedded.snapshot, name)
+    for call in (reader.page_counts, reader.language_mix, reader.passage_languages):
+        assert call(pg.snapshot) == call(embedded.snapshot), call.__name__
+    for thesis_id, thesis in embedded.theses.items():
+        for call in (reader.thesis_pages, reader.table_of_contents):
+            assert call(pg.snapshot, thesis_id) == call(embedded.snapshot, thesis_id), call.__name__
+        a, b = reader.load_thesis(pg.snapshot, thesis.doc), reader.load_thesis(embedded.snapshot, thesis.doc)
+        assert a.thesis == b.thesis
+        assert np.array_equal(a.passage_vectors, b.passage_vectors) and np.array_equal(a.sentence_vectors, b.sentence_vectors)
+        ids = [int(i) for i in embedded.passage_ids[embedded.p_thesis == thesis_id][1:3]]
+        assert reader.neighbours(pg.snapshot, thesis_id, ids) == reader.neighbours(embedded.snapshot, thesis_id, ids)
 
 
 def test_readers_see_the_old_or_the_new_corpus_whole(store):

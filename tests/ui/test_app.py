@@ -314,3 +314,16 @@ def test_export_follows_the_filters(app, downloads):
     payload = json.loads(data)
     assert payload["filters"]["parts"] == ["body"]
     assert {p["part"] for p in payload["passages"]} == {"body"}
+
+
+def test_the_app_on_postgresql_shows_what_it_shows_on_the_embedded_store(app_for, tiny_built, tiny_pg_engine, encoder):
+    """The same snapshot in both stores: the same answer, the same source cards."""
+    import qa
+
+    question = "Hva er viktig i ettervern etter døgnbasert rusbehandling?"
+    shown = []
+    for store in (tiny_built[1], tiny_pg_engine.snapshot.uri):
+        qa.load(store, encoder=encoder)  # into the shared cache, with the session's encoder
+        app = ask(app_for(store), question)
+        shown.append((json.dumps(last_answer(app).to_json(), sort_keys=True), cards(app)))
+    assert shown[0] == shown[1] and shown[0][1]
