@@ -51,7 +51,7 @@ def main() -> None:
         return
     settings = sidebar(engine, lang)
     labels = [t(lang, key) for key in ("tab_ask", "tab_read", "tab_corpus")]
-    labels += [upload.text(lang, "tab")] if upload.enabled() else []
+    labels += [t(lang, "upload_tab")] if upload.enabled() else []
     if st.session_state.get(TAB_KEY) not in labels:  # e.g. after a language switch: the same tab
         st.session_state[TAB_KEY] = labels[min(st.session_state.get("main_tab_index", 0), len(labels) - 1)]
     tabs = st.tabs(labels, key=TAB_KEY, on_change="rerun")

@@ -201,6 +201,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "st_show_sidebar": {"nb": "Vis sidefeltet", "en": "Show sidebar"},
     "st_skip_main": {"nb": "Hopp til hovedinnholdet", "en": "Skip to main content"},
     "st_hide_sidebar": {"nb": "Skjul sidefeltet", "en": "Hide sidebar"},
+    # the "Add theses" tab (ui.upload)
+    "upload_tab": {"nb": ":material/upload_file: Legg til", "en": ":material/upload_file: Add theses"},
+    "upload_intro": {
+        "nb": "Last opp avhandlinger som PDF (høyst {files} filer, {mb} MB hver). De lagres i korpuset og "
+              "indekseres i bakgrunnen; søket svarer fra den gamle indeksen så lenge.",
+        "en": "Upload theses as PDF (at most {files} files, {mb} MB each). They are saved into the corpus "
+              "and indexed in the background; search answers from the old index meanwhile.",
+    },
+    "upload_pick": {"nb": "PDF-filer", "en": "PDF files"},
+    "upload_add": {"nb": "Legg til og indekser", "en": "Add and index"},
+    "upload_running": {"nb": "Indekserer {names} …", "en": "Indexing {names} …"},
+    "upload_added": {"nb": "Søkbar nå: {name}", "en": "Searchable now: {name}"},
+    "upload_refused": {"nb": "Ikke lagt til: {name} ({why})", "en": "Not added: {name} ({why})"},
+    "upload_failed": {"nb": "Ikke indeksert (fjernet fra korpuset): {name}: {why}",
+                      "en": "Not indexed (removed from the corpus): {name}: {why}"},
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {

@@ -15,32 +15,12 @@ import streamlit as st
 
 from qa.library import MAX_FILE_BYTES, MAX_FILES, BuildJob, Checked, Upload, UploadError, add_theses, current_job
 from ui.loader import PROJECT_DIR
+from ui.strings import t
 
 UPLOAD_VAR = "TESESOK_UPLOAD"
 CORPUS_VAR = "TESESOK_CORPUS"
 LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:<>])")
-
-TEXTS = {
-    "tab": {"nb": ":material/upload_file: Legg til", "en": ":material/upload_file: Add theses"},
-    "intro": {"nb": "Last opp avhandlinger som PDF (høyst {files} filer, {mb} MB hver). De lagres i korpuset og "
-                    "indekseres i bakgrunnen; søket svarer fra den gamle indeksen så lenge.",
-              "en": "Upload theses as PDF (at most {files} files, {mb} MB each). They are saved into the corpus "
-                    "and indexed in the background; search answers from the old index meanwhile."},
-    "pick": {"nb": "PDF-filer", "en": "PDF files"},
-    "add": {"nb": "Legg til og indekser", "en": "Add and index"},
-    "running": {"nb": "Indekserer {names} …", "en": "Indexing {names} …"},
-    "added": {"nb": "Søkbar nå: {name}", "en": "Searchable now: {name}"},
-    "refused": {"nb": "Ikke lagt til: {name} ({why})", "en": "Not added: {name} ({why})"},
-    "failed": {"nb": "Ikke indeksert (fjernet fra korpuset): {name}: {why}",
-               "en": "Not indexed (removed from the corpus): {name}: {why}"},
-}
-
-
-def text(lang: str, key: str, **values: object) -> str:
-    entry = TEXTS[key]
-    return entry.get(lang, entry["nb"]).format(**values)
-
 
 def enabled() -> bool:
     """Whether this server lets visitors upload theses (see the module docstring)."""
@@ -60,7 +40,7 @@ def corpus_dir() -> Path:
 
 def upload_view(index: Path, lang: str) -> None:
     """The tab's content: the build's progress while one runs, else its outcome and the file picker."""
-    st.caption(text(lang, "intro", files=MAX_FILES, mb=MAX_FILE_BYTES // 2**20))
+    st.caption(t(lang, "upload_intro", files=MAX_FILES, mb=MAX_FILE_BYTES // 2**20))
     job = current_job(index)
     if job is not None and not job.done:
         _progress(index, lang)
@@ -76,13 +56,13 @@ def _progress(index: Path, lang: str) -> None:
     job = current_job(index)
     if job is None or job.done:
         st.rerun()
-    st.progress(job.fraction, text=text(lang, "running", names=", ".join(job.added)))
+    st.progress(job.fraction, text=t(lang, "upload_running", names=", ".join(job.added)))
 
 
 def _picker(index: Path, lang: str) -> None:
     with st.form("upload_form", clear_on_submit=True, border=False):
-        files = st.file_uploader(text(lang, "pick"), type=["pdf"], accept_multiple_files=True, key="upload_files")
-        submitted = st.form_submit_button(text(lang, "add"), icon=":material/upload:")
+        files = st.file_uploader(t(lang, "upload_pick"), type=["pdf"], accept_multiple_files=True, key="upload_files")
+        submitted = st.form_submit_button(t(lang, "upload_add"), icon=":material/upload:")
     if not submitted or not files:
         return
     try:
@@ -104,12 +84,12 @@ def _md(value: str) -> str:
 def _refused(checked: list[Checked], lang: str) -> None:
     for item in checked:
         if item.problem:
-            st.warning(text(lang, "refused", name=_md(item.original), why=_md(item.problem)))
+            st.warning(t(lang, "upload_refused", name=_md(item.original), why=_md(item.problem)))
 
 
 def _outcome(job: BuildJob, lang: str) -> None:
     _refused(st.session_state.get("upload_checked", []), lang)
     for name in job.indexed:
-        st.success(text(lang, "added", name=_md(name)))
+        st.success(t(lang, "upload_added", name=_md(name)))
     for name, why in job.failed.items():
-        st.error(text(lang, "failed", name=_md(name), why=_md(why)))
+        st.error(t(lang, "upload_failed", name=_md(name), why=_md(why)))
