@@ -85,6 +85,44 @@ def snapshot_folders(index: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
+def while_running(process, *steps) -> str:
+    """Call each of `steps` again and again, each in its own thread, until `process` (a Popen with
+    text pipes) ends; its standard output. Fails if it failed or a step raised (the first error)."""
+    import threading
+
+    done, errors = threading.Event(), []
+
+    def repeat(step) -> None:
+        try:
+            while not done.is_set():
+                step()
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the calling thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=repeat, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    try:
+        out, err = process.communicate(timeout=600)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert process.returncode == 0, err
+    if errors:
+        raise errors[0]
+    return out
+
+
+def count_snapshot(engine, seen: dict[str, int]) -> None:
+    """Count the snapshot `engine` reads in `seen`, then close the engine."""
+    try:
+        name = engine.snapshot.manifest["snapshot"]
+        seen[name] = seen.get(name, 0) + 1
+    finally:
+        engine.close()
+
+
 def results(engine, calls=None) -> list[tuple]:
     """What a list of calls returns, in comparable form (ids, offsets, scores to 1e-5, answer text).
 

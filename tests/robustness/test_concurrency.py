@@ -1,20 +1,19 @@
 """Concurrent users: threads sharing one Engine, and queries running while a build switches the index."""
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 
 from indexer.build import build_index
 from store.layout import current_snapshot
 from qa.engine import Engine
 from qa.search import search
-from tests.robustness.conftest import QUESTIONS, REPO, results, run_call
+from tests.robustness.conftest import QUESTIONS, REPO, count_snapshot, results, run_call, while_running
 
 N_CALLS, N_THREADS = 200, 8
 CALLS = [("ask" if i % 3 == 0 else "search", *QUESTIONS[(i * 7) % len(QUESTIONS)]) for i in range(N_CALLS)]
@@ -74,53 +73,26 @@ def test_build_while_querying_never_exposes_a_half_written_index(tiny, encoder):
 
     process = subprocess.Popen([sys.executable, "-m", "indexer", "build", "--corpus", str(corpus), "--index", str(index)],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    done = threading.Event()
-    errors: list[BaseException] = []
-    queries = [0]
-    seen: dict[str, int] = {}
+    queries, seen = itertools.count(), {}
 
-    def query_old_engine(offset: int) -> None:
-        i = offset
-        try:
-            while not done.is_set():
-                call = calls[i % len(calls)]
-                assert run_call(old_engine, call) == expected[i % len(calls)]
-                check_hits(old_engine, search(old_engine, call[1], k=3))
-                queries[0] += 1
-                i += 1
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
+    def query_old_engine() -> None:
+        i = next(queries)
+        call = calls[i % len(calls)]
+        assert run_call(old_engine, call) == expected[i % len(calls)]
+        check_hits(old_engine, search(old_engine, call[1], k=3))
 
-    def open_new_engines() -> None:
-        try:
-            while not done.is_set():
-                engine = Engine(index, encoder=encoder)  # retries when a switch deletes what it reads
-                try:
-                    check_engine(engine)
-                    name = engine.snapshot.manifest["snapshot"]
-                    seen[name] = seen.get(name, 0) + 1
-                finally:
-                    engine.close()
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+    def open_new_engine() -> None:
+        engine = Engine(index, encoder=encoder)  # retries when a switch deletes what it reads
+        check_engine(engine)
+        count_snapshot(engine, seen)
 
-    threads = [threading.Thread(target=query_old_engine, args=(n,)) for n in range(3)]
-    threads.append(threading.Thread(target=open_new_engines))
-    for thread in threads:
-        thread.start()
-    try:
-        out, err = process.communicate(timeout=600)
-    finally:
-        done.set()
-        for thread in threads:
-            thread.join()
-    assert process.returncode == 0, err
-    assert not errors, errors[0]
+    out = while_running(process, query_old_engine, query_old_engine, query_old_engine, open_new_engine)
     new_name = current_snapshot(index).name
     assert new_name != old_name and "1 re-embedded, 2 unchanged" in out
     assert set(seen) <= {old_name, new_name} and seen.get(old_name), seen
-    assert queries[0] >= 8
-    print(f"{queries[0]} queries on the open engine, {sum(seen.values())} engines opened during the build ({seen})")
+    n_queries = next(queries)
+    assert n_queries >= 8
+    print(f"{n_queries} queries on the open engine, {sum(seen.values())} engines opened during the build ({seen})")
 
     # the open engine still answers from its snapshot; a new one sees the new text
     assert results(old_engine, calls) == expected

@@ -8,18 +8,18 @@ the old or the new corpus whole.
 """
 from __future__ import annotations
 
+import itertools
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 import pytest
 
 from store.layout import SNAPSHOTS, TMP_PREFIX
 from store.pgstore import LIVE_TABLE, connect, live_schema
-from tests.robustness.conftest import CLI_ENV, QUESTIONS, REPO, fingerprint, results
+from tests.robustness.conftest import CLI_ENV, QUESTIONS, REPO, count_snapshot, fingerprint, results, while_running
 from tests.stores import BACKENDS, Store
 
 CHANGED = "004_d1b033983cbf4306.txt"
@@ -142,41 +142,19 @@ def test_readers_during_a_rebuild_see_the_old_or_the_new_corpus_whole(store):
     change_a_thesis(store)
     process = subprocess.Popen([sys.executable, "-m", *store.build_command()], cwd=REPO, env=CLI_ENV,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    done, errors, seen, queries = threading.Event(), [], {}, [0]
+    seen, queries = {}, itertools.count()
 
     def query_old() -> None:
-        try:
-            while not done.is_set():
-                assert results(old, CALLS[:2]) == expected[:2]
-                queries[0] += 1
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
+        assert results(old, CALLS[:2]) == expected[:2]
+        next(queries)
 
     def open_new() -> None:
-        try:
-            while not done.is_set():
-                engine = store.engine()
-                try:
-                    check_whole(engine)
-                    name = engine.snapshot.manifest["snapshot"]
-                    seen[name] = seen.get(name, 0) + 1
-                finally:
-                    engine.close()
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+        engine = store.engine()
+        check_whole(engine)
+        count_snapshot(engine, seen)
 
-    threads = [threading.Thread(target=query_old), threading.Thread(target=open_new)]
-    for thread in threads:
-        thread.start()
-    try:
-        out, err = process.communicate(timeout=600)
-    finally:
-        done.set()
-        for thread in threads:
-            thread.join()
-    assert process.returncode == 0, err
-    assert not errors, errors[0]
-    assert queries[0] >= 1 and seen.get(old_name), seen
+    while_running(process, query_old, open_new)
+    assert next(queries) >= 1 and seen.get(old_name), seen
     assert results(old, CALLS) == expected
     new = store.engine()
     check_whole(new)
