@@ -8,7 +8,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-
 from indexer.build import build_index
 from store.layout import current_snapshot
 from qa.engine import Engine
