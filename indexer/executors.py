@@ -29,6 +29,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer.errors import IndexerError
+from store.errors import import_optional
 
 REPO = Path(__file__).resolve().parent.parent
 EXECUTORS = ("local", "ray")
@@ -288,11 +289,7 @@ def make_executor(name: str, *, model: str | None = None, dtype: str = "auto", a
 
 
 def _import_ray() -> Any:
-    try:
-        import ray
-    except ImportError as exc:
-        raise IndexerError("--executor ray needs the ray package: pip install -r requirements.txt") from exc
-    return ray
+    return import_optional("ray", IndexerError, "--executor ray")
 
 
 def _check_reachable(address: str) -> None:

@@ -81,10 +81,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from qa.server.main import serve
 
-        if args.store:
-            from store.backends import parse_store
-
-            parse_store(args.store)  # a malformed value fails here, with its message
         return serve(args.store or args.index, args.host, args.port)
     if args.command == "backends":
         from qa.evaluation.backends import run

@@ -1,7 +1,9 @@
 """The store's errors, shown to users as a message (never a traceback), and the one rebuild hint."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 
 class StoreError(Exception):
@@ -44,3 +46,12 @@ def build_command(index_dir: Path | str, model_id: str | None = None) -> str:
 def rebuild_hint(index_dir: Path | str, model_id: str | None = None) -> str:
     """"Run: python -m indexer build …", the ending of every message about an unusable index."""
     return f"Run: {build_command(index_dir, model_id)}"
+
+
+def import_optional(name: str, error: type[Exception], needed_by: str) -> ModuleType:
+    """The module `name` (imported only by the paths that use it), or `error` saying that
+    `needed_by` needs it and how to install it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise error(f"{needed_by} needs the {name} package: pip install -r requirements.txt") from exc

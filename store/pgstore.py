@@ -28,7 +28,7 @@ import numpy as np
 
 from store.ann import DenseIndexSpec
 from store.columns import FOLDER as COLUMNS_FOLDER
-from store.errors import IndexDamagedError, IndexMissingError, StoreError
+from store.errors import IndexDamagedError, IndexMissingError, StoreError, import_optional
 from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.columns import load_array
@@ -49,11 +49,7 @@ _TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB
 
 
 def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError as exc:
-        raise StoreError("a postgresql:// store needs psycopg: pip install -r requirements.txt") from exc
-    return psycopg
+    return import_optional("psycopg", StoreError, "a postgresql:// store")
 
 
 def connect(uri: str) -> Any:

@@ -5,14 +5,17 @@ import sys
 from pathlib import Path
 
 from qa.server.settings import Settings
+from store.backends import parse_store
+from store.errors import StoreError
 
 
 def serve(index_dir: Path | str, host: str, port: int) -> int:
     """Serve the API over `index_dir` (a folder or a --store value) until interrupted; 2 with a
     message when the settings are refused."""
     try:
+        parse_store(index_dir)  # a malformed --store fails now, not in the background loader
         settings = Settings.from_env(index_dir, host)
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     problem = settings.problem() or (None if 0 < port < 65536 else f"--port must be 1-65535, got {port}")

@@ -109,6 +109,13 @@ def _stop(process: subprocess.Popen) -> None:
     assert process.returncode == 0 and "Traceback" not in err
 
 
+def test_serve_refuses_a_malformed_store_at_once():
+    result = subprocess.run([sys.executable, "-m", "qa", "serve", "--store", "ftp://host/x"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120, env=_env())
+    assert result.returncode == 2 and result.stderr.startswith("error: Unknown store 'ftp://host/x'")
+    assert "Traceback" not in result.stderr
+
+
 def test_python_m_qa_serve(tiny_built):
     """The real command: ready once loaded, answers, stops cleanly on Ctrl-C."""
     process, url = _serve("--index", str(tiny_built[1]))
