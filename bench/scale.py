@@ -19,6 +19,10 @@ For every size, three fresh processes (so that peak memory is per size and per s
            recall@10 of its hits against the same search with an exact flat index swapped in, BM25
            scoring alone, bytes per artefact on disk and the process's peak RSS.
 
+With `--store postgresql`, each size's snapshot is also published to the bundled PostgreSQL and
+searched there (`pgsearch`); its summary row gives the publish time as build time, the HNSW
+index as "faiss MB" and the database's size as "disk MB".
+
 Query vectors are the real encodings of the eval questions. Prints figures; asserts nothing.
 """
 from __future__ import annotations
@@ -597,6 +601,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"{s['search'][0]:>12.1f}{s['search'][1]:>7.1f}{s['search_cached'][0]:>12.1f}{s['bm25'][0]:>10.1f}"
                   f"{s['recall10']:>7.3f}{mb(s['artefacts']['passages.faiss']):>10.0f}"
                   f"{mb(sum(s['artefacts'].values())):>9,.0f}{s['peak_rss_mb']:>8.0f}")
+            if "pgsearch" in run:  # the same snapshot on PostgreSQL: publish time, HNSW and database size
+                g = run["pgsearch"]
+                print(f"{'':>10}{'postgresql':>14}{g['publish_s']:>9.0f}{'–':>8}{'–':>7}"
+                      f"{g['search'][0]:>12.1f}{g['search'][1]:>7.1f}{g['search_cached'][0]:>12.1f}{g['bm25'][0]:>10.1f}"
+                      f"{g['recall10']:>7.3f}{mb(g['artefacts']['passage HNSW index']):>10.0f}"
+                      f"{mb(sum(g['artefacts'].values())):>9,.0f}{g['peak_rss_mb']:>8.0f}")
         if args.store == "embedded":
             print(f"\nRecommendation: {recommend(runs)}")
     finally:
