@@ -40,6 +40,9 @@ from store.writer import SnapshotWriter
 
 
 class EncoderLike(Protocol):
+    """What a build reads of its model: a `models.encoder.Encoder`, or a `ModelInfo` (no weights)
+    when an executor's workers embed."""
+
     model_id: str
     dimension: int
     dtype: str
@@ -47,7 +50,6 @@ class EncoderLike(Protocol):
     @property
     def prompts(self) -> dict[str, str]: ...
 
-    def encode_passages(self, texts: list[str]) -> np.ndarray: ...
     def count_tokens(self, text: str) -> int: ...
 
 
@@ -120,9 +122,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     try:
         with build_lock(index_dir):  # taken before the model loads: an index folder we cannot write fails at once
             if encoder is None:
-                from models.encoder import Encoder
-
-                encoder = Encoder(model, dtype=dtype, show_progress=None if progress else False)
+                encoder = _driver_model(model, dtype, executor, progress)
             report.dtype = _variant(encoder)
             unknown = sorted(set(catalog) - {catalog_key(p.name) for p in files})
             if unknown:
@@ -346,6 +346,15 @@ def _add_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta, prev
     report.notes.extend(thesis.warnings)  # e.g. "not valid UTF-8; decoded as Latin-1"
     window.add_parsed(thesis, meta)
     report.reembedded += 1
+
+
+def _driver_model(model: str | None, dtype: str, executor: Executor, progress: bool) -> EncoderLike:
+    """The model as this process needs it: whole when it embeds, else (the workers embed) only
+    what a build reads of it (`models.encoder.ModelInfo`), unless it is not a local folder."""
+    from models.encoder import Encoder, ModelInfo
+
+    info = None if executor.embeds_here else ModelInfo.of(model)
+    return info or Encoder(model, dtype=dtype, show_progress=None if progress else False)
 
 
 def _variant(encoder: EncoderLike) -> str:

@@ -56,6 +56,7 @@ class Executor(Protocol):
 
     name: str
     window_texts: int  # embed once this many texts of changed theses are waiting (1: every thesis)
+    embeds_here: bool  # whether it embeds with the build's own encoder (else the build needs no weights)
 
     @property
     def dtype(self) -> str: ...
@@ -70,6 +71,7 @@ class LocalExecutor:
 
     name = "local"
     window_texts = 1
+    embeds_here = True
 
     def __init__(self, encoder: EncoderLike | None = None):
         self.encoder = encoder
@@ -143,6 +145,7 @@ class RayExecutor:
 
     name = "ray"
     window_texts = RAY_WINDOW_TEXTS
+    embeds_here = False
 
     def __init__(self, model: str | None = None, dtype: str = "auto", *, address: str | None = None,
                  workers: int | None = None, progress: bool = True):

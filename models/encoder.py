@@ -75,6 +75,38 @@ def _in_hub_cache(name: str) -> bool:
 _MODEL_FILES = ("modules.json", "config.json")
 
 
+def _dimension(pooling: dict, config: dict) -> int:
+    """The embedding dimension from a folder's pooling and transformer configs."""
+    return int(pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension") or config["hidden_size"])
+
+
+class ModelInfo:
+    """What a build needs of a model when other processes embed (`indexer build --executor ray`):
+    its id, dimension, prompts and passage token counts, read from its folder without loading
+    its weights. `dtype` is empty: the workers' precision is the build's."""
+
+    dtype = variant = ""
+
+    def __init__(self, folder: Path, model_id: str):
+        from models.tokens import passage_token_counter
+
+        def read(name: str) -> dict | list:
+            path = folder / name
+            return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+        modules = read("modules.json") or []
+        pooling = next((m["path"] for m in modules if m["type"].endswith("Pooling")), None)
+        self.model_id, self.prompts = model_id, read_prompts(folder)
+        self.dimension = _dimension(read(f"{pooling}/config.json") if pooling else {}, read("config.json"))
+        self.count_tokens = passage_token_counter(str(folder))
+
+    @classmethod
+    def of(cls, model: str | None = None) -> "ModelInfo | None":
+        """The info of `model` (as `Encoder` takes it), or None when it is not a local folder."""
+        path, model_id, local = resolve_model(model)
+        return cls(Path(path), model_id) if local and Path(path).is_dir() else None
+
+
 class Encoder:
     """Sentence-transformers embedder with e5-style ``query: `` / ``passage: `` prompts.
 
@@ -158,9 +190,7 @@ class Encoder:
             raise ValueError(f"dtype {self._dtype!r} supports Transformer + mean Pooling [+ Normalize] models, "
                              f"not {' + '.join(kinds)} ({path})")
         self._tokenizer = JsonTokenizer(folder / "tokenizer.json", read("tokenizer_config.json"))
-        config = read("config.json")
-        self._dimension = int(pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension")
-                              or config["hidden_size"])
+        self._dimension = _dimension(pooling, read("config.json"))
         self._max_tokens = int(read("sentence_bert_config.json").get("max_seq_length")
                                or self._tokenizer.model_max_length)
         self._prompts = read_prompts(folder)

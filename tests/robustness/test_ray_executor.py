@@ -68,6 +68,27 @@ def test_ray_build_matches_local_build(ray_executor, tiny_built, encoder, tmp_pa
         assert snap.passage_index.ntotal == snap.manifest["totals"]["passages"]
 
 
+def test_the_ray_build_process_never_loads_the_model_weights(ray_executor, tiny_built, monkeypatch, tmp_path):
+    """Without an encoder given, a build whose workers embed reads only the model's folder (id,
+    dimension, prompts, tokenizer): constructing an Encoder in this process fails the test."""
+    import models.encoder
+
+    def no_weights(*args, **kwargs):
+        raise AssertionError("the build loaded the model in the driver")
+
+    monkeypatch.setattr(models.encoder, "Encoder", no_weights)
+    _, local_index = tiny_built
+    corpus = make_tiny_corpus(tmp_path / "corpus")
+    report = build_index(corpus, tmp_path / "index", executor=ray_executor, progress=False)
+    assert report.exit_code == 0 and report.reembedded == len(EXCERPTS), report.summary()
+    local, distributed = stored(local_index), stored(tmp_path / "index")
+    for doc, ours in distributed.items():
+        assert ours.thesis == local[doc].thesis  # the same token counts, so the same passages
+        assert cosines(ours.passage_vectors, local[doc].passage_vectors).min() >= MIN_COSINE, doc
+    with open_index(tmp_path / "index") as snap:
+        assert snap.manifest["dtype"] == ray_executor.dtype and snap.manifest["prefixes"]
+
+
 def test_killed_worker_is_restarted_and_its_texts_embedded(ray_executor, encoder, capfd):
     corpus_sentences = [s.text for t in stored_tiny(encoder) for s in t.sentences]
     texts = corpus_sentences * 6  # several chunks per worker: the victim is busy when it is killed
