@@ -301,3 +301,13 @@ def test_an_error_in_a_parallel_batch_stops_the_encoding(encoder, monkeypatch):
     ids = [encoder._truncate(s) for s in encoder._token_ids(["passage: " + t for t in texts])]
     batches = plan_batches([len(s) for s in ids], min(encoder.token_budget, PARALLEL_TOKEN_BUDGET), encoder.batch_size)
     assert set(calls) == {1} and len(calls) < len(batches)  # one thread each; the rest were dropped
+
+
+def test_model_info_reads_what_the_encoder_loads(encoder):
+    """`ModelInfo` (a build whose workers embed) agrees with the loaded model without loading it."""
+    from models.encoder import ModelInfo
+
+    info = ModelInfo.of(None)
+    assert (info.model_id, info.dimension, info.prompts) == (encoder.model_id, encoder.dimension, encoder.prompts)
+    for text in TEXTS + ["", "x" * 3000]:
+        assert info.count_tokens(text) == encoder.count_tokens(text)
