@@ -23,6 +23,7 @@ import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -75,6 +76,20 @@ def _in_hub_cache(name: str) -> bool:
 _MODEL_FILES = ("modules.json", "config.json")
 
 
+def _read_json(folder: Path, name: str) -> Any:
+    """A JSON file of a model folder, {} when the folder has none."""
+    try:
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _pooling_config(folder: Path, modules: list[dict]) -> dict:
+    """The config of a sentence-transformers folder's Pooling module ({} without one)."""
+    path = next((m["path"] for m in modules if m["type"].endswith("Pooling")), None)
+    return _read_json(folder, f"{path}/config.json") if path else {}
+
+
 def _dimension(pooling: dict, config: dict) -> int:
     """The embedding dimension from a folder's pooling and transformer configs."""
     return int(pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension") or config["hidden_size"])
@@ -90,14 +105,9 @@ class ModelInfo:
     def __init__(self, folder: Path, model_id: str):
         from models.tokens import passage_token_counter
 
-        def read(name: str) -> dict | list:
-            path = folder / name
-            return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-        modules = read("modules.json") or []
-        pooling = next((m["path"] for m in modules if m["type"].endswith("Pooling")), None)
+        modules = _read_json(folder, "modules.json") or []
         self.model_id, self.prompts = model_id, read_prompts(folder)
-        self.dimension = _dimension(read(f"{pooling}/config.json") if pooling else {}, read("config.json"))
+        self.dimension = _dimension(_pooling_config(folder, modules), _read_json(folder, "config.json"))
         self.count_tokens = passage_token_counter(str(folder))
 
     @classmethod
@@ -176,22 +186,16 @@ class Encoder:
         if not onnxruntime_available():
             raise ValueError(f"dtype {self._dtype!r} needs onnxruntime (pip install -r requirements.txt)")
 
-        def read(name: str) -> dict:
-            try:
-                return json.loads((folder / name).read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                return {}
-
         modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
         kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
-        pooling = read(next((m["path"] for m in modules if m["type"].endswith("Pooling")), "-") + "/config.json")
+        pooling = _pooling_config(folder, modules)
         mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens")
         if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]) or not mean:
             raise ValueError(f"dtype {self._dtype!r} supports Transformer + mean Pooling [+ Normalize] models, "
                              f"not {' + '.join(kinds)} ({path})")
-        self._tokenizer = JsonTokenizer(folder / "tokenizer.json", read("tokenizer_config.json"))
-        self._dimension = _dimension(pooling, read("config.json"))
-        self._max_tokens = int(read("sentence_bert_config.json").get("max_seq_length")
+        self._tokenizer = JsonTokenizer(folder / "tokenizer.json", _read_json(folder, "tokenizer_config.json"))
+        self._dimension = _dimension(pooling, _read_json(folder, "config.json"))
+        self._max_tokens = int(_read_json(folder, "sentence_bert_config.json").get("max_seq_length")
                                or self._tokenizer.model_max_length)
         self._prompts = read_prompts(folder)
         onnx_dir = ensure_onnx_model(folder, variant)
