@@ -138,13 +138,15 @@ def dumps(draw) -> tuple[str, list[str]]:
 
     Each value stands between words (`kontakt på … i`): a phone number written right next to
     other numbers (`18 20 912 34 567`) is left alone on purpose, as part of a list of numbers, and
-    pairs (`91 23 45 67`) need a word announcing a phone number.
+    pairs (`91 23 45 67`) need a word announcing a phone number. A word follows each value's
+    `i`, so that the value's own `kontakt` never announces filler numbers after it (`kontakt på
+    x@uia.no i 45-47 12 12` is masked as a phone number, by that rule).
     """
     tokens, values = [], []
     for _ in range(draw(st.integers(1, 6))):
         tokens += draw(st.lists(_WORDS, min_size=1, max_size=8))
         values.append(draw(VALUES))
-        tokens += ["kontakt", "på", values[-1], "i"]
+        tokens += ["kontakt", "på", values[-1], "i", "teksten"]
     tokens += draw(st.lists(_WORDS, min_size=1, max_size=5))
     return "Tekst " + wrapped(" ".join(tokens), draw(st.lists(st.integers(1, 200), max_size=6))), values
 
