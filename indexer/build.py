@@ -27,6 +27,7 @@ from indexer.names import catalog_key, is_thesis_name, name_problem, shown_name
 from indexer.params import DEFAULT_BUILD, BuildParams
 from indexer.formats import SUFFIXES, file_bytes
 from indexer.typicality import thesis_typicality
+from indexer.windows import thesis_windows, window_texts
 from store.ann import DenseIndexSpec, build_dense_index, choose_spec
 from store.layout import build_lock, current_snapshot
 from store.lexical import LexicalIndex
@@ -65,8 +66,10 @@ class BuildReport:
     sentences: int = 0
     embedded_passages: int = 0
     embedded_sentences: int = 0
+    embedded_windows: int = 0
     passage_seconds: float = 0.0  # time spent embedding passages
     sentence_seconds: float = 0.0  # time spent embedding sentences
+    window_seconds: float = 0.0  # time spent embedding windows (indexer.windows)
     seconds: float = 0.0
     dtype: str = ""
     snapshot: Path | None = None  # the new live snapshot; None if nothing was switched
@@ -82,7 +85,8 @@ class BuildReport:
             head = "Nothing indexed; the previous index (if any) is unchanged."
         else:
             rate = (f"{self.embedded_passages / max(self.passage_seconds, 1e-9):.1f} passages/s, "
-                    f"{self.embedded_sentences / max(self.sentence_seconds, 1e-9):.1f} sentences/s embedded, "
+                    f"{self.embedded_sentences / max(self.sentence_seconds, 1e-9):.1f} sentences/s, "
+                    f"{self.embedded_windows / max(self.window_seconds, 1e-9):.1f} windows/s embedded, "
                     f"{self.dtype}" if self.reembedded else "nothing re-embedded")
             head = (f"Indexed {plural(self.theses, 'thesis', 'theses')} ({self.reembedded} re-embedded, "
                     f"{self.unchanged} unchanged, {self.removed} removed): {format_count(self.passages)} passages, "
@@ -283,6 +287,7 @@ class _Window:
     def __init__(self, writer: SnapshotWriter, encoder: EncoderLike, executor: Executor, report: BuildReport):
         self.writer, self.encoder, self.executor, self.report = writer, encoder, executor, report
         self.items: list[tuple[Thesis, ThesisMeta, StoredThesis | None, str]] = []
+        self.windows: dict[str, list[tuple[int, int]]] = {}  # doc -> its windows (indexer.windows)
         self.texts = 0
 
     def add_stored(self, stored: StoredThesis, meta: ThesisMeta, dtype: str) -> None:
@@ -294,7 +299,8 @@ class _Window:
     def add_parsed(self, thesis: Thesis, meta: ThesisMeta) -> None:
         """A new or changed thesis, embedded when the window is full (or at `flush`)."""
         self.items.append((thesis, meta, None, ""))
-        self.texts += len(thesis.passages) + len(thesis.sentences)
+        self.windows[thesis.doc] = thesis_windows(thesis)
+        self.texts += len(thesis.passages) + len(thesis.sentences) + len(self.windows[thesis.doc])
         if self.texts >= self.executor.window_texts:
             self.flush()
 
@@ -303,31 +309,37 @@ class _Window:
         vectors = self._embed([thesis for thesis, _, stored, _ in self.items if stored is None])
         for thesis, meta, stored, dtype in self.items:
             if stored is not None:
-                passage_vectors, sentence_vectors = stored.passage_vectors, stored.sentence_vectors
+                windows = stored.windows
+                passage_vectors, sentence_vectors, window_vectors = (
+                    stored.passage_vectors, stored.sentence_vectors, stored.window_vectors)
             else:
-                (passage_vectors, sentence_vectors), dtype = vectors[thesis.doc], self.executor.dtype
+                windows = self.windows[thesis.doc]
+                (passage_vectors, sentence_vectors, window_vectors), dtype = vectors[thesis.doc], self.executor.dtype
             typicality = thesis_typicality(thesis, meta, passage_vectors, sentence_vectors,
                                            DEFAULT_BUILD.typicality_neighbours)
-            self.writer.add(thesis, meta, passage_vectors, sentence_vectors, typicality, dtype=dtype)
-        self.items, self.texts = [], 0
+            self.writer.add(thesis, meta, passage_vectors, sentence_vectors, typicality, windows, window_vectors,
+                            dtype=dtype)
+        self.items, self.texts, self.windows = [], 0, {}
 
-    def _embed(self, todo: list[Thesis]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Passage and sentence vectors of each thesis in `todo`, by doc, embedded in two calls."""
+    def _embed(self, todo: list[Thesis]) -> dict[str, tuple[np.ndarray, ...]]:
+        """Passage, sentence and window vectors of each thesis in `todo`, by doc, embedded in three calls."""
         if not todo:
             return {}
         self.executor.start(self.encoder)
-        began = time.perf_counter()
-        passages = self.executor.embed([p.text for t in todo for p in t.passages])
-        middle = time.perf_counter()
-        sentences = self.executor.embed([s.text for t in todo for s in t.sentences])
         report = self.report
-        report.passage_seconds += middle - began
-        report.sentence_seconds += time.perf_counter() - middle
-        report.embedded_passages += len(passages)
-        report.embedded_sentences += len(sentences)
-        p_at = np.cumsum([0] + [len(t.passages) for t in todo])
-        s_at = np.cumsum([0] + [len(t.sentences) for t in todo])
-        return {t.doc: (passages[p_at[i]:p_at[i + 1]], sentences[s_at[i]:s_at[i + 1]]) for i, t in enumerate(todo)}
+        kinds = (("passage", [[p.text for p in t.passages] for t in todo]),
+                 ("sentence", [[s.text for s in t.sentences] for t in todo]),
+                 ("window", [window_texts(t, self.windows[t.doc]) for t in todo]))
+        out: list[list[np.ndarray]] = [[] for _ in todo]
+        for kind, texts in kinds:
+            began = time.perf_counter()
+            vectors = self.executor.embed([text for per_thesis in texts for text in per_thesis])
+            setattr(report, f"{kind}_seconds", getattr(report, f"{kind}_seconds") + time.perf_counter() - began)
+            setattr(report, f"embedded_{kind}s", getattr(report, f"embedded_{kind}s") + len(vectors))
+            at = np.cumsum([0] + [len(per_thesis) for per_thesis in texts])
+            for i in range(len(todo)):
+                out[i].append(vectors[at[i]:at[i + 1]])
+        return {t.doc: tuple(out[i]) for i, t in enumerate(todo)}
 
 
 def _add_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta, previous: IndexSnapshot | None) -> None:
@@ -337,8 +349,10 @@ def _add_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta, prev
     report = window.report
     mask = not meta.keep_personal_data
     old = previous.manifest["theses"].get(path.name) if previous is not None else None
-    if old is not None and old["content_hash"] == digest and old["masked"] == mask:
-        window.add_stored(load_thesis(previous, path.name), meta, old.get("dtype", "?"))
+    unchanged = old is not None and old["content_hash"] == digest and old["masked"] == mask
+    stored = load_thesis(previous, path.name) if unchanged else None
+    if stored is not None and stored.windows == thesis_windows(stored.thesis):  # else the window sizes changed
+        window.add_stored(stored, meta, old.get("dtype", "?"))
         report.unchanged += 1
         return
     thesis = parse_thesis(path, count_tokens=window.encoder.count_tokens, token_budget=DEFAULT_TOKEN_BUDGET,

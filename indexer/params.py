@@ -24,6 +24,13 @@ class BuildParams:
     # A sentence's typicality is its mean cosine to this many most similar passages of its own
     # thesis (`indexer.typicality`); tuned together with `qa.params.Params.typicality_weight`.
     typicality_neighbours: int = 5
+    # Every run of this many consecutive sentences inside one passage is embedded as its own text
+    # (`indexer.windows`): the answer spans of `qa.span` get their own vectors, and a passage's
+    # best window is retrieval evidence beside its best sentence. Sizes 2 and 3 are the spans an
+    # answer can have beyond one sentence (`qa.params.Params.max_sentences`); in-sample on the 57
+    # answerable dev + heldout questions, 2 alone and 3 alone gave nDCG@10 0.717 / 0.718, both 0.721
+    # (eval/README.md, "Window vectors").
+    window_sizes: tuple[int, ...] = (2, 3)
 
 
 DEFAULT_BUILD = BuildParams()

@@ -1,4 +1,4 @@
-"""Columns of the passage and sentence tables as .npy files, memory-mapped by the query side.
+"""Columns of the passage, sentence and window tables as .npy files, memory-mapped by the query side.
 
 The query side needs a few numbers per passage and sentence (thesis, offsets, page, the rows of
 a passage's sentences, ...) for every query. Reading them from SQLite would cost seconds at
@@ -21,6 +21,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "part": "U16", "language": "U8"},
     "sentences": {"thesis": "int64", "start": "int64", "end": "int64", "page": "int64",
                   "typicality": "float32"},  # indexer.typicality
+    # Windows (indexer.windows): sentence rows first..last, inclusive, in (first, last) order.
+    "windows": {"thesis": "int64", "first": "int64", "last": "int64"},
 }
 
 

@@ -9,6 +9,8 @@ Layout::
         passages.sqlite                theses, pages, sections, passages, sentences (store.schema)
         vectors/passages.npy           float32 passage embeddings, row = passages.id - 1
         vectors/sentences.npy          float32 sentence embeddings, row = sentences.id - 1
+        vectors/windows.npy            float32 embeddings of runs of 2-3 sentences (indexer.windows),
+                                       row = the row of columns/windows.*
         passages.faiss                 search index over the passage rows (store.ann; the kind
                                        is chosen by corpus size and named in the manifest)
         columns/                       per-row arrays of the passage and sentence tables (store.columns)
@@ -40,6 +42,7 @@ DATABASE = "passages.sqlite"
 PASSAGES_FAISS = "passages.faiss"
 PASSAGE_VECTORS = f"{VECTORS_FOLDER}/passages.npy"
 SENTENCE_VECTORS = f"{VECTORS_FOLDER}/sentences.npy"
+WINDOW_VECTORS = f"{VECTORS_FOLDER}/windows.npy"
 
 T = TypeVar("T")
 

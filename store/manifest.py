@@ -8,7 +8,7 @@ from typing import Any
 from store.errors import IndexDamagedError, IndexMismatchError, rebuild_hint, shown
 from store.layout import MANIFEST
 
-SCHEMA_VERSION = 6  # 5: pages.label, the label printed on each page; 6: theses.topic and theses.derived
+SCHEMA_VERSION = 7  # 5: pages.label, the label printed on each page; 6: theses.topic and theses.derived; 7: windows
 
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 embedded snapshot (`store.reader.IndexSnapshot`), dense search by pgvector HNSW.
 
 Each published snapshot is a schema `snap_<name>` holding the tables of `store.schema` (same
-columns; `end` is quoted), `passage_vectors` / `sentence_vectors` (pgvector, an HNSW index on the
+columns; `end` is quoted), `passage_vectors` / `sentence_vectors` / `window_vectors` (pgvector, an HNSW index on the
 passages) and `files`: the manifest, the per-row columns and the BM25 index of the snapshot
 (`store.columns`, `store.lexical`) as bytes, so that lexical scoring is the project's own BM25,
 identical to the embedded store's. `public.tesesok_live` names the live schema.
@@ -29,7 +29,7 @@ import numpy as np
 from store.ann import DenseIndexSpec
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.errors import IndexDamagedError, IndexMissingError, StoreError, import_optional
-from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS
+from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, WINDOW_VECTORS
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.columns import load_array
 from store.reader import OpenSnapshot
@@ -96,7 +96,8 @@ def publish(snapshot: Path, uri: str) -> str:
             conn.execute(f"CREATE SCHEMA {schema}")
             _copy_tables(conn, schema, snapshot / DATABASE)
             dimension = manifest["dimension"]
-            for table, name in (("passage_vectors", PASSAGE_VECTORS), ("sentence_vectors", SENTENCE_VECTORS)):
+            for table, name in (("passage_vectors", PASSAGE_VECTORS), ("sentence_vectors", SENTENCE_VECTORS),
+                                ("window_vectors", WINDOW_VECTORS)):
                 _copy_vectors(conn, f"{schema}.{table}", load_array(snapshot / name), dimension)
             spec = DenseIndexSpec.from_json(manifest.get("dense_index"))
             conn.execute(f"SET LOCAL maintenance_work_mem = '{hnsw_build_memory_mb(manifest)}MB'")
@@ -249,10 +250,11 @@ class PgSnapshot(OpenSnapshot):
             self.manifest = json.loads(bytes(raw[0]))
             self.dense_spec = DenseIndexSpec.from_json(self.manifest.get("dense_index"))
             self.path = self._materialise(cache or Path(tempfile.gettempdir()) / "tesesok-pg")
-            self.passage_index = self.passage_vectors = self.sentence_vectors = None
+            self.passage_index = self.passage_vectors = self.sentence_vectors = self.window_vectors = None
             if vectors:
                 self.passage_vectors = self._matrix("passage_vectors")
                 self.sentence_vectors = self._matrix("sentence_vectors")
+                self.window_vectors = self._matrix("window_vectors")
                 self.passage_index = PgDenseIndex(self, len(self.passage_vectors))
         except BaseException:
             self.conn.close()

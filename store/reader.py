@@ -15,7 +15,9 @@ import numpy as np
 from store.ann import DenseIndexSpec
 from store.columns import load_array
 from store.errors import StoreError
-from store.layout import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, with_live_snapshot
+from store.columns import FOLDER as COLUMNS_FOLDER
+from store.columns import load_columns
+from store.layout import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, WINDOW_VECTORS, with_live_snapshot
 from store.manifest import check_compatible, read_manifest
 from store.records import Page, Passage, Section, Sentence, SourceMap, Suggestion, Thesis
 
@@ -62,10 +64,12 @@ class IndexSnapshot(OpenSnapshot):
         self.passage_index: faiss.Index | None = None
         self.passage_vectors: np.ndarray | None = None
         self.sentence_vectors: np.ndarray | None = None
+        self.window_vectors: np.ndarray | None = None
         if vectors:
             self.passage_index = faiss.read_index(str(path / PASSAGES_FAISS))
             self.passage_vectors = load_array(path / PASSAGE_VECTORS, random_access=True)
             self.sentence_vectors = load_array(path / SENTENCE_VECTORS, random_access=True)
+            self.window_vectors = load_array(path / WINDOW_VECTORS, random_access=True)
         self.db = sqlite3.connect(f"{(path / DATABASE).resolve().as_uri()}?mode=ro", uri=True,
                                   check_same_thread=False)
         self.db.row_factory = sqlite3.Row
@@ -111,6 +115,8 @@ class StoredThesis(NamedTuple):
     thesis: Thesis
     passage_vectors: np.ndarray
     sentence_vectors: np.ndarray
+    windows: list[tuple[int, int]]  # (first, last) sentence indices of the thesis (indexer.windows)
+    window_vectors: np.ndarray
 
 
 def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
@@ -136,9 +142,14 @@ def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
                     source=SourceMap(*(tuple(run) for run in json.loads(row["source_map"]))),
                     pages=pages, sections=sections, sentences=sentences, passages=passages,
                     warnings=json.loads(row["warnings"]), derived=derived_fields(row["derived"]))
+    first_row = rows["sentences"][0]["id"] - 1 if rows["sentences"] else 0
+    columns = load_columns(snapshot.path / COLUMNS_FOLDER, "windows")
+    mine = np.flatnonzero(columns["thesis"] == tid)
+    windows = [(int(f) - first_row, int(last) - first_row) for f, last in zip(columns["first"][mine], columns["last"][mine])]
     return StoredThesis(thesis,
                         _vectors(snapshot.passage_vectors, [r["id"] for r in rows["passages"]], snapshot.dimension),
-                        _vectors(snapshot.sentence_vectors, [r["id"] for r in rows["sentences"]], snapshot.dimension))
+                        _vectors(snapshot.sentence_vectors, [r["id"] for r in rows["sentences"]], snapshot.dimension),
+                        windows, _vectors(snapshot.window_vectors, (mine + 1).tolist(), snapshot.dimension))
 
 
 def _pages(rows: list[sqlite3.Row]) -> list[Page]:

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from dataclasses import asdict
 from datetime import datetime, timezone
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from store.columns import FOLDER as COLUMNS_FOLDER
 from store.columns import ColumnWriter, load_array
 from store.health import file_records
 from store.layout import (
-    CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX,
+    CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX, WINDOW_VECTORS,
     current_snapshot, fsync_dir, fsync_tree, write_atomically,
 )
 from store.lexical import ANALYSIS, LexicalIndex
@@ -56,6 +57,7 @@ class SnapshotWriter:
         self.db.executescript(SCHEMA)
         self.passage_vectors = VectorFile(self.tmp / PASSAGE_VECTORS, dimension)
         self.sentence_vectors = VectorFile(self.tmp / SENTENCE_VECTORS, dimension)
+        self.window_vectors = VectorFile(self.tmp / WINDOW_VECTORS, dimension)
         self.columns = ColumnWriter()
         self.theses: dict[str, dict[str, Any]] = {}
         self._next = {"theses": 1, "sections": 1, "passages": 1, "sentences": 1}
@@ -67,11 +69,15 @@ class SnapshotWriter:
         return list(range(first, first + n))
 
     def add(self, thesis: Thesis, meta: ThesisMeta, passage_vectors: np.ndarray,
-            sentence_vectors: np.ndarray, typicality: np.ndarray, **extra: Any) -> dict[str, Any]:
-        """Write one thesis with its vectors and per-sentence typicality; returns its manifest entry (plus `extra`)."""
-        if (len(passage_vectors), len(sentence_vectors), len(typicality)) != (
-                len(thesis.passages), len(thesis.sentences), len(thesis.sentences)):
-            raise ValueError(f"{thesis.doc}: vector counts do not match passages/sentences")
+            sentence_vectors: np.ndarray, typicality: np.ndarray, windows: Sequence[tuple[int, int]] = (),
+            window_vectors: np.ndarray | None = None, **extra: Any) -> dict[str, Any]:
+        """Write one thesis with its vectors, per-sentence typicality and windows (`indexer.windows`:
+        (first, last) sentence indices, with their vectors); returns its manifest entry (plus `extra`)."""
+        if window_vectors is None:
+            window_vectors = np.zeros((0, self.dimension), dtype=np.float32)
+        if (len(passage_vectors), len(sentence_vectors), len(typicality), len(window_vectors)) != (
+                len(thesis.passages), len(thesis.sentences), len(thesis.sentences), len(windows)):
+            raise ValueError(f"{thesis.doc}: vector counts do not match passages/sentences/windows")
         (tid,) = self._ids("theses", 1)
         section_ids = dict(zip((s.index for s in thesis.sections), self._ids("sections", len(thesis.sections))))
         passage_ids = self._ids("passages", len(thesis.passages))
@@ -104,6 +110,7 @@ class SnapshotWriter:
              s.text, s.page) for sid, s in zip(sentence_ids, thesis.sentences)])
         self.passage_vectors.append(passage_vectors)
         self.sentence_vectors.append(sentence_vectors)
+        self.window_vectors.append(window_vectors)
         first_row = sentence_ids[0] - 1 if sentence_ids else 0
         self.columns.append(
             "passages", thesis=[tid] * len(passage_ids), section=[section_ids[p.section] for p in thesis.passages],
@@ -116,14 +123,17 @@ class SnapshotWriter:
             "sentences", thesis=[tid] * len(sentence_ids), start=[s.start for s in thesis.sentences],
             end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences],
             typicality=list(typicality))
+        self.columns.append("windows", thesis=[tid] * len(windows), first=[first_row + f for f, _ in windows],
+                            last=[first_row + last for _, last in windows])
         entry = {"content_hash": thesis.content_hash, "masked": not meta.keep_personal_data,
                  "pages": len(thesis.pages), "sections": len(thesis.sections),
-                 "passages": len(thesis.passages), "sentences": len(thesis.sentences), **extra}
+                 "passages": len(thesis.passages), "sentences": len(thesis.sentences), "windows": len(windows),
+                 **extra}
         self.theses[thesis.doc] = entry
         return entry
 
     def totals(self) -> dict[str, int]:
-        keys = ("pages", "sections", "passages", "sentences")
+        keys = ("pages", "sections", "passages", "sentences", "windows")
         return {"theses": len(self.theses), **{k: sum(t[k] for t in self.theses.values()) for k in keys}}
 
     def seal_rows(self) -> None:
@@ -131,6 +141,7 @@ class SnapshotWriter:
         self.db.commit()
         self.passage_vectors.seal()
         self.sentence_vectors.seal()
+        self.window_vectors.seal()
 
     def passages(self) -> list[tuple[int, str, str]]:
         """(id, text, language) of every passage written, by id (after `seal_rows`)."""
@@ -151,7 +162,8 @@ class SnapshotWriter:
         artefacts["columns"] = {"folder": COLUMNS_FOLDER, "rows": self.columns.write(self.tmp / COLUMNS_FOLDER)}
         faiss.write_index(dense, str(self.tmp / PASSAGES_FAISS))
         artefacts["vectors"] = {"folder": VECTORS_FOLDER, "passages": self.passage_vectors.rows,
-                                "sentences": self.sentence_vectors.rows, "dtype": "float32"}
+                                "sentences": self.sentence_vectors.rows, "windows": self.window_vectors.rows,
+                                "dtype": "float32"}
         write_manifest(self.tmp, {"schema_version": SCHEMA_VERSION, "snapshot": self.name, **manifest,
                                   "dense_index": dense_spec.to_json(), "theses": self.theses,
                                   "totals": self.totals(), "artefacts": artefacts,
@@ -177,6 +189,7 @@ class SnapshotWriter:
             self.db.close()
         self.passage_vectors.close()
         self.sentence_vectors.close()
+        self.window_vectors.close()
         if current_snapshot(self.index_dir, strict=False) != self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
         self._done = True

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import copy_corpus, writable_copy
 from indexer.build import _open_previous, build_index
+from indexer.windows import thesis_windows, window_texts
 from store.layout import CURRENT, DATABASE, MANIFEST, SNAPSHOTS, current_snapshot
 from store.reader import load_thesis, open_index
 
@@ -69,7 +70,7 @@ def test_full_build_report(build_report, corpus_copy):
     assert build_report.problems == []
     line = build_report.summary().splitlines()[0]
     assert re.fullmatch(rf"Indexed {n} theses \({n} re-embedded, 0 unchanged, 0 removed\): [\d ]+ passages, "
-                        r"[\d ]+ sentences in [\d.]+ s \([\d.]+ passages/s, [\d.]+ sentences/s embedded, \w+\)", line), line
+                        r"[\d ]+ sentences in [\d.]+ s \([\d.]+ passages/s, [\d.]+ sentences/s, [\d.]+ windows/s embedded, \w+\)", line), line
     print(build_report.summary())
 
 
@@ -85,16 +86,21 @@ def test_changed_thesis_is_the_only_one_reembedded(small, encoder):
     assert (report.reembedded, report.unchanged, report.removed, report.exit_code) == (1, 2, 0, 0)
     after = stored(index)
     changed = after[SMALL[1]].thesis
-    assert counting.calls == [[p.text for p in changed.passages], [s.text for s in changed.sentences]]
+    assert counting.calls == [[p.text for p in changed.passages], [s.text for s in changed.sentences],
+                              window_texts(changed, thesis_windows(changed))]
+    assert after[SMALL[1]].windows == thesis_windows(changed)
     assert "lagt til av en test" in changed.passages[-1].text
     assert changed.content_hash == hashlib.sha256(touched.read_bytes()).hexdigest()
     for doc in (SMALL[0], SMALL[2]):
         assert after[doc].thesis == before[doc].thesis
         assert np.array_equal(after[doc].passage_vectors, before[doc].passage_vectors)
         assert np.array_equal(after[doc].sentence_vectors, before[doc].sentence_vectors)
+        assert after[doc].windows == before[doc].windows
+        assert np.array_equal(after[doc].window_vectors, before[doc].window_vectors)
     with open_index(index) as snap:  # ids still line up after re-adding under new ids
         assert len(snap.passage_vectors) == snap.passage_index.ntotal == snap.manifest["totals"]["passages"]
         assert len(snap.sentence_vectors) == snap.manifest["totals"]["sentences"]
+        assert len(snap.window_vectors) == snap.manifest["totals"]["windows"] > 0
 
 
 def test_deleted_file_drops_out(small, encoder):
@@ -129,7 +135,7 @@ def test_catalog_change_needs_no_embedding(small, encoder):
     with open(corpus / "catalog.toml", "a", encoding="utf-8") as catalog:
         catalog.write("keep_personal_data = true\n")
     report = build_index(corpus, index, encoder=counting, progress=False)
-    assert (report.reembedded, report.unchanged) == (1, 2) and len(counting.calls) == 2
+    assert (report.reembedded, report.unchanged) == (1, 2) and len(counting.calls) == 3  # passages, sentences, windows
 
 
 @pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])

@@ -58,9 +58,10 @@ def test_ray_build_matches_local_build(ray_executor, tiny_built, encoder, tmp_pa
     local, distributed = stored(local_index), stored(tmp_path / "index")
     assert set(local) == set(distributed) == set(EXCERPTS)
     for doc, ours in distributed.items():
-        assert ours.thesis == local[doc].thesis  # same parse, same passages
+        assert ours.thesis == local[doc].thesis and ours.windows == local[doc].windows  # same parse, same passages
         for mine, theirs in ((ours.passage_vectors, local[doc].passage_vectors),
-                             (ours.sentence_vectors, local[doc].sentence_vectors)):
+                             (ours.sentence_vectors, local[doc].sentence_vectors),
+                             (ours.window_vectors, local[doc].window_vectors)):
             assert mine.shape == theirs.shape and len(mine) > 0
             assert cosines(mine, theirs).min() >= MIN_COSINE, doc
     with open_index(tmp_path / "index") as snap:

@@ -95,7 +95,10 @@ def test_every_reader_query_gives_the_same_rows_on_both_backends(both):
             assert call(pg.snapshot, thesis_id) == call(embedded.snapshot, thesis_id), call.__name__
         a, b = reader.load_thesis(pg.snapshot, thesis.doc), reader.load_thesis(embedded.snapshot, thesis.doc)
         assert a.thesis == b.thesis
-        assert np.array_equal(a.passage_vectors, b.passage_vectors) and np.array_equal(a.sentence_vectors, b.sentence_vectors)
+        assert a.windows == b.windows and len(a.windows) > 0
+        for mine, theirs in ((a.passage_vectors, b.passage_vectors), (a.sentence_vectors, b.sentence_vectors),
+                             (a.window_vectors, b.window_vectors)):
+            assert np.array_equal(mine, theirs)
         ids = [int(i) for i in embedded.passage_ids[embedded.p_thesis == thesis_id][1:3]]
         assert reader.neighbours(pg.snapshot, thesis_id, ids) == reader.neighbours(embedded.snapshot, thesis_id, ids)
 

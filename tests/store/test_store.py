@@ -42,7 +42,7 @@ def test_dense_index_covers_every_passage_row(snap):
     np.testing.assert_allclose(scores[:, 0], 1.0, atol=1e-3)
 
 
-@pytest.mark.parametrize("attr", ["passage_vectors", "sentence_vectors"])
+@pytest.mark.parametrize("attr", ["passage_vectors", "sentence_vectors", "window_vectors"])
 def test_vectors_are_normalised(snap, attr):
     vectors = getattr(snap, attr)
     assert vectors.dtype == np.float32
@@ -157,7 +157,7 @@ def test_snapshot_layout(built_index):
     assert [p.name for p in (built_index / SNAPSHOTS).iterdir()] == [snapshot.name]
     assert {"manifest.json", "passages.sqlite", "passages.faiss", "vectors", "columns", "bm25"} <= {
         p.name for p in snapshot.iterdir()}
-    assert sorted(p.name for p in (snapshot / "vectors").iterdir()) == ["passages.npy", "sentences.npy"]
+    assert sorted(p.name for p in (snapshot / "vectors").iterdir()) == ["passages.npy", "sentences.npy", "windows.npy"]
 
 
 def test_database_is_read_only(snap):
