@@ -147,9 +147,26 @@ class Engine:
         self.sentence_ids = np.arange(1, len(sentences["thesis"]) + 1, dtype=np.int64)
         self.s_thesis, self.s_start, self.s_end, self.s_page, self.s_typicality = (
             sentences["thesis"], sentences["start"], sentences["end"], sentences["page"], sentences["typicality"])
+        windows = load_columns(folder, "windows")
+        self.w_first, self.w_last = windows["first"], windows["last"]
+        # The windows inside passage p are rows p_window_lo[p]..p_window_hi[p]-1 whose last sentence
+        # is in p (windows are in (first, last) order; the last of them may run past p's end).
+        self.p_window_lo = np.searchsorted(self.w_first, self.p_sentence_lo)
+        self.p_window_hi = np.searchsorted(self.w_first, self.p_sentence_hi - 1)
         self.passage_vectors, self.sentence_vectors = db.passage_vectors, db.sentence_vectors
-        if (len(self.passage_vectors), len(self.sentence_vectors)) != (len(self.passage_ids), len(self.sentence_ids)):
+        self.window_vectors = db.window_vectors
+        if (len(self.passage_vectors), len(self.sentence_vectors), len(self.window_vectors)) != (
+                len(self.passage_ids), len(self.sentence_ids), len(self.w_first)):
             raise ValueError("the vector and column files have different row counts")
+
+    def window_row(self, first: int, last: int) -> int | None:
+        """The window row of sentence rows `first`..`last` (inclusive), or None if it has none."""
+        row = int(np.searchsorted(self.w_first, first))
+        while row < len(self.w_first) and self.w_first[row] == first:
+            if self.w_last[row] == last:
+                return row
+            row += 1
+        return None
 
     def _thesis_text(self, thesis_id: int) -> str:
         (row,) = self.snapshot.query("SELECT text FROM theses WHERE id = ?", (thesis_id,))

@@ -166,6 +166,9 @@ def rank(engine: Engine, evidence: Evidence, k: int, params: Params) -> Retrieva
         vector = _feedback(engine, evidence, vector, params)
     dense = zeros if vector is None else engine.passage_vectors[rows] @ vector
     sentence = _sentence_scores(engine, rows, vector) if evidence.method == "hybrid" else zeros
+    if params.window_weight > 0 and evidence.method == "hybrid":
+        windows = np.maximum(sentence, _window_scores(engine, rows, vector))
+        sentence = (1 - params.window_weight) * sentence + params.window_weight * windows
     lexical = evidence.lexical
     if evidence.method == "dense":
         score = dense
@@ -263,18 +266,41 @@ def _candidates(engine: Engine, method: Method, vector: np.ndarray | None, lexic
 
 def _sentence_scores(engine: Engine, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """For each passage row, the best cosine of one of its sentences to the query."""
-    if not len(rows):
-        return np.zeros(0, dtype=np.float32)
     lo, hi = engine.p_sentence_lo[rows], engine.p_sentence_hi[rows]
+    cosines, _ = _segment_cosines(engine.sentence_vectors, lo, hi, vector)
+    return _segment_max(cosines, hi - lo)
+
+
+def _window_scores(engine: Engine, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """For each passage row, the best cosine of one of its windows (`indexer.windows`) to the
+    query; -inf for a passage without any."""
+    lo, hi = engine.p_window_lo[rows], engine.p_window_hi[rows]
+    cosines, windows = _segment_cosines(engine.window_vectors, lo, hi, vector)
+    inside = engine.w_last[windows] < np.repeat(engine.p_sentence_hi[rows], hi - lo)
+    return _segment_max(np.where(inside, cosines, -np.inf), hi - lo)
+
+
+def _segment_cosines(vectors: np.ndarray, lo: np.ndarray, hi: np.ndarray, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The query's cosine to rows lo[i]..hi[i]-1 of `vectors` for every i, concatenated, and those rows."""
     lengths = hi - lo
-    firsts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # where each passage starts in `sentences`
-    sentences = np.repeat(lo - firsts, lengths) + np.arange(int(lengths.sum()))
+    firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
+    rows = np.repeat(lo - firsts, lengths) + np.arange(int(lengths.sum()))
+    if not len(rows):
+        return np.zeros(0, dtype=np.float32), rows
     first, last = int(lo.min()), int(hi.max())
-    if 2 * len(sentences) >= last - first:  # most of a range: one product over it beats a copy
-        cosines = (engine.sentence_vectors[first:last] @ vector)[sentences - first]
-    else:
-        cosines = engine.sentence_vectors[sentences] @ vector
-    return np.maximum.reduceat(cosines, firsts).astype(np.float32, copy=False)
+    if 2 * len(rows) >= last - first:  # most of a range: one product over it beats a copy
+        return (vectors[first:last] @ vector)[rows - first], rows
+    return vectors[rows] @ vector, rows
+
+
+def _segment_max(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The maximum of each consecutive run of `lengths[i]` values; -inf for an empty run."""
+    out = np.full(len(lengths), -np.inf, dtype=np.float32)
+    filled = lengths > 0
+    if filled.any():
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+        out[filled] = np.maximum.reduceat(values, starts)
+    return out
 
 
 def _verbatim_first(engine: Engine, rows: np.ndarray, order: np.ndarray, phrase: re.Pattern[str],

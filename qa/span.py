@@ -2,8 +2,7 @@
 
 A lead-in ("… kan komme til uttrykk på fire ulike måter:") is quoted with what it leads to, because
 a span is scored on all of its sentences: its closeness to the question (the best sentence's
-cosine blended with the cosine of the span's mean sentence vector, a stand-in for the span's own
-embedding), the share of the question's terms it holds, minus how typical of its thesis it is
+cosine blended with the cosine of the span's own embedding, its window's: `indexer.windows`), the share of the question's terms it holds, minus how typical of its thesis it is
 (`indexer.typicality`) and a small cost per extra sentence. A hit never crosses a section, so
 neither does a span. Reference-list lines, tables of contents, headings and fragments are never
 answers; a span never ends on a lead-in (a colon) or a line cut off mid-sentence.
@@ -131,11 +130,11 @@ def _valid(run: list[_Sentence], min_words: int) -> bool:
 
 def _score(engine: Engine, run: list[_Sentence], vector: np.ndarray, terms: dict[str, float], params: Params) -> float:
     best = max(s.cosine for s in run)
-    if len(run) > 1 and params.span_centroid > 0:
-        centroid = np.asarray(engine.sentence_vectors[run[0].row:run[-1].row + 1], dtype=np.float32).sum(axis=0)
-        closeness = (1 - params.span_centroid) * best + params.span_centroid * float(centroid @ vector / np.linalg.norm(centroid))
-    else:
-        closeness = best
+    closeness = best
+    if len(run) > 1 and params.span_window > 0:
+        window = engine.window_row(run[0].row, run[-1].row)
+        if window is not None:
+            closeness = (1 - params.span_window) * best + params.span_window * float(engine.window_vectors[window] @ vector)
     held = frozenset().union(*(s.terms for s in run))
     total = sum(terms.values())
     shared = sum(w for t, w in terms.items() if t in held) / total if total else 0.0

@@ -162,3 +162,27 @@ def test_neighbouring_passage_context_lifts_the_project_questions(engine, dev_qu
     shipped = evaluate(answerable, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
     without = evaluate(answerable, retrieval_only(engine, 10, "hybrid", replace(DEFAULT, context_weight=0.0)))
     assert DEFAULT.context_weight > 0 and shipped >= without["overall"]["ndcg@10"] + 0.02, (shipped, without)
+
+
+def test_window_scores_match_a_plain_loop(engine):
+    """`_window_scores` against a loop over every window: the best cosine of a window whose
+    sentences all lie in the passage, -inf for a passage without one."""
+    from qa.search import _window_scores
+
+    rng = np.random.default_rng(1)
+    rows = np.flatnonzero(rng.random(len(engine.passage_ids)) < 0.5)
+    vector = engine.encode_query("Hva betyr sosial støtte for bedringsprosessen?")
+    cosines = engine.window_vectors @ vector
+    expected = np.full(len(rows), -np.inf, dtype=np.float32)
+    for i, r in enumerate(rows):
+        inside = (engine.p_sentence_lo[r] <= engine.w_first) & (engine.w_last < engine.p_sentence_hi[r])
+        if inside.any():
+            expected[i] = cosines[inside].max()
+    got = _window_scores(engine, rows, vector)
+    assert np.allclose(got, expected) and np.isfinite(got).mean() > 0.9
+
+
+def test_every_window_is_found_by_its_sentence_rows(engine):
+    for row in range(0, len(engine.w_first), 97):
+        assert engine.window_row(int(engine.w_first[row]), int(engine.w_last[row])) == row
+    assert engine.window_row(int(engine.w_first[0]), int(engine.w_first[0])) is None  # one sentence is no window

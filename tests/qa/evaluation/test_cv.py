@@ -1,0 +1,71 @@
+"""Cross-validation (qa.evaluation.cv) on plain rows: folds, thresholds, and what a fold picks."""
+from __future__ import annotations
+
+import pytest
+
+from qa.evaluation import cv
+from qa.params import DEFAULT
+
+
+def questions(n: int = 40) -> list[dict]:
+    kinds = ("factoid", "concept", "unanswerable")
+    return [{"id": f"q{i}", "lang": ("no", "en")[i % 2], "kind": kinds[i % 3]} for i in range(n)]
+
+
+def row(q: dict, score: float, ndcg: float = 0.0, hit: bool = False) -> dict:
+    return {"id": q["id"], "lang": q["lang"], "unanswerable": q["kind"] == "unanswerable", "score": score,
+            "ndcg@10": ndcg, "recall@1": ndcg, "answer_hit": hit, "answer_chars": 100 if hit else 0}
+
+
+def test_folds_hold_every_question_once_and_spread_each_stratum_evenly():
+    qs = questions(61)
+    split = cv.folds(qs, 5, seed=3)
+    assert sorted(i for fold in split for i in fold) == list(range(len(qs)))
+    for key in {(q["lang"], q["kind"]) for q in qs}:
+        counts = [sum((qs[i]["lang"], qs[i]["kind"]) == key for i in fold) for fold in split]
+        assert max(counts) - min(counts) <= 1, (key, counts)
+    assert cv.folds(qs, 5, seed=3) == split and cv.folds(qs, 5, seed=4) != split
+
+
+def test_thresholds_sit_a_margin_under_the_lowest_answerable_score_and_high_above_the_unanswerable():
+    qs = questions(30)
+    rows = [row(q, 1.0 + 0.01 * i) for i, q in enumerate(qs)]
+    t = cv.choose_thresholds(rows)
+    for lang in ("no", "en"):
+        lowest = min(r["score"] for r in rows if r["lang"] == lang and not r["unanswerable"])
+        assert t.none_below[lang] == pytest.approx(lowest - cv.THRESHOLD_MARGIN)
+        unanswerable = sorted(r["score"] for r in rows if r["lang"] == lang and r["unanswerable"])
+        share = sum(s < t.high_from[lang] for s in unanswerable) / len(unanswerable)
+        assert share >= cv.HIGH_ABOVE_UNANSWERABLE and t.high_from[lang] >= t.none_below[lang]
+
+
+def candidate(qs: list[dict], values: dict, ndcg: float, hit: bool, unanswerable_score: float) -> cv.Candidate:
+    params = cv.with_knobs(DEFAULT, values)
+    rows = [row(q, unanswerable_score if q["kind"] == "unanswerable" else 1.0, ndcg, hit) for q in qs]
+    return cv.Candidate(params, rows)
+
+
+def test_a_fold_judges_retrieval_by_ranking_even_when_a_worse_ranking_refuses_more_unanswerable_questions():
+    """The staged pick: one retrieval value ranks far better; the other happens to put the
+    unanswerable questions under the `none` threshold. The ranking decides the retrieval knob,
+    and the answer and confidence stages choose among what is left."""
+    qs = questions(30)
+    better = candidate(qs, {"window_weight": 1.0}, ndcg=0.9, hit=False, unanswerable_score=0.5)
+    lucky = candidate(qs, {"window_weight": 0.0}, ndcg=0.5, hit=True, unanswerable_score=0.5)
+    worse_answers = candidate(qs, {"window_weight": 1.0, "term_weight": 0.3}, ndcg=0.9, hit=False, unanswerable_score=2.0)
+    hits = candidate(qs, {"window_weight": 1.0, "term_weight": 0.1}, ndcg=0.9, hit=True, unanswerable_score=2.0)
+    everything = set(range(len(qs)))
+    assert cv._train_objective(lucky, sorted(everything)) > cv._train_objective(hits, sorted(everything))
+    chosen, _ = cv._pick([lucky, worse_answers, better, hits], everything)
+    assert chosen is hits
+
+
+def test_the_figures_of_a_fold_are_those_of_its_held_out_questions():
+    qs = questions(30)
+    good = candidate(qs, {"term_weight": 0.1}, ndcg=1.0, hit=True, unanswerable_score=0.0)
+    result = cv.cross_validate([good], qs, n_folds=3)
+    assert len(result["folds"]) == 3
+    for figures in result["folds"]:
+        assert figures["ndcg@10"] == 1.0 and figures["answerable_refused"] == 0.0
+        assert figures["unanswerable_none"] == 1.0  # 0.0 is far under every fold's `none` threshold
+    assert result["mean"]["answer_hit"] == 1.0 and result["sd"]["answer_hit"] == 0.0
