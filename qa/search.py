@@ -280,7 +280,8 @@ def _window_scores(engine: Engine, rows: np.ndarray, vector: np.ndarray) -> np.n
     return _segment_max(np.where(inside, cosines, -np.inf), hi - lo)
 
 
-def _segment_cosines(vectors: np.ndarray, lo: np.ndarray, hi: np.ndarray, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _segment_cosines(vectors: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                     vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The query's cosine to rows lo[i]..hi[i]-1 of `vectors` for every i, concatenated, and those rows."""
     lengths = hi - lo
     firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
