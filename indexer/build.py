@@ -80,6 +80,11 @@ class BuildReport:
     def exit_code(self) -> int:
         return 0 if self.snapshot is not None else 1
 
+    def count_embedded(self, kind: str, count: int, seconds: float) -> None:
+        """Add `count` texts of `kind` ("passage", "sentence" or "window") embedded in `seconds`."""
+        setattr(self, f"embedded_{kind}s", getattr(self, f"embedded_{kind}s") + count)
+        setattr(self, f"{kind}_seconds", getattr(self, f"{kind}_seconds") + seconds)
+
     def summary(self) -> str:
         if self.snapshot is None:
             head = "Nothing indexed; the previous index (if any) is unchanged."
@@ -287,7 +292,7 @@ class _Window:
     def __init__(self, writer: SnapshotWriter, encoder: EncoderLike, executor: Executor, report: BuildReport):
         self.writer, self.encoder, self.executor, self.report = writer, encoder, executor, report
         self.items: list[tuple[Thesis, ThesisMeta, StoredThesis | None, str]] = []
-        self.windows: dict[str, list[tuple[int, int]]] = {}  # doc -> its windows (indexer.windows)
+        self.sentence_runs: dict[str, list[tuple[int, int]]] = {}  # doc -> its windows (indexer.windows) while it waits
         self.texts = 0
 
     def add_stored(self, stored: StoredThesis, meta: ThesisMeta, dtype: str) -> None:
@@ -299,8 +304,8 @@ class _Window:
     def add_parsed(self, thesis: Thesis, meta: ThesisMeta) -> None:
         """A new or changed thesis, embedded when the window is full (or at `flush`)."""
         self.items.append((thesis, meta, None, ""))
-        self.windows[thesis.doc] = thesis_windows(thesis)
-        self.texts += len(thesis.passages) + len(thesis.sentences) + len(self.windows[thesis.doc])
+        self.sentence_runs[thesis.doc] = thesis_windows(thesis)
+        self.texts += len(thesis.passages) + len(thesis.sentences) + len(self.sentence_runs[thesis.doc])
         if self.texts >= self.executor.window_texts:
             self.flush()
 
@@ -313,13 +318,13 @@ class _Window:
                 passage_vectors, sentence_vectors, window_vectors = (
                     stored.passage_vectors, stored.sentence_vectors, stored.window_vectors)
             else:
-                windows = self.windows[thesis.doc]
+                windows = self.sentence_runs[thesis.doc]
                 (passage_vectors, sentence_vectors, window_vectors), dtype = vectors[thesis.doc], self.executor.dtype
             typicality = thesis_typicality(thesis, meta, passage_vectors, sentence_vectors,
                                            DEFAULT_BUILD.typicality_neighbours)
             self.writer.add(thesis, meta, passage_vectors, sentence_vectors, typicality, windows, window_vectors,
                             dtype=dtype)
-        self.items, self.texts, self.windows = [], 0, {}
+        self.items, self.texts, self.sentence_runs = [], 0, {}
 
     def _embed(self, todo: list[Thesis]) -> dict[str, tuple[np.ndarray, ...]]:
         """Passage, sentence and window vectors of each thesis in `todo`, by doc, embedded in three calls."""
@@ -329,13 +334,12 @@ class _Window:
         report = self.report
         kinds = (("passage", [[p.text for p in t.passages] for t in todo]),
                  ("sentence", [[s.text for s in t.sentences] for t in todo]),
-                 ("window", [window_texts(t, self.windows[t.doc]) for t in todo]))
+                 ("window", [window_texts(t, self.sentence_runs[t.doc]) for t in todo]))
         out: list[list[np.ndarray]] = [[] for _ in todo]
         for kind, texts in kinds:
             began = time.perf_counter()
             vectors = self.executor.embed([text for per_thesis in texts for text in per_thesis])
-            setattr(report, f"{kind}_seconds", getattr(report, f"{kind}_seconds") + time.perf_counter() - began)
-            setattr(report, f"embedded_{kind}s", getattr(report, f"embedded_{kind}s") + len(vectors))
+            report.count_embedded(kind, len(vectors), time.perf_counter() - began)
             at = np.cumsum([0] + [len(per_thesis) for per_thesis in texts])
             for i in range(len(todo)):
                 out[i].append(vectors[at[i]:at[i + 1]])
