@@ -30,11 +30,18 @@ def index_status(index_dir: Path) -> str:
         f"Format:    schema {m['schema_version']}; parser {m['parser_version']}; "
         f"passages of at most {m['token_budget']} tokens",
         f"Contents:  {plural(t['theses'], 'thesis', 'theses')}: {format_count(t['passages'])} passages, "
-        f"{format_count(t['sentences'])} sentences, {format_count(t['pages'])} pages",
+        f"{format_count(t['sentences'])} sentences, {format_count(t['pages'])} pages; "
+        f"{format_count(t['windows'])} windows of {_sizes(m)} consecutive sentences",
     ]
     for r in theses:
         lines += ["", *_thesis_lines(r, m["theses"].get(r["doc"], {}), mix.get(r["id"], {}))]
     return "\n".join(lines)
+
+
+def _sizes(manifest: dict) -> str:
+    """The window sizes the build embedded, e.g. "2-3" ("?" in a manifest without them)."""
+    sizes = manifest.get("build_params", {}).get("window_sizes") or ["?"]
+    return f"{min(sizes)}-{max(sizes)}" if len(sizes) > 1 else str(sizes[0])
 
 
 def _thesis_lines(row, entry: dict, langs: dict[str, int]) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analysis.numbers import format_count
 from indexer.catalog import load_catalog
 from store.errors import IndexMismatchError, IndexMissingError
 from store.layout import CURRENT, MANIFEST, SNAPSHOTS, current_snapshot
@@ -232,6 +233,9 @@ def test_cli_status(built_index, corpus_copy):
     result = run_cli("status", "--index", str(built_index))
     assert result.returncode == 0, result.stderr
     assert all(p.name in result.stdout for p in corpus_copy.glob("*.txt"))
+    with open_index(built_index) as snap:
+        windows = len(snap.window_vectors)
+    assert f"{format_count(windows)} windows of 2-3 consecutive sentences" in result.stdout
 
 
 def test_damaged_index_is_reported(index_clone):
