@@ -66,24 +66,41 @@ def current_snapshot(index_dir: Path, *, strict: bool = True) -> Path | None:
         return None
 
 
-def _named_snapshot(index_dir: Path) -> Path | None:
+def _named_snapshot(index_dir: Path, switches: int = 100) -> Path | None:
+    """The folder CURRENT names; if it is gone because a build switched meanwhile (and deleted
+    it), the folder CURRENT names now, as long as CURRENT keeps changing."""
+    name = _current_name(index_dir)
+    while name:
+        path = _checked_folder(index_dir, name)
+        if path.is_dir() and (path / MANIFEST).is_file():
+            return path
+        now = _current_name(index_dir)
+        if now == name or switches == 0:
+            return None
+        name, switches = now, switches - 1
+    return None
+
+
+def _current_name(index_dir: Path) -> str | None:
     current = index_dir / CURRENT
     try:
-        name = current.read_bytes().decode("utf-8").strip()
+        return current.read_bytes().decode("utf-8").strip() or None
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         reason = "a folder" if current.is_dir() else getattr(exc, "strerror", None) or "not UTF-8 text"
         raise IndexDamagedError(f"{current} cannot name the live snapshot ({reason}). {rebuild_hint(index_dir)}") from exc
-    if not name:
-        return None
-    snapshots = index_dir / SNAPSHOTS
+
+
+def _checked_folder(index_dir: Path, name: str) -> Path:
+    """snapshots/`name`, refused unless it is a plain entry of snapshots/ that is no build's temporary."""
+    current, snapshots = index_dir / CURRENT, index_dir / SNAPSHOTS
     path = snapshots / name
     if (Path(name).name != name or name in (".", "..") or name.startswith(TMP_PREFIX) or "\x00" in name
             or not _resolves_into(path, snapshots)):
         raise IndexDamagedError(f"{current} names {name!r}, which is not a snapshot folder in {shown(snapshots)}; "
                                 f"refused. {rebuild_hint(index_dir)}")
-    return path if path.is_dir() and (path / MANIFEST).is_file() else None
+    return path
 
 
 def _resolves_into(path: Path, folder: Path) -> bool:
