@@ -4,7 +4,8 @@ A lead-in ("… kan komme til uttrykk på fire ulike måter:") is quoted with wh
 a span is scored on all of its sentences: its closeness to the question (the best sentence's
 cosine blended with the cosine of the span's own embedding, its window's: `indexer.windows`), the
 share of the question's terms it holds, minus how typical of its thesis it is
-(`indexer.typicality`) and a small cost per extra sentence. A hit never crosses a section, so
+(`indexer.typicality`; a knob cross-validation now sets to 0, `qa.params`) and a small cost per
+extra sentence. A hit never crosses a section, so
 neither does a span. Reference-list lines, tables of contents, headings and fragments are never
 answers; a span never ends on a lead-in (a colon) or a line cut off mid-sentence.
 """
