@@ -251,6 +251,48 @@ def test_thesis_filter(page, server, artifacts):
     shot(page, artifacts, "05-thesis-filter", height=1400)
 
 
+@pytest.fixture(scope="module")
+def question_per_level(built_index, encoder) -> dict[str, str]:
+    """For each confidence level, the Norwegian project question (dev, unanswerable) that the shipped
+    thresholds put deepest inside that level, so that the server's query precision cannot move it."""
+    from qa.answer import ask as answer
+    from qa.engine import Engine
+    from qa.evaluation.evaluate import load_questions
+
+    engine = Engine(built_index, encoder=encoder)
+    thresholds = engine.params.confidence_thresholds(encoder.model_id, encoder.dtype)
+    none_below, high_from = thresholds.none_below["no"], thresholds.high_from["no"]
+    best: dict[str, tuple[float, str]] = {}
+    for name in ("dev.jsonl", "unanswerable.jsonl"):
+        for q in load_questions(REPO / "eval" / name):
+            if q["lang"] != "no":
+                continue
+            confidence = answer(engine, q["question"], k=10).confidence
+            depth = min(abs(confidence.score - none_below), abs(confidence.score - high_from))
+            if depth > best.get(confidence.level, (-1.0, ""))[0]:
+                best[confidence.level] = (depth, q["question"])
+    engine.close()
+    assert set(best) == {"high", "low", "none"}, best
+    return {level: question for level, (_, question) in best.items()}
+
+
+def test_the_three_confidence_levels(page, server, artifacts, thesis_texts, question_per_level):
+    """A `high` answer has no marker, a `low` one is shown with the marker and why, `none` says
+    that the corpus holds no answer and lists the nearest passages instead."""
+    marker, absent = "Usikkert svar", "Fant ikke noe svar i korpuset."
+    open_app(page, server)
+    for level in ("high", "low", "none"):
+        ask(page, question_per_level[level])
+        main = page.locator('[data-testid="stMain"]')
+        if level == "none":
+            assert main.get_by_text(absent).is_visible() and page.locator(".ts-answer").count() == 0
+            assert page.get_by_role("heading", name="Nærmeste passasjer").is_visible()
+        else:
+            check_answer_with_verbatim_quote(page, thesis_texts)
+            assert main.get_by_text(marker).count() == (level == "low") and main.get_by_text(absent).count() == 0
+        shot(page, artifacts, f"09-confidence-{level}", height=1400)
+
+
 def test_download_json(page, server, artifacts):
     open_app(page, server)
     ask(page, NO_QUESTION)
