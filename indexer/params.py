@@ -22,7 +22,8 @@ class BuildParams:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     # A sentence's typicality is its mean cosine to this many most similar passages of its own
-    # thesis (`indexer.typicality`); tuned together with `qa.params.Params.typicality_weight`.
+    # thesis (`indexer.typicality`); tuned together with `qa.params.Params.typicality_weight`,
+    # which cross-validation now sets to 0 (it stays in the CV space, so the column is kept).
     typicality_neighbours: int = 5
     # Every run of this many consecutive sentences inside one passage is embedded as its own text
     # (`indexer.windows`): the answer spans of `qa.span` get their own vectors, and a passage's
