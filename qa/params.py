@@ -116,20 +116,21 @@ class Params:
     max_sentences: int = 3
     max_quotes: int = 3
     sources_scanned: int = 3
-    # A span's score: its best sentence's cosine (for a span of several sentences blended with its
-    # window's own cosine, `span_window`: 1 is the window's alone; CV folds chose 0.5 in 9 of 15),
-    # plus `term_weight` times the share of the question's stemmed terms it holds (by idf if
-    # `idf_terms`), minus `typicality_weight` times its sentences' mean typicality of their thesis
-    # (`indexer.typicality`: sentences restating a thesis's topic no longer answer every on-topic
-    # question), minus `extra_sentence_cost` per sentence beyond the first (negative: a lead-in's
-    # continuation is worth quoting), plus `hit_weight` times its hit's retrieval score minus the
-    # top hit's. term_weight, extra_sentence_cost, span_window and typicality_weight are chosen by
-    # cross-validation (`qa.evaluation.cv.SPACE`). Typicality was once set to 1.25 on the dev set
-    # alone, for the refusals of the old cliff (0 → 15/25 unanswerable refused, 1.25 → 21/25); put
-    # into the CV space (0 / 0.25 / 0.5 / 1.25), every one of the 15 folds chose 0 and the held-out
-    # answer hit rose 0.362 → 0.425, unanswerable `none` 0.214 → 0.240: it kept the right sentence
-    # out of the answer more often than a topic sentence (eval/README.md, phase 5). hit_weight 3.0
-    # was chosen by every fold over 0 and 1.5.
+    # A span's score: its best sentence's cosine (for a span of several sentences blended with
+    # its window's own cosine, `span_window`: 1 is the window's alone; CV folds chose 0.5 in 13
+    # of 15), plus `term_weight` times the share of the question's stemmed terms it holds (by
+    # idf if `idf_terms`), minus `typicality_weight` times its sentences' mean typicality of
+    # their thesis (`indexer.typicality`: meant to keep sentences restating a thesis's topic
+    # from answering every on-topic question; off as shipped, see below), minus
+    # `extra_sentence_cost` per sentence beyond the first (negative: a lead-in's continuation is
+    # worth quoting), plus `hit_weight` times its hit's retrieval score minus the top hit's.
+    # term_weight, extra_sentence_cost, span_window and typicality_weight are chosen by
+    # cross-validation (`qa.evaluation.cv.SPACE`). Typicality was once set to 1.25 on the dev
+    # set alone, for the refusals of the old cliff (0 → 15/25 unanswerable refused, 1.25 →
+    # 21/25); put into the CV space (0 / 0.25 / 0.5 / 1.25), every one of the 15 folds chose 0
+    # and the held-out answer hit rose 0.362 → 0.425, unanswerable `none` 0.214 → 0.240: it kept
+    # the right sentence out of the answer more often than a topic sentence (eval/README.md,
+    # phase 5). hit_weight 3.0 was chosen by every fold over 0 and 1.5.
     term_weight: float = 0.2
     idf_terms: bool = False
     typicality_weight: float = 0.0
