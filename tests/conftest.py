@@ -6,6 +6,7 @@ modify what they return — copy first (see `copy_corpus`).
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -141,6 +142,9 @@ def pg_uri() -> str:
     yield server.uri
     server.stop()
     shutil.rmtree(folder, ignore_errors=True)
+    # The snapshot files each PgSnapshot of this server's databases cached (store.pgstore._materialise).
+    for cache in (Path(tempfile.gettempdir()) / "tesesok-pg").glob(re.sub(r"\W", "_", str(folder)) + "_*"):
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
