@@ -93,7 +93,8 @@ class Params:
     merge_depth: int = 30
     # Dense pseudo-relevance feedback: the query vector plus this times the mean of the top
     # `prf_depth` passage vectors (0: off). Held out it changed nothing (no fold chose it);
-    # in-sample it cost English questions 0.05 nDCG (eval/README.md).
+    # in-sample it cost English questions 0.05 nDCG. For Norwegian questions only, every fold chose
+    # it, but held out it moved nDCG@10 by +0.004 and cost answer hits (0.425 → 0.407; eval/README.md).
     prf_weight: float = 0.0
     prf_depth: int = 3
     # Thesis-level prior: a passage gains this times its thesis's mean top-3 score minus the best
