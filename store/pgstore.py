@@ -304,7 +304,19 @@ class PgSnapshot(OpenSnapshot):
             shutil.rmtree(tmp, ignore_errors=True)
             if not (folder / MANIFEST).is_file():
                 raise IndexDamagedError(f"Cannot write the cache of {_shown(self.uri)} in {folder}/")
+        self._prune(folder.parent)
         return folder
+
+    def _prune(self, database: Path) -> None:
+        """Remove the cached files of snapshots whose schema the database has dropped (`publish`
+        keeps `KEEP_PREVIOUS`), so that a store rebuilt often does not fill the disk."""
+        # Folders first, schemas second: a folder another reader adds meanwhile is of a schema
+        # that was live before it, so the schemas read afterwards hold it unless it was dropped.
+        folders = [f for f in database.iterdir() if not f.name.startswith(".")]
+        schemas = {row[0] for row in self.query("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, 'snap_')")}
+        for folder in folders:
+            if folder.name not in schemas:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
         self.conn.close()

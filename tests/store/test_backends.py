@@ -30,7 +30,7 @@ from store import reader
 from store.backends import parse_store
 from store.errors import IndexMissingError, StoreError
 from store.layout import PASSAGE_VECTORS
-from store.pgstore import connect, live_schema, publish
+from store.pgstore import KEEP_PREVIOUS, PgSnapshot, connect, live_schema, publish
 from tests.robustness.conftest import EXCERPTS, QUESTIONS
 from tests.stores import BACKENDS, Store, new_database
 
@@ -165,6 +165,23 @@ def test_a_failed_publish_leaves_postgresql_untouched(tmp_path, encoder, pg_uri,
     schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'snap_%'")}
     assert schemas == {live}  # the half-written schema was rolled back with its transaction
     conn.close()
+
+
+def test_the_reader_cache_keeps_only_the_snapshots_the_database_still_has(tmp_path, encoder, pg_uri, tiny):
+    """Each schema a reader opens is cached on disk; those `publish` has dropped are removed."""
+    store = Store("postgresql", tmp_path, pg_uri, encoder, tiny)
+    cache, changed = tmp_path / "cache", store.corpus / CHANGED
+    for n in range(3):
+        PgSnapshot(store.value, vectors=False, cache=cache).close()
+        changed.write_text(changed.read_text(encoding="utf-8") + f"\nOppdatert {n}.\n", encoding="utf-8")
+        store.build(store.corpus)
+    PgSnapshot(store.value, vectors=False, cache=cache).close()
+    conn = connect(store.value)
+    schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'snap_%'")}
+    conn.close()
+    (database,) = cache.iterdir()
+    assert len(schemas) == 1 + KEEP_PREVIOUS
+    assert {folder.name for folder in database.iterdir()} == schemas  # 4 snapshots opened, 2 kept
 
 
 def test_bad_store_values_are_refused_with_a_message(tmp_path, pg_uri, capsys):
