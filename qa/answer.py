@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer_type import asks_for_quantity, quantities, states_quantity
+from qa.answer_type import asks_for_quantity, asks_for_quote, quantities, quoted_regions, quoted_share, states_quantity
 from qa.citation import Work, citation_strings
 from qa.confidence import Confidence, Signals, background, grade
 from qa.engine import Engine
@@ -153,15 +153,17 @@ def _score_spans(engine: Engine, retrieval: Retrieval, terms: dict[str, float], 
 
     With a pasted phrase (`qa.phrase`), the sentences that a match of it spans are joined into
     one quote, which ranks above the rest. A question asking for a quantity only takes spans
-    that state one.
+    that state one; one asking for a quote favours spans inside quotation marks.
     """
     if retrieval.vector is None or not retrieval.hits:
         return []
     out: list[Scored] = []
+    quoting = params.quote_weight if asks_for_quote(retrieval.query) else 0.0
     for hit_index, hit in enumerate(retrieval.hits[:params.sources_scanned]):
         prior = span_prior(hit, retrieval.hits[0], retrieval.language, params)
-        candidates = [(score + prior, quote) for score, quote in spans(engine, hit, retrieval.vector, terms,
-                                                                       retrieval.language, params)]
+        regions = quoted_regions(engine.thesis_text(hit.thesis_id), hit.start, hit.end) if quoting else []
+        candidates = [(score + prior + quoting * quoted_share(regions, quote.start, quote.end), quote)
+                      for score, quote in spans(engine, hit, retrieval.vector, terms, retrieval.language, params)]
         if retrieval.phrase is not None:
             candidates += _phrase_matches(engine, hit, candidates, retrieval.phrase, params.verbatim_bonus)
         out.extend((score, hit_index, quote) for score, quote in candidates)

@@ -6,6 +6,11 @@ a citation or a page reference, or a number word of the sentence's language. A q
 question itself names ("the eight informants", "the 537 participants") is not an answer to it.
 Restricting answer sentences this way finds the figure the reader wants, and lets the system
 abstain when the passages only talk around it.
+
+A question that asks for a quote ("Finn et sitat som …", "Find an informant's statement …", "a
+definition I can cite") is best answered by words the thesis quotes, not by the author's
+paraphrase around them: `quoted_share` tells how much of a span stands inside quotation marks
+(`qa.params.quote_weight`).
 """
 from __future__ import annotations
 
@@ -66,3 +71,48 @@ def states_quantity(sentence: str, language: str = "no", named: set[object] = fr
     """Whether the sentence (in ``language``) states a quantity other than the ``named`` ones (the
     question's own, from :func:`quantities`)."""
     return bool(quantities(sentence, language) - named)
+
+
+_QUOTE_QUESTION = re.compile(
+    r"\b(sitat\w*|siter\w*|utsagn\w*|uttalelse\w*|med\s+egne\s+ord|"
+    r"quot(e|es|ed|ation|ations)|cite|citing|citation\w*|statement\w*|\w+['’]s\s+(own\s+)?words|in\s+\w+\s+own\s+words)\b",
+    re.IGNORECASE,
+)
+# Marks that open a quotation, marks that close one, and marks that do either (Norwegian texts
+# often open with ” as well as close with it).
+_OPENING, _CLOSING, _EITHER = "«„", "»", "\"”“"
+_MARK = re.compile(rf"[{_OPENING}{_CLOSING}{_EITHER}]|\n\s*\n")
+
+
+def asks_for_quote(question: str) -> bool:
+    """Whether the question asks for a quote, a statement or someone's own words."""
+    return bool(_QUOTE_QUESTION.search(question))
+
+
+def quoted_regions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The (start, end) ranges of ``text`` inside quotation marks that overlap ``start``..``end``.
+
+    An unclosed quotation ends at the paragraph break (a blank line), so one stray mark cannot
+    quote a whole passage; for the same reason the scan starts at the paragraph holding
+    ``start``, where no quotation is open (a passage may begin inside one)."""
+    end = len(text) if end is None else end
+    regions, opened = [], None
+    for match in _MARK.finditer(text, max(0, text.rfind("\n\n", 0, start)), end):
+        mark, at = match.group(), match.start()
+        if opened is None:
+            if mark in _OPENING + _EITHER:
+                opened = match.end()
+        elif mark in _CLOSING + _EITHER or not mark.strip():
+            regions.append((opened, at))
+            opened = None
+    if opened is not None:
+        regions.append((opened, end))
+    return [(a, b) for a, b in regions if b > start]
+
+
+def quoted_share(regions: list[tuple[int, int]], start: int, end: int) -> float:
+    """The share of the characters ``start``..``end`` that lie inside ``regions``."""
+    if end <= start:
+        return 0.0
+    inside = sum(max(0, min(end, b) - max(start, a)) for a, b in regions)
+    return inside / (end - start)

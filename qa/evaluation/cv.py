@@ -40,7 +40,7 @@ REFUSAL_BUDGET = 0.0
 THRESHOLD_MARGIN = 0.03
 HIGH_ABOVE_UNANSWERABLE = 0.9  # "high" starts above this share of unanswerable training scores
 
-# The search space: each knob with the values a fold may choose from (the first is the default).
+# The search space: each knob with the values a fold may choose from (ties go to the first).
 # Knobs every fold of earlier runs chose alike are fixed at that value (qa.params), to keep the
 # grid small: merge depth 30, the Norwegian lexical weight 0.1, context 0.5, window evidence 1.0
 # and hit weight 3.0 (eval/README.md, phases 3-5).
@@ -50,6 +50,7 @@ SPACE: dict[str, tuple] = {
     "term_weight": (0.1, 0.2, 0.3),
     "span_window": (0.0, 0.5, 1.0),
     "typicality_weight": (0.0, 0.25, 0.5, 1.25),
+    "quote_weight": (0.0, 0.05, 0.1, 0.2),
 }
 # Confidence weights: scored after the fact from each question's stored signals.
 SCORE_SPACE: dict[str, tuple] = {

@@ -1,11 +1,14 @@
 """Answers: verbatim quotes at exact offsets, in the stated section and page; abstention; edge cases."""
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from qa.answer import NO_ANSWER, ask
+from qa.answer_type import asks_for_quote, quoted_regions, quoted_share
 from qa.batch import answer_lines
 from qa.errors import QueryError
+from qa.params import DEFAULT
 from tests.conftest import abstain_always
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,6 +50,27 @@ def test_a_line_cut_off_by_a_block_quote_is_not_an_answer(engine):
     answer = ask(engine, "Finn et sitat som støtter at den overvåkede urinprøvetakingen i LAR oppleves krenkende.")
     assert answer.cited
     assert all(not quote.text.rstrip()[-1].isalnum() for _, quote in answer.cited), answer.text
+
+
+def _quoted_share_of_answer(engine, question: str, params) -> float:
+    answer = ask(engine, question, 10, params=params)
+    number, quote = answer.cited[0]
+    hit = answer.sources[number - 1].hit
+    return quoted_share(quoted_regions(engine.thesis_text(hit.thesis_id), hit.start, hit.end), quote.start, quote.end)
+
+
+def test_a_question_asking_for_a_quote_is_answered_with_quoted_words(engine):
+    """The project questions that ask for a quote: with the shipped quote weight no answer holds
+    fewer quoted words than without it, and more of them are mostly quotation."""
+    from qa.evaluation.evaluate import load_questions
+
+    questions = [q["question"] for name in ("dev", "heldout") for q in load_questions(REPO / "eval" / f"{name}.jsonl")
+                 if asks_for_quote(q["question"])]
+    assert len(questions) >= 6 and DEFAULT.quote_weight > 0
+    shipped = [_quoted_share_of_answer(engine, q, DEFAULT) for q in questions]
+    without = [_quoted_share_of_answer(engine, q, replace(DEFAULT, quote_weight=0.0)) for q in questions]
+    assert all(a >= b - 1e-9 for a, b in zip(shipped, without)), (shipped, without)
+    assert sum(s >= 0.5 for s in shipped) > sum(s >= 0.5 for s in without), (shipped, without)
 
 
 def test_answer_cites_its_sources_with_markers(engine):

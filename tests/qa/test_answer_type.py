@@ -1,7 +1,7 @@
-"""Answer types: quantity questions need sentences that state a quantity."""
+"""Answer types: quantity questions need sentences that state a quantity; quote questions favour quoted words."""
 import pytest
 
-from qa.answer_type import asks_for_quantity, quantities, states_quantity
+from qa.answer_type import asks_for_quantity, asks_for_quote, quantities, quoted_regions, quoted_share, states_quantity
 
 
 @pytest.mark.parametrize("question", [
@@ -67,3 +67,45 @@ def test_a_quantity_the_question_names_is_not_an_answer():
     assert not states_quantity("Rapporten bygger på intervjuer med 8 informanter.", "no", named)
     assert not states_quantity("Rapporten bygger på intervjuer med åtte informanter.", "no", named)
     assert states_quantity("Hvert intervju varte i 90 minutter med 8 informanter.", "no", named)
+
+
+@pytest.mark.parametrize("question", [
+    "Finn et sitat som viser hvordan informantene opplevde LAR.", "Jeg trenger en definisjon jeg kan sitere.",
+    "Hvilke utsagn viser at ettervernet hjalp?", "Find a quote about loneliness after treatment.",
+    "Find an informant's statement on housing.", "I need an interviewee's words about debt.",
+    "How do the young people describe it in their own words?",
+])
+def test_quote_questions(question):
+    assert asks_for_quote(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Hva er gatekapital?", "Hvordan beskriver informantene LAR?", "What did the informants say mattered most?",
+    "Hvor mange informanter ble intervjuet?",
+])
+def test_questions_not_asking_for_a_quote(question):
+    assert not asks_for_quote(question)
+
+
+def _quoted(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    return [text[a:b] for a, b in quoted_regions(text, start, end)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('En informant sa: "Man trenger mye omsorg." Så gikk hun.', ["Man trenger mye omsorg."]),
+    ("Han kalte det «gatekapital» og «ressurser».", ["gatekapital", "ressurser"]),
+    ("Skjælaaen definerer dette som ”hva rusen gjør for oss”. Videre …", ["hva rusen gjør for oss"]),
+    ("Hun sa „nei“ og “ja”.", ["nei", "ja"]),
+    ('Et løst merke " i en linje.\n\nNeste avsnitt uten sitat.', [" i en linje."]),  # closed at the break
+    ("Ingen sitater her.", []),
+])
+def test_quoted_regions(text, expected):
+    assert _quoted(text) == expected
+
+
+def test_a_passage_starting_inside_a_quotation_is_scanned_from_its_paragraph():
+    text = 'Forrige avsnitt.\n\n"Jeg klarte det ikke. Det var nedverdigende." Sa hun.'
+    inside = text.index("Det var")
+    assert _quoted(text, inside) == ["Jeg klarte det ikke. Det var nedverdigende."]
+    assert quoted_share(quoted_regions(text, inside), inside, text.index('."')) == 1.0
+    assert quoted_share(quoted_regions(text, inside), text.index("Sa hun"), len(text)) == 0.0
