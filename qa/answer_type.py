@@ -75,7 +75,8 @@ def states_quantity(sentence: str, language: str = "no", named: set[object] = fr
 
 _QUOTE_QUESTION = re.compile(
     r"\b(sitat\w*|siter\w*|utsagn\w*|uttalelse\w*|med\s+egne\s+ord|"
-    r"quot(e|es|ed|ation|ations)|cite|citing|citation\w*|statement\w*|\w+['’]s\s+(own\s+)?words|in\s+\w+\s+own\s+words)\b",
+    r"quot(e|es|ed|ation|ations)|cite|citing|citation\w*|statement\w*|"
+    r"\w+['’]s\s+(own\s+)?words|in\s+\w+\s+own\s+words)\b",
     re.IGNORECASE,
 )
 # Marks that open a quotation, marks that close one, and marks that do either (Norwegian texts
