@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer_type import asks_for_quantity, asks_for_quote, quantities, quoted_regions, quoted_share, states_quantity
+from qa.answer_type import (asks_for_quantity, asks_for_quote, quantities, quantity_kinds, quoted_regions, quoted_share,
+                            states_quantity)
 from qa.citation import Work, citation_strings
 from qa.confidence import Confidence, Signals, background, grade
 from qa.engine import Engine
@@ -168,8 +169,8 @@ def _score_spans(engine: Engine, retrieval: Retrieval, terms: dict[str, float], 
             candidates += _phrase_matches(engine, hit, candidates, retrieval.phrase, params.verbatim_bonus)
         out.extend((score, hit_index, quote) for score, quote in candidates)
     if asks_for_quantity(retrieval.query):
-        named = quantities(retrieval.query, retrieval.language)
-        out = [item for item in out if states_quantity(item[2].text, retrieval.hits[item[1]].language, named)]
+        named, kinds = quantities(retrieval.query, retrieval.language), quantity_kinds(retrieval.query)
+        out = [item for item in out if states_quantity(item[2].text, retrieval.hits[item[1]].language, named, kinds)]
     out.sort(key=lambda item: (-item[0], item[1], item[2].start, item[2].end))
     return out
 

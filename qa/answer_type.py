@@ -53,7 +53,7 @@ def asks_for_quantity(question: str) -> bool:
 def quantities(text: str, language: str = "no") -> set[object]:
     """The quantities ``text`` names: numbers other than years, dates, citations and page references, and
     number words of ``language`` ("en"/"one" are left out: mostly they mean "a")."""
-    text = _DATE.sub(" ", _PAGE_REF.sub(" ", _CITATION.sub(" ", text)))
+    text = _strip_references(text)
     found: set[object] = set()
     for match in _NUMBER.finditer(text):
         value = match.group(1)
@@ -67,10 +67,62 @@ def quantities(text: str, language: str = "no") -> set[object]:
     return found
 
 
-def states_quantity(sentence: str, language: str = "no", named: set[object] = frozenset()) -> bool:
+def states_quantity(sentence: str, language: str = "no", named: set[object] = frozenset(),
+                    kinds: frozenset[str] = frozenset()) -> bool:
     """Whether the sentence (in ``language``) states a quantity other than the ``named`` ones (the
-    question's own, from :func:`quantities`)."""
+    question's own, from :func:`quantities`), of one of the ``kinds`` when the question asks only for
+    typed ones (:func:`quantity_kinds`): a share, a sum of money, a duration, a dose or an age."""
+    typed = kinds - {"count"}
+    if typed:
+        plain = _strip_references(sentence)
+        if any(_KIND_ANSWER[kind].search(_AGE.sub(" ", plain) if kind == "duration" else plain) for kind in typed):
+            return True
+        if "count" not in kinds:
+            return False
     return bool(quantities(sentence, language) - named)
+
+
+# What a question names when it asks for a typed quantity, and what a sentence must hold to state
+# one. A count ("hvor mange", "how many") takes any quantity, a typed one only its own kind: a
+# proportion is not answered by "30 dager", nor a price by "2016".
+_KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind, pattern in {
+    "count": r"hvor\s+mange|antall\w*|how\s+many|number\s+of",
+    "share": r"andel\w*|\w*prosent\w*|hvor\s+stor\s+del|hvor\s+(vanlig|utbredt)\w*|proportion\w*|percentage\w*|"
+             r"share|fraction|how\s+(common|widespread|prevalent)",
+    "money": r"kost(e|er|et|nad\w*)|pris|prisen|priser|prisene|penger|beløp\w*|budsjett\w*|bevilg\w*|lønn\w*|økonomisk\w*|cost\w*|price\w*|"
+             r"money|budget\w*|funding|salar\w+|wages?|financial",
+    "duration": r"hvor\s+lenge|hvor\s+lang\s+tid|varighet\w*|how\s+long|duration|how\s+much\s+time",
+    "dose": r"dose\w*|dosering\w*|dosage\w*",
+    "age": r"hvor\s+gaml?e?|alder\w*|how\s+old|ages?",
+}.items()}
+_ANY_NUMBER = (r"(\d+(?:[.,]\d+)?|en|ett|et|én|ei|one|an?|"
+               + "|".join(w for words in _NUMBER_WORDS.values() for w, v in words.items() if isinstance(v, int)) + ")")
+_KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
+    "share": r"\d\s*(%|prosent|percent|per\s+cent)|\b\d+\s+(av|of|in|out\s+of)\s+\d+\b|\b\d+/\d+\b|"
+             r"\b(halvpart\w*|tredjedel\w*|fjerdedel\w*|firedel\w*|flertall\w*|mindretall\w*|"
+             r"half|third|quarter|majority|minority)\b",
+    "money": r"\b(kr|kroner|nok|euro|dollar\w*|usd)\b|\$\s*\d|€|\d\s*,-",
+    "duration": rf"\b{_ANY_NUMBER}\s+(\w+\s+)?(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|"
+                r"dag|dager|dagen|dagene|uke|uker|uka|uken|ukene|måned\w*|år|året|årene|seconds?|minutes?|"
+                r"hours?|days?|weeks?|months?|years?)\b",
+    "dose": r"\d\s*(mg|milligram\w*|ml|mcg|µg|gram)\b",
+    "age": r"\d+\s*(år|years?)\b|\d+\s*-?\s*åring\w*|\b(alder\w*|aged?)\s+(\w+\s+)?\d+|\d+\s*-\s*årene",
+}.items()}
+
+
+# Ages ("48 år gammel", "i alderen 20 til 60 år"): years that are no duration.
+_AGE = re.compile(r"\b\d+\s*(år|years?)\s+(gam\w+|old)\b|\bi\s+alder(en)?\s+[^.;]*?\d+\s*år\b|\baged\s+[^.;]*?\d+",
+                  re.IGNORECASE)
+
+
+def quantity_kinds(question: str) -> frozenset[str]:
+    """The kinds of quantity a question names: ``count`` and typed ones (see :func:`states_quantity`)."""
+    return frozenset(kind for kind, pattern in _KIND_QUESTION.items() if pattern.search(question))
+
+
+def _strip_references(text: str) -> str:
+    """``text`` without citations, page references and dates, whose numbers state no quantity."""
+    return _DATE.sub(" ", _PAGE_REF.sub(" ", _CITATION.sub(" ", text)))
 
 
 _QUOTE_QUESTION = re.compile(

@@ -1,7 +1,8 @@
 """Answer types: quantity questions need sentences that state a quantity; quote questions favour quoted words."""
 import pytest
 
-from qa.answer_type import asks_for_quantity, asks_for_quote, quantities, quoted_regions, quoted_share, states_quantity
+from qa.answer_type import (asks_for_quantity, asks_for_quote, quantities, quantity_kinds, quoted_regions, quoted_share,
+                            states_quantity)
 
 
 @pytest.mark.parametrize("question", [
@@ -67,6 +68,47 @@ def test_a_quantity_the_question_names_is_not_an_answer():
     assert not states_quantity("Rapporten bygger på intervjuer med 8 informanter.", "no", named)
     assert not states_quantity("Rapporten bygger på intervjuer med åtte informanter.", "no", named)
     assert states_quantity("Hvert intervju varte i 90 minutter med 8 informanter.", "no", named)
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Hvor mange informanter ble intervjuet?", {"count"}),
+    ("Hvor stor andel av deltakerne har egen bolig?", {"share"}),
+    ("How common is relapse after treatment?", {"share"}),
+    ("Hva var svarprosenten?", {"share"}),
+    ("Hva koster et døgn i behandling?", {"money"}),
+    ("How much money was set aside for the plan?", {"money"}),
+    ("How many places do the units in Norwegian prisons have?", {"count"}),  # prisons: no price
+    ("Hvor lenge varte intervjuene?", {"duration"}),
+    ("What daily dose do patients usually receive?", {"dose"}),
+    ("Hvor mange ble intervjuet, og hvordan var aldersfordelingen?", {"count", "age"}),
+    ("Hva er kostholdet til de innlagte?", set()),  # kosthold: no cost
+])
+def test_the_kinds_of_quantity_a_question_asks_for(question, kinds):
+    assert quantity_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("kind, sentence, expected", [
+    ("share", "Omtrent 1 av 3 ungdommer oppgir at de er blitt tilbudt cannabis.", True),
+    ("share", "Dette utgjør 40 % av endringen.", True),
+    ("share", "Alle har rett til å få vurdert denne innen 30 dager.", False),
+    ("money", "En plass koster 4 500 kroner i døgnet.", True),
+    ("money", "Opptrappingsplanen kom i 2016 og gjaldt 14 kommuner.", False),
+    ("duration", "Intervjuet vil ta cirka en time.", True),
+    ("duration", "De hadde vært rusfrie i to år.", True),
+    ("duration", "En 48 år gammel mann forteller om fellesskapet.", False),  # an age
+    ("duration", "Jeg intervjuet syv personer i alderen 20 til 60 år.", False),
+    ("dose", "Vanlig dose er 16 mg om dagen.", True),
+    ("dose", "Mange får behandling i 10 år.", False),
+    ("age", "Informantene er mellom 30 og 50 år.", True),
+])
+def test_a_typed_quantity_question_takes_only_a_sentence_of_its_kind(kind, sentence, expected):
+    assert states_quantity(sentence, "no", frozenset(), frozenset({kind})) is expected
+
+
+def test_a_count_takes_any_quantity_beside_a_typed_kind():
+    kinds = frozenset({"count", "age"})
+    assert states_quantity("Vi intervjuet 5 kvinner og 3 menn.", "no", frozenset(), kinds)
+    assert not states_quantity("Informantene beskriver en type rusmestring.", "no", frozenset(), kinds)
 
 
 @pytest.mark.parametrize("question", [
