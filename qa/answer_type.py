@@ -4,8 +4,10 @@ A question that asks for a quantity ("Hvor mange …?", "How much …?", "Hva va
 "How common is …?") is only answered by a sentence that states one: a number that is not a year,
 a citation or a page reference, or a number word of the sentence's language. A quantity the
 question itself names ("the eight informants", "the 537 participants") is not an answer to it.
-Restricting answer sentences this way finds the figure the reader wants, and lets the system
-abstain when the passages only talk around it.
+A question that asks only for a share, a sum of money, a duration or a dose
+(`quantity_kinds`) takes only a sentence stating one of that kind. Restricting answer sentences
+this way finds the figure the reader wants, and lets the system abstain when the passages only
+talk around it.
 
 A question that asks for a quote ("Finn et sitat som …", "Find an informant's statement …", "a
 definition I can cite") is best answered by words the thesis quotes, not by the author's
@@ -71,7 +73,7 @@ def states_quantity(sentence: str, language: str = "no", named: set[object] = fr
                     kinds: frozenset[str] = frozenset()) -> bool:
     """Whether the sentence (in ``language``) states a quantity other than the ``named`` ones (the
     question's own, from :func:`quantities`), of one of the ``kinds`` when the question asks only for
-    typed ones (:func:`quantity_kinds`): a share, a sum of money, a duration, a dose or an age."""
+    typed ones (:func:`quantity_kinds`): a share, a sum of money, a duration or a dose."""
     typed = kinds - {"count"}
     if typed:
         plain = _strip_references(sentence)
@@ -84,7 +86,8 @@ def states_quantity(sentence: str, language: str = "no", named: set[object] = fr
 
 # What a question names when it asks for a typed quantity, and what a sentence must hold to state
 # one. A count ("hvor mange", "how many") takes any quantity, a typed one only its own kind: a
-# proportion is not answered by "30 dager", nor a price by "2016".
+# proportion is not answered by "30 dager", nor a price by "2016". Ages stay untyped: they are
+# often given as bare numbers ("mellom 25 og 45").
 _KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind, pattern in {
     "count": r"hvor\s+mange|antall\w*|how\s+many|number\s+of",
     "share": r"andel\w*|\w*prosent\w*|hvor\s+stor\s+del|hvor\s+(vanlig|utbredt)\w*|proportion\w*|percentage\w*|"
@@ -93,20 +96,18 @@ _KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind,
              r"money|budget\w*|funding|salar\w+|wages?|financial",
     "duration": r"hvor\s+lenge|hvor\s+lang\s+tid|varighet\w*|how\s+long|duration|how\s+much\s+time",
     "dose": r"dose\w*|dosering\w*|dosage\w*",
-    "age": r"hvor\s+gaml?e?|alder\w*|how\s+old|ages?",
 }.items()}
 _ANY_NUMBER = (r"(\d+(?:[.,]\d+)?|en|ett|et|én|ei|one|an?|"
                + "|".join(w for words in _NUMBER_WORDS.values() for w, v in words.items() if isinstance(v, int)) + ")")
 _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
     "share": r"\d\s*(%|prosent|percent|per\s+cent)|\b\d+\s+(av|of|in|out\s+of)\s+\d+\b|\b\d+/\d+\b|"
              r"\b(halvpart\w*|tredjedel\w*|fjerdedel\w*|firedel\w*|flertall\w*|mindretall\w*|"
-             r"half|third|quarter|majority|minority)\b",
+             r"half|third|quarter|majority|minority)\b|\bhver\s+(annen|\w+(de|dje|ende))\b|\bone\s+in\s+\w+",
     "money": r"\b(kr|kroner|nok|euro|dollar\w*|usd)\b|\$\s*\d|€|\d\s*,-",
     "duration": rf"\b{_ANY_NUMBER}\s+(\w+\s+)?(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|"
                 r"dag|dager|dagen|dagene|uke|uker|uka|uken|ukene|måned\w*|år|året|årene|seconds?|minutes?|"
                 r"hours?|days?|weeks?|months?|years?)\b",
     "dose": r"\d\s*(mg|milligram\w*|ml|mcg|µg|gram)\b",
-    "age": r"\d+\s*(år|years?)\b|\d+\s*-?\s*åring\w*|\b(alder\w*|aged?)\s+(\w+\s+)?\d+|\d+\s*-\s*årene",
 }.items()}
 
 
