@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qa.answer import NO_ANSWER, ask
-from qa.answer_type import asks_for_quote, quoted_regions, quoted_share
+from qa.answer_type import asks_for_quantity, asks_for_quote, quantity_kinds, quoted_regions, quoted_share, states_quantity
 from qa.batch import answer_lines
 from qa.errors import QueryError
 from qa.params import DEFAULT
@@ -71,6 +71,26 @@ def test_a_question_asking_for_a_quote_is_answered_with_quoted_words(engine):
     without = [_quoted_share_of_answer(engine, q, replace(DEFAULT, quote_weight=0.0)) for q in questions]
     assert all(a >= b - 1e-9 for a, b in zip(shipped, without)), (shipped, without)
     assert sum(s >= 0.5 for s in shipped) > sum(s >= 0.5 for s in without), (shipped, without)
+
+
+def test_a_question_asking_for_a_typed_quantity_is_answered_with_one_of_its_kind(engine):
+    """The project questions asking only for a share, a sum, a duration or a dose: every quote
+    cited holds a quantity of that kind, never just some number."""
+    from qa.evaluation.evaluate import load_questions
+
+    questions = [q["question"] for name in ("dev", "unanswerable", "heldout")
+                 for q in load_questions(REPO / "eval" / f"{name}.jsonl")
+                 if asks_for_quantity(q["question"]) and quantity_kinds(q["question"]) and
+                 "count" not in quantity_kinds(q["question"])]
+    assert len(questions) >= 10
+    answered = 0
+    for question in questions:
+        answer = ask(engine, question, k=10)
+        kinds = quantity_kinds(question)
+        for _, quote in answer.cited:
+            assert states_quantity(quote.text, "no", frozenset(), kinds), (question, quote.text)
+        answered += bool(answer.cited)
+    assert answered >= 3
 
 
 def test_answer_cites_its_sources_with_markers(engine):
@@ -141,10 +161,10 @@ def refusals_on_the_project_questions(engine) -> tuple[float, float]:
 
 def test_confidence_thresholds_hold_on_the_project_questions(product_engine):
     """Issue 16: the shipped thresholds (chosen by cross-validation on these questions, so this is
-    in-sample) refuse at most 5% of answerable questions and a fifth of the unanswerable ones;
-    the held-out figures are in eval/README.md."""
+    in-sample) refuse at most 5% of answerable questions and over a third of the unanswerable
+    ones; the held-out figures are in eval/README.md."""
     wrong, right = refusals_on_the_project_questions(product_engine)
-    assert wrong <= 0.05 and right >= 0.20
+    assert wrong <= 0.05 and right >= 0.35
 
 
 def test_the_fallback_query_encoder_holds_the_same_bar(engine):
@@ -152,4 +172,4 @@ def test_the_fallback_query_encoder_holds_the_same_bar(engine):
     is six times the encoders' noise."""
     assert engine.encoder.dtype in ("bf16", "fp32")
     wrong, right = refusals_on_the_project_questions(engine)
-    assert wrong <= 0.05 and right >= 0.20
+    assert wrong <= 0.05 and right >= 0.35
