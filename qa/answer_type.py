@@ -92,8 +92,8 @@ _KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind,
     "count": r"hvor\s+mange|antall\w*|how\s+many|number\s+of",
     "share": r"andel\w*|\w*prosent\w*|hvor\s+stor\s+del|hvor\s+(vanlig|utbredt)\w*|proportion\w*|percentage\w*|"
              r"share|fraction|how\s+(common|widespread|prevalent)",
-    "money": r"kost(e|er|et|nad\w*)|pris|prisen|priser|prisene|penger|beløp\w*|budsjett\w*|bevilg\w*|lønn\w*|økonomisk\w*|cost\w*|price\w*|"
-             r"money|budget\w*|funding|salar\w+|wages?|financial",
+    "money": r"kost(e|er|et|nad\w*)|pris|prisen|priser|prisene|penger|beløp\w*|budsjett\w*|bevilg\w*|lønn\w*|"
+             r"økonomisk\w*|cost\w*|price\w*|money|budget\w*|funding|salar\w+|wages?|financial",
     "duration": r"hvor\s+lenge|hvor\s+lang\s+tid|varighet\w*|how\s+long|duration|how\s+much\s+time",
     "dose": r"dose\w*|dosering\w*|dosage\w*",
 }.items()}

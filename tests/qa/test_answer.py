@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from qa.answer import NO_ANSWER, ask
-from qa.answer_type import asks_for_quantity, asks_for_quote, quantity_kinds, quoted_regions, quoted_share, states_quantity
+from qa.answer_type import (asks_for_quantity, asks_for_quote, quantity_kinds, quoted_regions, quoted_share,
+                            states_quantity)
 from qa.batch import answer_lines
 from qa.errors import QueryError
 from qa.params import DEFAULT
