@@ -223,7 +223,8 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         st.warning(t(lang, "no_passages"), icon=":material/filter_alt_off:")
         return
     if answer.abstained:
-        st.warning(f"**{t(lang, 'abstained')}** {t(lang, 'abstained_hint')}", icon=":material/search_off:")
+        hint = "abstained_hint_no_figure" if "no_figure" in answer.confidence.reasons else "abstained_hint"
+        st.warning(f"**{t(lang, 'abstained')}** {t(lang, hint)}", icon=":material/search_off:")
         st.header(t(lang, "nearest_heading"))
     else:
         st.header(t(lang, "answer_heading"))

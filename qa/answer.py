@@ -142,7 +142,8 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
     total = sum(weights.values())
     presence = sum(w for t, w in weights.items() if t in vocabulary) / total if total else 0.0
     if not chosen or retrieval.vector is None:
-        return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence)
+        missing = bool(retrieval.hits) and retrieval.vector is not None and asks_for_quantity(retrieval.query)
+        return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence, missing)
     best, _, quote = chosen[0]
     held = sentence_terms(quote.text, retrieval.language)
     coverage = len(terms & held) / len(terms) if terms else 0.0

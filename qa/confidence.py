@@ -5,7 +5,8 @@ question set: how far the answer's best sentence stands above the query's backgr
 cosine to a fixed sample of the corpus's sentences; e5 puts any text, nonsense included, at a
 high cosine to everything, so only the margin says something), and the share of the question's
 terms the answer holds. `none` is kept for clearly absent evidence: a question with no searchable
-words or none the corpus holds, or a score under the `none` threshold (`qa.params.Thresholds`,
+words or none the corpus holds, a question asking for a quantity that no span of its sources
+states (`qa.answer_type`), or a score under the `none` threshold (`qa.params.Thresholds`,
 chosen by cross-validation in `qa.evaluation.cv`), which sits 0.03 under the lowest answerable
 training score: more than the query encoders move most scores, not all (int8: up to 0.025).
 """
@@ -32,6 +33,7 @@ class Signals:
     coverage: float  # share of the question's terms that the answer holds
     has_terms: bool  # the question has searchable words at all
     presence: float = 1.0  # share of the question's term weight (idf) that occurs in the corpus at all
+    figure_missing: bool = False  # it asks for a quantity and no span of the sources states one of its kind
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def grade(signals: Signals, language: str, params: Params, thresholds: Threshold
         return Confidence("none", value, ("no_terms",))
     if signals.presence == 0:  # not one of its words occurs in the corpus
         return Confidence("none", value, ("unknown_terms",))
+    if signals.figure_missing:
+        return Confidence("none", value, ("no_figure",))
     if thresholds is None:
         return Confidence("low", value, ("uncalibrated",))
     if value < thresholds.none_below.get(language, thresholds.none_below["no"]):

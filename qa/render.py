@@ -7,9 +7,11 @@ from qa.answer import Answer
 
 _LABELS = {
     "no": {"answer": "Svar", "sources": "Kilder", "page": "s.", "passage": "Utdrag",
-           "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet"},
+           "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet",
+           "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall"},
     "en": {"answer": "Answer", "sources": "Sources", "page": "p.", "passage": "Excerpt",
-           "low": "Uncertain answer: the sources may not answer exactly this question"},
+           "low": "Uncertain answer: the sources may not answer exactly this question",
+           "no_figure": "The question asks for a figure, but none of the sources states one of that kind"},
 }
 _EXCERPT = 300
 
@@ -20,6 +22,8 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     lines = [*(f"({notice})" for notice in answer.notices)]
     if answer.confidence.level == "low":
         lines.append(f"({labels['low']}; {answer.confidence.score:.3f})")
+    if "no_figure" in answer.confidence.reasons:
+        lines.append(f"({labels['no_figure']})")
     lines += textwrap.wrap(f"{labels['answer']}: {answer.text}", width) + ["", f"{labels['sources']}:"]
     for source in answer.sources:
         work = source.work

@@ -107,3 +107,6 @@ def test_grade_levels_follow_the_thresholds():
     assert grade(middle, "en", params, thresholds).level == "low"
     assert grade(strong, "no", params, None).level == "low"
     assert grade(Signals(1.2, 0.9, 0.7, 1.0, True, 0.0), "no", params, thresholds).reasons == ("unknown_terms",)
+    missing = Signals(-1.0, -1.0, 0.0, 0.0, True, 1.0, figure_missing=True)
+    assert grade(missing, "no", params, thresholds).reasons == ("no_figure",)
+    assert grade(missing, "no", params, None).reasons == ("no_figure",)  # calibrated or not

@@ -213,6 +213,14 @@ def test_abstention_is_clear_and_nearest_passages_are_listed(app_for, built_inde
     assert all("ts-badge" not in card for card in cards(app))
 
 
+def test_a_question_for_a_figure_no_passage_states_says_so(app):
+    ask(app, "What proportion of patients in Norwegian opioid maintenance treatment (LAR) are women?")
+    answer = last_answer(app)
+    assert answer.abstained and answer.confidence.reasons == ("no_figure",) and answer.sources
+    assert "ingen av de nærmeste passasjene oppgir et slikt tall" in app.warning[0].value
+    assert len(cards(app)) == len(answer.sources)
+
+
 def test_a_low_confidence_answer_is_shown_with_a_marker(app_for, built_index, encoder, tmp_path):
     import shutil
     from dataclasses import replace
