@@ -67,8 +67,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "answer_heading": {"nb": "Svar", "en": "Answer"},
     "abstained": {"nb": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."},
     "abstained_hint_no_figure": {
-        "nb": "Spørsmålet spør etter et tall (et antall, en andel, et beløp, en varighet eller en dose), men ingen av "
-              "de nærmeste passasjene oppgir et slikt tall. De vises likevel nedenfor.",
+        "nb": "Spørsmålet spør etter et tall (et antall, en andel, et beløp, en varighet eller en dose), "
+              "men ingen av de nærmeste passasjene oppgir et slikt tall. De vises likevel nedenfor.",
         "en": "The question asks for a figure (a number, a share, a sum, a duration or a dose), but none of the "
               "nearest passages states one of that kind. They are still listed below.",
     },
