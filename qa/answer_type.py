@@ -103,7 +103,8 @@ _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
     "share": r"\d\s*(%|prosent|percent|per\s+cent)|\b\d+\s+(av|of|in|out\s+of)\s+\d+\b|\b\d+/\d+\b|"
              r"\b(halvpart\w*|tredjedel\w*|fjerdedel\w*|firedel\w*|flertall\w*|mindretall\w*|"
              r"half|third|quarter|majority|minority)\b|\bhver\s+(annen|\w+(de|dje|ende))\b|\bone\s+in\s+\w+",
-    "money": r"\b(kr|kroner|nok|euro|dollar\w*|usd)\b|\$\s*\d|€|\d\s*,-",
+    "money": r"(\d|\b(hundre|tusen|million\w*|milliard\w*|mill|mrd)\.?)\s*(kr\b|kroner|nok\b|euro|dollar\w*|usd\b)|"
+             r"\bkr\.?\s*\d|\$\s*\d|€\s*\d|\d\s*(€|,-)",  # a number beside the currency: "nok" is also "enough"
     "duration": rf"\b{_ANY_NUMBER}\s+(\w+\s+)?(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|"
                 r"dag|dager|dagen|dagene|uke|uker|uka|uken|ukene|måned\w*|år|året|årene|seconds?|minutes?|"
                 r"hours?|days?|weeks?|months?|years?)\b",

@@ -94,6 +94,11 @@ def test_the_kinds_of_quantity_a_question_asks_for(question, kinds):
     ("share", "Alle har rett til å få vurdert denne innen 30 dager.", False),
     ("money", "En plass koster 4 500 kroner i døgnet.", True),
     ("money", "Opptrappingsplanen kom i 2016 og gjaldt 14 kommuner.", False),
+    ("money", "Det er nok de færreste som vil regne et natthjem som bolig.", False),  # nok: enough
+    ("money", "Det er nok 5 år siden.", False),
+    ("money", "Planen fikk 2 millioner kroner.", True),
+    ("money", "Prisen var kr. 450 per døgn.", True),
+    ("money", "Egenandelen er 5 000 NOK i året.", True),
     ("duration", "Intervjuet vil ta cirka en time.", True),
     ("duration", "De hadde vært rusfrie i to år.", True),
     ("duration", "En 48 år gammel mann forteller om fellesskapet.", False),  # an age
