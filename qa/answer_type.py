@@ -100,12 +100,13 @@ _KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind,
 _ANY_NUMBER = (r"(\d+(?:[.,]\d+)?|en|ett|et|én|ei|one|an?|"
                + "|".join(w for words in _NUMBER_WORDS.values() for w, v in words.items() if isinstance(v, int)) + ")")
 _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
-    "share": r"\d\s*(%|prosent|percent|per\s+cent)|\b\d+\s+(av|of|in|out\s+of)\s+\d+\b|\b\d+/\d+\b|"
-             r"\b(halvpart\w*|tredjedel\w*|fjerdedel\w*|firedel\w*|flertall\w*|mindretall\w*|"
-             r"half|third|quarter|majority|minority)\b|\bhver\s+(annen|\w+(de|dje|ende))\b|\bone\s+in\s+\w+",
+    "share": r"\d\s*(%|prosent|percent|per\s+cent)|\b\d+\s+(av|of|in|out\s+of)\s+\d+\b|\b\d{1,3}/\d{1,3}\b|"
+             r"\b(halvpart\w*|tredjedel\w*|fjerdedel\w*|firedel\w*|flertall\w*|mindretall\w*|majority|minority)\b|"
+             r"\b(one|a|two)[\s-]+(half|third|quarter)s?\b|\bhalf\s+of\b|\bone\s+in\s+\w+|"
+             r"\bhver\s+(annen|tredje|fjerde|femte|sjette|sjuende|syvende|åttende|niende|tiende|tjuende)\b",
     "money": r"(\d|\b(hundre|tusen|million\w*|milliard\w*|mill|mrd)\.?)\s*(kr\b|kroner|nok\b|euro|dollar\w*|usd\b)|"
              r"\bkr\.?\s*\d|\$\s*\d|€\s*\d|\d\s*(€|,-)",  # a number beside the currency: "nok" is also "enough"
-    "duration": rf"\b{_ANY_NUMBER}\s+(\w+\s+)?(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|"
+    "duration": rf"\b{_ANY_NUMBER}\s+((halvt?|hele|lange?|korte?|fulle?)\s+)?(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|"
                 r"dag|dager|dagen|dagene|uke|uker|uka|uken|ukene|måned\w*|år|året|årene|seconds?|minutes?|"
                 r"hours?|days?|weeks?|months?|years?)\b",
     "dose": r"\d\s*(mg|milligram\w*|ml|mcg|µg|gram)\b",

@@ -106,6 +106,10 @@ def test_the_kinds_of_quantity_a_question_asks_for(question, kinds):
     ("dose", "Vanlig dose er 16 mg om dagen.", True),
     ("dose", "Mange får behandling i 10 år.", False),
     ("share", "Hver tredje informant hadde barn.", True),
+    ("share", "Studieåret 2015/2016 begynte hun i behandling.", False),
+    ("share", "Hver kommende uke var det samtaler.", False),
+    ("duration", "Det var en av dagene han husket best.", False),
+    ("duration", "Hun hadde bodd der i et halvt år.", True),
 ])
 def test_a_typed_quantity_question_takes_only_a_sentence_of_its_kind(kind, sentence, expected):
     assert states_quantity(sentence, "no", frozenset(), frozenset({kind})) is expected
