@@ -106,13 +106,11 @@ _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
              r"\bhver\s+(annen|tredje|fjerde|femte|sjette|sjuende|syvende|åttende|niende|tiende|tjuende)\b",
     "money": r"(\d|\b(hundre|tusen|million\w*|milliard\w*|mill|mrd)\.?)\s*(kr\b|kroner|nok\b|euro|dollar\w*|usd\b)|"
              r"\bkr\.?\s*\d|\$\s*\d|€\s*\d|\d\s*(€|,-)",  # a number beside the currency: "nok" is also "enough"
-    "duration": rf"\b{_ANY_NUMBER}\s+((halvt?|hele|lange?|korte?|fulle?)\s+)?(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|"
-                r"dag|dager|dagen|dagene|uke|uker|uka|uken|ukene|måned\w*|år|året|årene|seconds?|minutes?|"
-                r"hours?|days?|weeks?|months?|years?)\b",
+    "duration": rf"\b{_ANY_NUMBER}\s+((halvt?|hele|lange?|korte?|fulle?)\s+)?"
+                r"(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|dag|dager|dagen|dagene|"
+                r"uke|uker|uka|uken|ukene|måned\w*|år|året|årene|seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
     "dose": r"\d\s*(mg|milligram\w*|ml|mcg|µg|gram)\b",
 }.items()}
-
-
 # Ages ("48 år gammel", "i alderen 20 til 60 år"): years that are no duration.
 _AGE = re.compile(r"\b\d+\s*(år|years?)\s+(gam\w+|old)\b|\bi\s+alder(en)?\s+[^.;]*?\d+\s*år\b|\baged\s+[^.;]*?\d+",
                   re.IGNORECASE)
