@@ -108,7 +108,8 @@ _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
              r"\bkr\.?\s*\d|\$\s*\d|€\s*\d|\d\s*(€|,-)",  # a number beside the currency: "nok" is also "enough"
     "duration": rf"\b{_ANY_NUMBER}\s+((halvt?|hele|lange?|korte?|fulle?)\s+)?"
                 r"(sekund\w*|minutt\w*|timer?|timen|timene|kvarter\w*|døgn\w*|dag|dager|dagen|dagene|"
-                r"uke|uker|uka|uken|ukene|måned\w*|år|året|årene|seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
+                r"uke|uker|uka|uken|ukene|måned\w*|år|året|årene|"
+                r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
     "dose": r"\d\s*(mg|milligram\w*|ml|mcg|µg|gram)\b",
 }.items()}
 # Ages ("48 år gammel", "i alderen 20 til 60 år"): years that are no duration.
