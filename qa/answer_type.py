@@ -97,10 +97,14 @@ _KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind,
     "duration": r"hvor\s+lenge|hvor\s+lang\s+tid|varighet\w*|how\s+long|duration|how\s+much\s+time",
     "dose": r"dose\w*|dosering\w*|dosage\w*",
 }.items()}
-_ANY_NUMBER = (r"(\d+(?:[.,]\d+)?|en|ett|et|én|ei|one|an?|"
-               + "|".join(w for words in _NUMBER_WORDS.values() for w, v in words.items() if isinstance(v, int)) + ")")
+_NUMBER_OR_WORD = (r"(\d+(?:[.,]\d+)?|"
+                   + "|".join(w for words in _NUMBER_WORDS.values() for w, v in words.items() if isinstance(v, int))
+                   + ")")
+_ANY_NUMBER = rf"({_NUMBER_OR_WORD}|en|ett|et|én|ei|one|an?)"  # "en time", "a year": an article counts as one
 _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
-    "share": r"\d\s*(%|prosent|percent|per\s+cent)|\b\d+\s+(av|of|in|out\s+of)\s+\d+\b|\b\d{1,3}/\d{1,3}\b|"
+    "share": rf"\d\s*%|\b{_NUMBER_OR_WORD}\s+(prosent|percent|per\s+cent)\b|\b\d{{1,3}}/\d{{1,3}}\b|"
+             rf"\b{_NUMBER_OR_WORD}\s+(av|of|in|out\s+of)\s+((de|the)\s+)?({_NUMBER_OR_WORD}\b|dem\b|disse\b|"
+             r"\w+(ene|erne)\b)|"
              r"\b(halvpart\w*|tredjedel\w*|fjerdedel\w*|firedel\w*|flertall\w*|mindretall\w*|majority|minority)\b|"
              r"\b(one|a|two)[\s-]+(half|third|quarter)s?\b|\bhalf\s+of\b|\bone\s+in\s+\w+|"
              r"\bhver\s+(annen|tredje|fjerde|femte|sjette|sjuende|syvende|åttende|niende|tiende|tjuende)\b",

@@ -106,6 +106,11 @@ def test_the_kinds_of_quantity_a_question_asks_for(question, kinds):
     ("dose", "Vanlig dose er 16 mg om dagen.", True),
     ("dose", "Mange får behandling i 10 år.", False),
     ("share", "Hver tredje informant hadde barn.", True),
+    ("share", "Fem av de åtte informantene var kvinner.", True),  # number words, as theses write them
+    ("share", "Tre av informantene hadde egen bolig.", True),
+    ("share", "Omtrent ti prosent fikk tilbakefall.", True),
+    ("share", "En av informantene bodde på institusjon i 30 dager.", False),  # one of them: no share
+    ("share", "Dette er en av de viktigste faktorene.", False),
     ("share", "Studieåret 2015/2016 begynte hun i behandling.", False),
     ("share", "Hver kommende uke var det samtaler.", False),
     ("duration", "Det var en av dagene han husket best.", False),
