@@ -100,7 +100,7 @@ _KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind,
 _NUMBER_OR_WORD = (r"(\d+(?:[.,]\d+)?|"
                    + "|".join(w for words in _NUMBER_WORDS.values() for w, v in words.items() if isinstance(v, int))
                    + ")")
-_ANY_NUMBER = rf"({_NUMBER_OR_WORD}|en|ett|et|én|ei|one|an?)"  # "en time", "a year": an article counts as one
+_ANY_NUMBER = rf"({_NUMBER_OR_WORD}|halvannen|halvannet|en|ett|et|én|ei|one|an?)"  # "en time", "a year"
 _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
     "share": rf"\d\s*%|\b{_NUMBER_OR_WORD}\s+(prosent|percent|per\s+cent)\b|\b\d{{1,3}}/\d{{1,3}}\b|"
              rf"\b{_NUMBER_OR_WORD}\s+(av|of|in|out\s+of)\s+((de|the)\s+)?({_NUMBER_OR_WORD}\b|dem\b|disse\b|"

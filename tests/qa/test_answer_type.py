@@ -115,6 +115,8 @@ def test_the_kinds_of_quantity_a_question_asks_for(question, kinds):
     ("share", "Hver kommende uke var det samtaler.", False),
     ("duration", "Det var en av dagene han husket best.", False),
     ("duration", "Hun hadde bodd der i et halvt år.", True),
+    ("duration", "Intervjuene varte i halvannen time.", True),
+    ("duration", "Intervjuene varte i en og en halv time.", True),
 ])
 def test_a_typed_quantity_question_takes_only_a_sentence_of_its_kind(kind, sentence, expected):
     assert states_quantity(sentence, "no", frozenset(), frozenset({kind})) is expected
