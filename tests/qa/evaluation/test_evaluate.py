@@ -173,7 +173,7 @@ def test_load_questions_round_trip_skips_blank_lines(tmp_path):
 )
 def test_load_questions_bad_line_names_the_line(tmp_path, bad, message):
     path = write(tmp_path, [json.dumps(QUESTIONS[0]), "", bad])
-    with pytest.raises(ValueError, match=re.escape(f"q.jsonl:3: ") + ".*" + re.escape(message)):
+    with pytest.raises(ValueError, match=re.escape("q.jsonl:3: ") + ".*" + re.escape(message)):
         load_questions(path)
 
 
