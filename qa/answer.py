@@ -118,9 +118,11 @@ def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: l
     language = retrieval.language
     terms = set(sentence_terms(retrieval.query, language))
     weights = term_weights(engine, terms)
-    scored = _score_spans(engine, retrieval, weights if params.idf_terms else dict.fromkeys(terms, 1.0), params)
+    quantity = asks_for_quantity(retrieval.query)
+    scored = _score_spans(engine, retrieval, weights if params.idf_terms else dict.fromkeys(terms, 1.0), params,
+                          quantity)
     chosen = _choose(scored, params)
-    signals = _signals(engine, retrieval, chosen, terms, weights)
+    signals = _signals(engine, retrieval, chosen, terms, weights, quantity)
     thresholds = params.confidence_thresholds(engine.encoder.model_id, engine.encoder.dtype)
     notices = list(notices or [])
     if thresholds is None:
@@ -137,12 +139,12 @@ def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: l
 
 
 def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: set[str],
-             weights: dict[str, float]) -> Signals:
+             weights: dict[str, float], quantity: bool) -> Signals:
     vocabulary = engine.lexical.bm25.vocab_dict
     total = sum(weights.values())
     presence = sum(w for t, w in weights.items() if t in vocabulary) / total if total else 0.0
     if not chosen or retrieval.vector is None:
-        missing = bool(retrieval.hits) and retrieval.vector is not None and asks_for_quantity(retrieval.query)
+        missing = quantity and bool(retrieval.hits) and retrieval.vector is not None
         return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence, missing)
     best, _, quote = chosen[0]
     held = sentence_terms(quote.text, retrieval.language)
@@ -150,12 +152,13 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
     return Signals(best, quote.score, background(engine, retrieval.vector), coverage, bool(terms), presence)
 
 
-def _score_spans(engine: Engine, retrieval: Retrieval, terms: dict[str, float], params: Params) -> list[Scored]:
+def _score_spans(engine: Engine, retrieval: Retrieval, terms: dict[str, float], params: Params,
+                 quantity: bool) -> list[Scored]:
     """(score, hit index, quote) for every span of the top hits that can answer, best first.
 
     With a pasted phrase (`qa.phrase`), the sentences that a match of it spans are joined into
-    one quote, which ranks above the rest. A question asking for a quantity only takes spans
-    that state one; one asking for a quote favours spans inside quotation marks.
+    one quote, which ranks above the rest. A question asking for a quantity (`quantity`) only
+    takes spans that state one; one asking for a quote favours spans inside quotation marks.
     """
     if retrieval.vector is None or not retrieval.hits:
         return []
@@ -169,7 +172,7 @@ def _score_spans(engine: Engine, retrieval: Retrieval, terms: dict[str, float], 
         if retrieval.phrase is not None:
             candidates += _phrase_matches(engine, hit, candidates, retrieval.phrase, params.verbatim_bonus)
         out.extend((score, hit_index, quote) for score, quote in candidates)
-    if asks_for_quantity(retrieval.query):
+    if quantity:
         named, kinds = quantities(retrieval.query, retrieval.language), quantity_kinds(retrieval.query)
         out = [item for item in out if states_quantity(item[2].text, retrieval.hits[item[1]].language, named, kinds)]
     out.sort(key=lambda item: (-item[0], item[1], item[2].start, item[2].end))
