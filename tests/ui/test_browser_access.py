@@ -136,6 +136,8 @@ def test_filter_chips_and_fewer_sources(page, served, artifacts):
         assert page.get_by_text(f"{cards} av 5 kilder").is_visible()
     shot(page, artifacts, "17-04-filter-chips", height=1200)
     page.get_by_role("button", name="Fjern alle filtre").click()
+    # The rerun may not have started when wait_idle looks (seen on a slower CPU): wait for the chips to go.
+    page.locator(".ts-chips").wait_for(state="detached", timeout=STEP)
     wait_idle(page)
     assert page.locator(".ts-chips").count() == 0
 
