@@ -39,6 +39,11 @@ REFUSAL_BUDGET = 0.0
 # encoders (int8, bf16, fp32) move most scores (bf16/fp32 ~0.002; int8 up to 0.025 on 92 questions).
 THRESHOLD_MARGIN = 0.03
 HIGH_ABOVE_UNANSWERABLE = 0.9  # "high" starts above this share of unanswerable training scores
+# A retrieval or confidence knob leaves its neutral value only for a gain larger than this many
+# standard errors of the paired per-question difference (the one-standard-error rule): on ~70
+# training questions a knob chosen for one or two of them did worse held out (eval/README.md,
+# phases 9-10).
+SE_RULE = 1.0
 
 # The search space: each knob with the values a fold may choose from (ties go to the first).
 # Knobs every fold of earlier runs chose alike are fixed at that value (qa.params), to keep the
@@ -234,8 +239,9 @@ def score_grid(engine: Engine, items: list[Cached], params_grid: list[Params],
     return out
 
 
-def _train_objective(c: Candidate, train: np.ndarray) -> float:
-    """`objective` of `figures` on the training rows under `choose_thresholds`, in numpy."""
+def _train_terms(c: Candidate, train: np.ndarray) -> np.ndarray:
+    """Per training question, its share of `objective` under `choose_thresholds` (times the number
+    of questions, so that the mean is the objective), in numpy."""
     refused = np.zeros(len(train), dtype=bool)
     score, unanswerable = c.score[train], c.unanswerable[train]
     for english in (False, True):
@@ -244,10 +250,9 @@ def _train_objective(c: Candidate, train: np.ndarray) -> float:
         limit = (answerable[int(REFUSAL_BUDGET * len(answerable))] if len(answerable) else 0.0) - THRESHOLD_MARGIN
         refused |= mine & (score < limit)
     answered = ~unanswerable
-    value = c.ndcg[train][answered].mean() + (c.hit[train] & ~refused)[answered].mean()
-    if unanswerable.any():
-        value += refused[unanswerable].mean()
-    return float(value - 2 * refused[answered].mean())
+    terms = np.where(answered, (c.ndcg[train] + (c.hit[train] & ~refused) - 2 * refused) / max(answered.sum(), 1),
+                     refused / max(unanswerable.sum(), 1))
+    return terms * len(train)
 
 
 def _pick(candidates: list[Candidate], train: set[int]) -> tuple[Candidate, Thresholds]:
@@ -255,22 +260,46 @@ def _pick(candidates: list[Candidate], train: set[int]) -> tuple[Candidate, Thre
     what it is for: the retrieval knobs by nDCG@10, then the answer knobs by answer hits, then the
     confidence weights by `objective` under `choose_thresholds`. (One objective over all knobs at
     once let one or two unanswerable questions crossing the `none` threshold outweigh any gain in
-    ranking: eval/README.md, "Window vectors".) Ties go to the earlier grid point (defaults first)."""
+    ranking: eval/README.md, "Window vectors".) The retrieval and confidence stages keep the
+    simplest setting within `SE_RULE` standard errors of the best; the answer stage takes the best
+    as before (its knobs act together, so fewer departures from neutral is no simpler answer: phase 10)."""
     index = np.array(sorted(train))
     answerable = index[~candidates[0].unanswerable[index]]
-    pool = _best_group(candidates, RETRIEVAL_KNOBS, lambda c: float(c.ndcg[answerable].mean()))
-    pool = _best_group(pool, tuple(SPACE), lambda c: float(c.hit[answerable].mean()))
-    c = max(pool, key=lambda c: _train_objective(c, index))  # max keeps the first of equals
+    pool = _best_group(candidates, RETRIEVAL_KNOBS, lambda c: c.ndcg[answerable], SE_RULE)
+    pool = _best_group(pool, tuple(SPACE), lambda c: c.hit[answerable].astype(float), 0.0)
+    c = _best_group(pool, tuple(SCORE_SPACE), lambda c: _train_terms(c, index), SE_RULE)[0]
     return c, choose_thresholds([c.rows[i] for i in index])
 
 
-def _best_group(candidates: list[Candidate], knobs: Sequence[str], value: Callable[[Candidate], float]) -> list[Candidate]:
-    """The candidates sharing the values of `knobs` with the best group, by `value` of a group's
-    first member (every member of a group has the same value)."""
+def _neutral(name: str) -> object:
+    """A knob's neutral value: 0 where its space holds 0 (the evidence is off), else its first value."""
+    values = {**SPACE, **SCORE_SPACE}[name]
+    return 0.0 if 0.0 in values else values[0]
+
+
+def _departures(params: Params) -> int:
+    """How many knobs of the search space `params` sets away from their neutral value."""
+    return sum(knob(params, name) != _neutral(name) for name in (*SPACE, *SCORE_SPACE))
+
+
+def _best_group(candidates: list[Candidate], knobs: Sequence[str], values: Callable[[Candidate], np.ndarray],
+                se_rule: float) -> list[Candidate]:
+    """The candidates sharing the values of `knobs` with the chosen group: of the groups whose mean
+    of `values` (per training question, the same for every member of a group) is within `se_rule`
+    standard errors of the paired difference from the best group's, the one with the fewest knobs
+    away from neutral (then the earliest in the grid). `se_rule` 0: the best, the earliest of equals."""
     groups: dict[tuple, list[Candidate]] = {}
     for c in candidates:
         groups.setdefault(tuple(knob(c.params, name) for name in knobs), []).append(c)
-    return max(groups.values(), key=lambda group: value(group[0]))
+    members = list(groups.values())
+    table = np.stack([values(group[0]) for group in members]).astype(float)
+    means = table.mean(axis=1)
+    gap = table[int(np.argmax(means))] - table  # paired, question by question
+    se = gap.std(axis=1, ddof=1) / np.sqrt(table.shape[1]) if table.shape[1] > 1 else np.zeros(len(members))
+    close = [i for i in range(len(members)) if means[i] >= means.max() - se_rule * se[i] - 1e-12]
+    if not se_rule:
+        return members[close[0]]
+    return members[min(close, key=lambda i: (_departures(members[i][0].params), i))]
 
 
 def cross_validate(candidates: list[Candidate], questions: Sequence[dict], n_folds: int, repeats: int = 1,

@@ -1,6 +1,7 @@
 """Cross-validation (qa.evaluation.cv) on plain rows: folds, thresholds, and what a fold picks."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from qa.evaluation import cv
@@ -55,7 +56,8 @@ def test_a_fold_judges_retrieval_by_ranking_even_when_a_worse_ranking_refuses_mo
     worse_answers = candidate(qs, {"window_weight": 1.0, "term_weight": 0.3}, ndcg=0.9, hit=False, unanswerable_score=2.0)
     hits = candidate(qs, {"window_weight": 1.0, "term_weight": 0.1}, ndcg=0.9, hit=True, unanswerable_score=2.0)
     everything = set(range(len(qs)))
-    assert cv._train_objective(lucky, sorted(everything)) > cv._train_objective(hits, sorted(everything))
+    index = np.array(sorted(everything))
+    assert cv._train_terms(lucky, index).mean() > cv._train_terms(hits, index).mean()
     chosen, _ = cv._pick([lucky, worse_answers, better, hits], everything)
     assert chosen is hits
 
@@ -69,3 +71,40 @@ def test_the_figures_of_a_fold_are_those_of_its_held_out_questions():
         assert figures["ndcg@10"] == 1.0 and figures["answerable_refused"] == 0.0
         assert figures["unanswerable_none"] == 1.0  # 0.0 is far under every fold's `none` threshold
     assert result["mean"]["answer_hit"] == 1.0 and result["sd"]["answer_hit"] == 0.0
+
+
+def test_the_objective_per_question_adds_up_to_the_objective_of_the_figures():
+    qs = questions(30)
+    c = candidate(qs, {}, ndcg=0.7, hit=True, unanswerable_score=0.5)
+    c.rows[0]["score"] = c.score[0] = 0.2  # one answerable question (q0) scores low: the thresholds move
+    index = np.arange(len(qs))
+    expected = cv.objective(cv.figures(c.rows, cv.choose_thresholds(c.rows)))
+    assert cv._train_terms(c, index).mean() == pytest.approx(expected)
+
+
+def scoring(qs: list[dict], values: dict, good: set[int], hits: set[int] = frozenset()) -> cv.Candidate:
+    """A candidate ranking the questions in `good` perfectly and the others not at all."""
+    params = cv.with_knobs(DEFAULT, values)
+    return cv.Candidate(params, [row(q, 1.0, float(i in good), i in hits) for i, q in enumerate(qs)])
+
+
+def test_a_retrieval_knob_leaves_its_neutral_value_only_for_more_than_a_question_of_gain():
+    """The one-standard-error rule: a same-language penalty that ranks one more training question
+    well than the neutral one is not chosen; one that ranks three more is."""
+    qs = questions(40)
+    answerable = [i for i, q in enumerate(qs) if q["kind"] != "unanswerable"]
+    base = set(answerable[:10])
+    neutral = scoring(qs, {"same_language_penalty": 0.02}, base)
+    one_more = scoring(qs, {"same_language_penalty": 0.03}, base | {answerable[10]})
+    assert cv._pick([one_more, neutral], set(range(len(qs))))[0] is neutral
+    three_more = scoring(qs, {"same_language_penalty": 0.03}, base | set(answerable[10:13]))
+    assert cv._pick([three_more, neutral], set(range(len(qs))))[0] is three_more
+
+
+def test_the_answer_stage_takes_the_best_even_by_one_question():
+    qs = questions(40)
+    answerable = [i for i, q in enumerate(qs) if q["kind"] != "unanswerable"]
+    everyone = set(answerable)
+    neutral = scoring(qs, {"typicality_weight": 0.0}, everyone, set(answerable[:10]))
+    one_more = scoring(qs, {"typicality_weight": 0.25}, everyone, set(answerable[:11]))
+    assert cv._pick([neutral, one_more], set(range(len(qs))))[0] is one_more
