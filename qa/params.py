@@ -57,8 +57,8 @@ class Thresholds:
 # precision, but not exactly: on the 92 questions int8 scores sit up to 0.07 from fp32 ones (p90
 # 0.009; bf16 vs fp32: 0.0006) on an Intel Xeon with AMX, up to 0.022 (bf16 0.005) on an AMD EPYC
 # with AVX2; near-ties change first sources, and with int8 one level (tests/qa/test_stability.py
-# records them). Chosen on the AMD EPYC's vectors the thresholds would be 0.862 / 0.819 and
-# 1.044 / 0.984 (eval/README.md, phase 9).
+# records them). Chosen on the AMD EPYC's fp32 vectors with the one-standard-error rule (phase 10),
+# the knobs are these and the thresholds 0.849 / 0.819 and 1.023 / 0.970 (eval/README.md).
 # An index built with another model has none (its answers are `low` at best, with a notice)
 # until `python -m qa calibrate` writes its own into the index (`store.calibration`).
 _MODEL_THRESHOLDS = Thresholds(MappingProxyType({"no": 0.869, "en": 0.818}),

@@ -3,7 +3,8 @@
 Every tuned constant is chosen inside the training folds only, and the figures reported are those
 of the held-out fold, as mean ± sd over folds and repeats. A fold chooses in stages (`_pick`): the
 retrieval knobs by ranking, then the answer knobs by answer hits, then the confidence weights and
-thresholds. Folds are stratified by question
+thresholds; a retrieval or confidence knob moves from neutral only for more than one standard error
+of gain. Folds are stratified by question
 language and kind, with a fixed seed.
 
 It stays cheap because the expensive part of a question (encoding it, BM25) is done once
