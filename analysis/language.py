@@ -5,11 +5,18 @@ import re
 from functools import lru_cache
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
+from langdetect.detector_factory import init_factory
 
 DetectorFactory.seed = 0
 # langdetect often takes Bokmål for Danish (and sometimes Swedish or Nynorsk); in a corpus of
 # Norwegian theses those are Norwegian.
 _NORWEGIAN = {"no", "nb", "nn", "da", "sv"}
+
+
+def load_profiles() -> None:
+    """Read langdetect's language profiles now (about 0.5 s, once per process), not on the first
+    text that needs them: a server calls this at start-up so that its first question is not slow."""
+    init_factory()
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.language import load_profiles
 from models.materialise import DEFAULT_MODEL_ID
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.calibration import read_calibration
@@ -113,6 +114,7 @@ class Engine:
             self.snapshot.close()
             raise
         self.encoder = encoder
+        load_profiles()  # what question_language needs, read now rather than on the first question
         self._encode_lock = threading.Lock()
         # Recent query embeddings, most recent last: a plain cache, so emptying it is always safe.
         self.query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
