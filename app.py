@@ -224,19 +224,27 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         return
     if answer.abstained:
         hint = "abstained_hint_no_figure" if "no_figure" in answer.confidence.reasons else "abstained_hint"
-        st.warning(f"**{t(lang, 'abstained')}** {t(lang, hint)}", icon=":material/search_off:")
+        st.warning(" ".join([f"**{t(lang, 'abstained')}** {t(lang, hint)}", *unknown_note(answer, lang)]),
+                   icon=":material/search_off:")
         st.header(t(lang, "nearest_heading"))
     else:
         st.header(t(lang, "answer_heading"))
         if answer.confidence.level == "low":
             st.warning(" ".join([f"**{t(lang, 'low_confidence')}**",
                                  *(t(lang, f"low_reason_{r}") for r in answer.confidence.reasons
-                                   if r in ("few_terms", "uncalibrated"))]), icon=":material/help:")
+                                   if r in ("few_terms", "uncalibrated")), *unknown_note(answer, lang)]),
+                       icon=":material/help:")
         st.html(render.answer_html(answer, lang))
         st.header(t(lang, "sources_heading"))
     for source in answer.sources:
         source_card(engine, source, settings.style, lang)
     export_buttons(answer, settings, lang)
+
+
+def unknown_note(answer: Answer, lang: str) -> list[str]:
+    """The sentence naming the question's words that no thesis uses, if any (Markdown-escaped)."""
+    words = answer.signals.unknown if answer.signals else ()
+    return [t(lang, "unknown_words", words=render.markdown_words(words))] if words else []
 
 
 def source_card(engine: Engine, source: Source, style: str, lang: str) -> None:

@@ -2,11 +2,14 @@
 
 Norwegian text is lower-cased, stripped of Norwegian stop words and stemmed with the Snowball
 Norwegian stemmer; English text (abstracts, quotes) the same way with English resources. The
-build indexes passages with it and the query side analyses questions with it.
+build indexes passages with it and the query side analyses questions with it, and asks which of
+a question's words an index never uses (`unknown_words`), a Norwegian compound counting as known
+when its parts are.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from functools import lru_cache
 
 import Stemmer
@@ -41,3 +44,34 @@ def analyse(text: str, language: str = "no") -> list[str]:
     if new:
         stems.update(zip(new, stemmer.stemWords(new)))
     return [stems[w] for w in words]
+
+
+_COMPOUND_PART = 3  # the shortest part of a Norwegian compound ("rus" in "rusbekjentskap")
+
+
+def unknown_words(text: str, language: str, known: Container[str]) -> list[str]:
+    """The words of `text` (lower-cased, once each, in order) whose stem is not among the `known`
+    index terms; in Norwegian not even as a compound of known parts ("rusbekjentskapene" is
+    known if "rus" and "bekjentskap" are, with or without a linking s or e)."""
+    stemmer, stopwords = _analyser(language)
+    out: list[str] = []
+    for word in _TOKEN.findall(text.translate(_DROP_INVISIBLE).lower()):
+        if word in stopwords or word in out or word.isdigit():
+            continue
+        if not _known(word, stemmer, known, compounds=language == "no"):
+            out.append(word)
+    return out
+
+
+def _known(word: str, stemmer: Stemmer.Stemmer, known: Container[str], compounds: bool) -> bool:
+    """Whether `word`'s stem is known, or (with `compounds`) it splits into a known head and a known rest."""
+    if stemmer.stemWord(word) in known:
+        return True
+    if not compounds:
+        return False
+    for cut in range(len(word) - _COMPOUND_PART, _COMPOUND_PART - 1, -1):
+        head, rest = word[:cut], word[cut:]
+        heads = (head, head[:-1]) if head[-1] in "se" and cut > _COMPOUND_PART else (head,)
+        if any(stemmer.stemWord(h) in known for h in heads) and _known(rest, stemmer, known, compounds):
+            return True
+    return False

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.lexical import unknown_words
 from qa.answer_type import (asks_for_quantity, asks_for_quote, quantities, quantity_kinds, quoted_regions, quoted_share,
                             states_quantity)
 from qa.citation import Work, citation_strings
@@ -80,11 +81,12 @@ class Answer:
 
     def to_json(self, id_: object = None) -> dict:
         """The batch output line: id, question, answer, abstained, confidence (level, score,
-        reasons), passages (README, "Commands")."""
+        reasons), the question's words the corpus never uses, passages (README, "Commands")."""
         out: dict = {} if id_ is None else {"id": id_}
         out.update(question=self.question, answer=self.text, abstained=self.abstained,
                    confidence=self.confidence.level, confidence_score=round(self.confidence.score, 4),
                    confidence_reasons=list(self.confidence.reasons),
+                   unknown_words=list(self.signals.unknown if self.signals else ()),
                    passages=[_source_json(s) for s in self.sources])
         if self.notices:
             out["notices"] = list(self.notices)
@@ -143,13 +145,16 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
     vocabulary = engine.lexical.bm25.vocab_dict
     total = sum(weights.values())
     presence = sum(w for t, w in weights.items() if t in vocabulary) / total if total else 0.0
+    language = retrieval.language
+    unknown = tuple(unknown_words(retrieval.query, language, vocabulary)) if language == engine.main_language else ()
     if not chosen or retrieval.vector is None:
         missing = quantity and bool(retrieval.hits) and retrieval.vector is not None
-        return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence, missing)
+        return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence, missing, unknown)
     best, _, quote = chosen[0]
-    held = sentence_terms(quote.text, retrieval.language)
+    held = sentence_terms(quote.text, language)
     coverage = len(terms & held) / len(terms) if terms else 0.0
-    return Signals(best, quote.score, background(engine, retrieval.vector), coverage, bool(terms), presence)
+    return Signals(best, quote.score, background(engine, retrieval.vector), coverage, bool(terms), presence,
+                   unknown=unknown)
 
 
 def _score_spans(engine: Engine, retrieval: Retrieval, terms: dict[str, float], params: Params,

@@ -4,7 +4,8 @@ The score is the answer span's own score (`qa.span`) plus signals that do not de
 question set: how far the answer's best sentence stands above the query's background (its mean
 cosine to a fixed sample of the corpus's sentences; e5 puts any text, nonsense included, at a
 high cosine to everything, so only the margin says something), and the share of the question's
-terms the answer holds. `none` is kept for clearly absent evidence: a question with no searchable
+terms the answer holds. An answer is `high` only if the corpus uses every word of the question
+(`Signals.unknown`). `none` is kept for clearly absent evidence: a question with no searchable
 words or none the corpus holds, a question asking for a quantity that no span of its sources
 states (`qa.answer_type`), or a score under the `none` threshold (`qa.params.Thresholds`,
 chosen by cross-validation in `qa.evaluation.cv`), which sits 0.03 under the lowest answerable
@@ -34,6 +35,9 @@ class Signals:
     has_terms: bool  # the question has searchable words at all
     presence: float = 1.0  # share of the question's term weight (idf) that occurs in the corpus at all
     figure_missing: bool = False  # it asks for a quantity and no span of the sources states one of its kind
+    # The question's words that the corpus never uses, not even as parts of a compound (checked
+    # for questions in the language of most passages: other words are absent by nature).
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,10 @@ def grade(signals: Signals, language: str, params: Params, thresholds: Threshold
         return Confidence("low", value, ("uncalibrated",))
     if value < thresholds.none_below.get(language, thresholds.none_below["no"]):
         return Confidence("none", value, ("weak_evidence",))
+    unknown = ("unknown_words",) if signals.unknown else ()
     if value < thresholds.high_from.get(language, thresholds.high_from["no"]):
-        reasons = ["weak_evidence"]
-        if signals.coverage < 0.5:
-            reasons.append("few_terms")
-        return Confidence("low", value, tuple(reasons))
+        reasons = ("weak_evidence", *(("few_terms",) if signals.coverage < 0.5 else ()), *unknown)
+        return Confidence("low", value, reasons)
+    if unknown:  # the answer cannot be about what the corpus never names, however close it scores
+        return Confidence("low", value, unknown)
     return Confidence("high", value)

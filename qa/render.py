@@ -8,9 +8,11 @@ from qa.answer import Answer
 _LABELS = {
     "no": {"answer": "Svar", "sources": "Kilder", "page": "s.", "passage": "Utdrag",
            "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet",
+           "unknown": "Oppgavene bruker aldri disse ordene fra spørsmålet",
            "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall"},
     "en": {"answer": "Answer", "sources": "Sources", "page": "p.", "passage": "Excerpt",
            "low": "Uncertain answer: the sources may not answer exactly this question",
+           "unknown": "The theses never use these words of the question",
            "no_figure": "The question asks for a figure, but none of the sources states one of that kind"},
 }
 _EXCERPT = 300
@@ -24,6 +26,8 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append(f"({labels['low']}; {answer.confidence.score:.3f})")
     if "no_figure" in answer.confidence.reasons:
         lines.append(f"({labels['no_figure']})")
+    if answer.signals and answer.signals.unknown:
+        lines.append(f"({labels['unknown']}: {', '.join(answer.signals.unknown)})")
     lines += textwrap.wrap(f"{labels['answer']}: {answer.text}", width) + ["", f"{labels['sources']}:"]
     for source in answer.sources:
         work = source.work

@@ -8,6 +8,8 @@ Streamlit elements. Plain-text helpers (labels, the copy-ready block) need no es
 from __future__ import annotations
 
 import html
+import string
+from collections.abc import Iterable
 
 from qa.answer import Answer, Source
 from qa.citation import Work, citation_strings
@@ -53,6 +55,12 @@ mark.ts-quote {{ background: rgba(255,205,40,.5); color: inherit; padding: .05em
 def esc(text: object) -> str:
     """`text` escaped for HTML (quotes too)."""
     return html.escape(str(text), quote=True)
+
+
+def markdown_words(words: Iterable[str]) -> str:
+    """Words for a Markdown message, each in «», every ASCII punctuation mark backslash-escaped
+    so that none of them formats ("_x_") or links."""
+    return ", ".join("«" + "".join("\\" + c if c in string.punctuation else c for c in w) + "»" for w in words)
 
 
 # --- plain-text labels -----------------------------------------------------------------------

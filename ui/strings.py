@@ -81,6 +81,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Uncertain answer: the sources may not answer exactly this question. Check the quotes against it.",
     },
     "low_reason_few_terms": {"nb": "Svaret inneholder få av spørsmålets ord.", "en": "The answer holds few of the question's words."},
+    "unknown_words": {"nb": "Oppgavene bruker aldri disse ordene fra spørsmålet: {words}.",
+                      "en": "The theses never use these words of the question: {words}."},
     "low_reason_uncalibrated": {"nb": "Ingen terskel er kalibrert for denne modellen.", "en": "No threshold is calibrated for this model."},
     "no_passages": {
         "nb": "Ingen passasjer passer filtrene. Fjern noen filtre i sidefeltet.",

@@ -68,6 +68,8 @@ class AnswerOut(BaseModel):
     confidence: str = Field(description='"high", "low" or "none" (none: no answer found, the nearest passages listed)')
     confidence_score: float
     confidence_reasons: list[str]
+    unknown_words: list[str] = Field([], description="the question's words that the corpus never uses (an answer "
+                                     "with any is `low` at best)")
     passages: list[PassageOut]
     notices: list[str] = []
 

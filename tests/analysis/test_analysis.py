@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from analysis.language import detect_language, question_language
-from analysis.lexical import analyse
+from analysis.lexical import analyse, unknown_words
 from analysis.numbers import format_count
 
 
@@ -26,6 +26,16 @@ def test_analyse_stems_and_drops_stop_words_per_language():
     assert analyse("Nettverkene og nettverket", "no") == analyse("nettverk nettverk", "no")
     assert "og" not in analyse("rus og ettervern", "no")
     assert analyse("The networks of users", "en") == analyse("network user", "en")
+
+
+def test_unknown_words_knows_norwegian_compounds_of_known_parts():
+    known = set(analyse("rus bekjentskap forskning hjerne miljø narkotika informantene", "no"))
+    question = "Hvordan beskriver informantene rusbekjentskapene og narkotikamiljøet i 2020, og hva sier hjerneforskning?"
+    assert unknown_words(question, "no", known) == ["beskriver", "sier"]  # "hvordan", "og", "i": stop words
+    assert unknown_words("Rusbekjentskaper og samiske informanter", "no", known) == ["samiske"]
+    assert unknown_words("samiske, samiske", "no", set()) == ["samiske"]  # once each
+    # English compounds are separate words: no splitting ("network" is no "net" + "work").
+    assert unknown_words("the network", "en", set(analyse("net work", "en"))) == ["network"]
 
 
 def test_format_count_groups_digits():

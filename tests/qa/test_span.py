@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from qa.answer import NO_THRESHOLDS, ask
-from qa.confidence import Signals, grade
+from qa.confidence import Confidence, Signals, grade
 from qa.params import DEFAULT, Thresholds
 from qa.span import CUT_OFF, LEAD_IN, never_answer
 
@@ -71,6 +71,16 @@ def test_every_answer_carries_a_confidence_in_json(engine):
     json.dumps(line)
 
 
+def test_an_answer_names_the_question_words_no_thesis_uses(engine):
+    answer = ask(engine, "Hvordan opplever samiske rusbrukere møtet med hjelpeapparatet?")
+    line = answer.to_json()
+    assert line["unknown_words"] == ["samiske"]  # "rusbrukere": the corpus has "rus" and "brukere"
+    assert line["confidence"] == "low" and "unknown_words" in line["confidence_reasons"]
+    assert ask(engine, "Hva er gatekapital?").to_json()["unknown_words"] == []
+    # English questions are not checked: the theses are Norwegian, so most English words are absent.
+    assert ask(engine, "How do Sami drug users experience the support services?").to_json()["unknown_words"] == []
+
+
 def test_a_question_whose_words_the_corpus_lacks_altogether_gets_none(engine):
     answer = ask(engine, "qwrtzp vbnmxy")
     assert answer.confidence.level == "none" and answer.confidence.reasons == ("unknown_terms",)
@@ -107,6 +117,9 @@ def test_grade_levels_follow_the_thresholds():
     assert grade(middle, "en", params, thresholds).level == "low"
     assert grade(strong, "no", params, None).level == "low"
     assert grade(Signals(1.2, 0.9, 0.7, 1.0, True, 0.0), "no", params, thresholds).reasons == ("unknown_terms",)
+    unknown = replace(strong, unknown=("samiske",))  # however strong, not about what no thesis names
+    assert grade(unknown, "no", params, thresholds) == Confidence("low", 1.4, ("unknown_words",))
+    assert grade(replace(middle, unknown=("samiske",)), "no", params, thresholds).reasons[-1] == "unknown_words"
     missing = Signals(-1.0, -1.0, 0.0, 0.0, True, 1.0, figure_missing=True)
     assert grade(missing, "no", params, thresholds).reasons == ("no_figure",)
     assert grade(missing, "no", params, None).reasons == ("no_figure",)  # calibrated or not

@@ -15,6 +15,7 @@ import io
 import os
 import pathlib
 import re
+import string
 from html.parser import HTMLParser
 
 import pytest
@@ -117,6 +118,17 @@ def test_esc_round_trips_and_leaves_no_markup(text):
     escaped = render.esc(text)
     assert not set("<>\"'") & set(escaped)
     assert html.unescape(escaped) == text
+
+
+@PROPERTY
+@given(st.lists(NONEMPTY, min_size=1, max_size=3))
+def test_markdown_words_escape_every_mark(words):
+    """The words an answer's marker names (`app.unknown_note`) cannot format or link in Markdown."""
+    out = render.markdown_words(words)
+    marks = re.escape(string.punctuation)
+    assert re.sub(rf"\\([{marks}])", r"\1", out) == ", ".join(f"«{w}»" for w in words)
+    bare = re.sub(rf"\\[{marks}]", "", out)
+    assert re.findall(f"[{marks}]", bare) == [","] * (len(words) - 1)
 
 
 @PROPERTY

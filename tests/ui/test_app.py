@@ -240,6 +240,13 @@ def test_a_low_confidence_answer_is_shown_with_a_marker(app_for, built_index, en
     assert any('class="ts-answer"' in h.value for h in app.html)
 
 
+def test_a_low_answer_names_the_question_words_no_thesis_uses(app):
+    ask(app, "Hvordan opplever samiske rusbrukere møtet med hjelpeapparatet?")
+    assert last_answer(app).confidence.level == "low"
+    assert any("Usikkert svar" in w.value and "bruker aldri disse ordene fra spørsmålet: «samiske»." in w.value
+               for w in app.warning)
+
+
 def test_a_confident_answer_has_no_marker(app_for, built_index):
     app = app_for(built_index)
     ask(app, "Hva er gatekapital?")
