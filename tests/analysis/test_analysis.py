@@ -30,7 +30,8 @@ def test_analyse_stems_and_drops_stop_words_per_language():
 
 def test_unknown_words_knows_norwegian_compounds_of_known_parts():
     known = set(analyse("rus bekjentskap forskning hjerne miljø narkotika informantene", "no"))
-    question = "Hvordan beskriver informantene rusbekjentskapene og narkotikamiljøet i 2020, og hva sier hjerneforskning?"
+    question = ("Hvordan beskriver informantene rusbekjentskapene og narkotikamiljøet i 2020, "
+                "og hva sier hjerneforskning?")
     assert unknown_words(question, "no", known) == ["beskriver", "sier"]  # "hvordan", "og", "i": stop words
     assert unknown_words("Rusbekjentskaper og samiske informanter", "no", known) == ["samiske"]
     assert unknown_words("samiske, samiske", "no", set()) == ["samiske"]  # once each
