@@ -47,6 +47,7 @@ def analyse(text: str, language: str = "no") -> list[str]:
 
 
 _COMPOUND_PART = 3  # the shortest part of a Norwegian compound ("rus" in "rusbekjentskap")
+_COMPOUND_WORD = 48  # longer words are not split (the splits of a long word multiply)
 
 
 def unknown_words(text: str, language: str, known: Container[str]) -> list[str]:
@@ -58,20 +59,22 @@ def unknown_words(text: str, language: str, known: Container[str]) -> list[str]:
     for word in _TOKEN.findall(text.translate(_DROP_INVISIBLE).lower()):
         if word in stopwords or word in out or word.isdigit():
             continue
-        if not _known(word, stemmer, known, compounds=language == "no"):
+        if stemmer.stemWord(word) not in known and not (
+                language == "no" and len(word) <= _COMPOUND_WORD and _splits(word, stemmer, known, {})):
             out.append(word)
     return out
 
 
-def _known(word: str, stemmer: Stemmer.Stemmer, known: Container[str], compounds: bool) -> bool:
-    """Whether `word`'s stem is known, or (with `compounds`) it splits into a known head and a known rest."""
-    if stemmer.stemWord(word) in known:
-        return True
-    if not compounds:
-        return False
-    for cut in range(len(word) - _COMPOUND_PART, _COMPOUND_PART - 1, -1):
-        head, rest = word[:cut], word[cut:]
-        heads = (head, head[:-1]) if head[-1] in "se" and cut > _COMPOUND_PART else (head,)
-        if any(stemmer.stemWord(h) in known for h in heads) and _known(rest, stemmer, known, compounds):
-            return True
-    return False
+def _splits(word: str, stemmer: Stemmer.Stemmer, known: Container[str], memo: dict[str, bool]) -> bool:
+    """Whether `word` splits into a known head (less a linking s or e) and a rest that is known or
+    splits in turn; `memo` holds the rests already tried."""
+    if word not in memo:
+        memo[word] = False
+        for cut in range(len(word) - _COMPOUND_PART, _COMPOUND_PART - 1, -1):
+            head, rest = word[:cut], word[cut:]
+            heads = (head, head[:-1]) if head[-1] in "se" and cut > _COMPOUND_PART else (head,)
+            if any(stemmer.stemWord(h) in known for h in heads) and (
+                    stemmer.stemWord(rest) in known or _splits(rest, stemmer, known, memo)):
+                memo[word] = True
+                break
+    return memo[word]

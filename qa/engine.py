@@ -144,8 +144,9 @@ class Engine:
         self.p_thesis, self.p_section = passages["thesis"], passages["section"]
         self.p_start, self.p_end = passages["start"], passages["end"]
         self.p_part, self.p_language = passages["part"], passages["language"]
-        languages, counts = np.unique(self.p_language, return_counts=True)
-        self.main_language = str(languages[np.argmax(counts)]) if len(counts) else "no"  # most passages'
+        # The language of most passages, from an even sample (a full count would cost start-up time).
+        languages, counts = np.unique(self.p_language[::max(1, len(self.p_language) // 10_000)], return_counts=True)
+        self.main_language = str(languages[np.argmax(counts)]) if len(counts) else "no"
         self.p_page_start, self.p_page_end = passages["page_start"], passages["page_end"]
         self.p_sentence_lo, self.p_sentence_hi = passages["sentence_lo"], passages["sentence_hi"]
         self.sentence_ids = np.arange(1, len(sentences["thesis"]) + 1, dtype=np.int64)

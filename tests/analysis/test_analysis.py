@@ -1,6 +1,8 @@
 """analysis: language of passages and questions, BM25 terms, number formatting (no model needed)."""
 from __future__ import annotations
 
+import time
+
 from analysis.language import detect_language, question_language
 from analysis.lexical import analyse, unknown_words
 from analysis.numbers import format_count
@@ -37,6 +39,14 @@ def test_unknown_words_knows_norwegian_compounds_of_known_parts():
     assert unknown_words("samiske, samiske", "no", set()) == ["samiske"]  # once each
     # English compounds are separate words: no splitting ("network" is no "net" + "work").
     assert unknown_words("the network", "en", set(analyse("net work", "en"))) == ["network"]
+
+
+def test_unknown_words_stays_fast_on_a_word_of_many_splits():
+    known = set(analyse("rus rusmiddel middel", "no"))
+    started = time.perf_counter()
+    for length in (45, 48, 400):  # each prefix of it splits in many ways; the end splits in none
+        assert unknown_words("rusmiddel" * (length // 9) + "xq", "no", known) == ["rusmiddel" * (length // 9) + "xq"]
+    assert time.perf_counter() - started < 1.0
 
 
 def test_format_count_groups_digits():
