@@ -52,14 +52,17 @@ _COMPOUND_WORD = 48  # longer words are not split (the splits of a long word mul
 
 def unknown_words(text: str, language: str, known: Container[str]) -> list[str]:
     """The words of `text` (lower-cased, once each, in order) whose stem is not among the `known`
-    index terms; in Norwegian not even as a compound of known parts ("rusbekjentskapene" is
-    known if "rus" and "bekjentskap" are, with or without a linking s or e)."""
+    index terms, stemmed as `language` or as another language the index holds (a Norwegian
+    question borrows English terms: "recovery capital"); in Norwegian not even as a compound of
+    known parts ("rusbekjentskapene" is known if "rus" and "bekjentskap" are, with or without a
+    linking s or e)."""
     stemmer, stopwords = _analyser(language)
+    stemmers = [_analyser(other)[0] for other in (language, *(o for o in _LANGUAGES if o != language))]
     out: list[str] = []
     for word in _TOKEN.findall(text.translate(_DROP_INVISIBLE).lower()):
         if word in stopwords or word in out or word.isdigit():
             continue
-        if stemmer.stemWord(word) not in known and not (
+        if all(s.stemWord(word) not in known for s in stemmers) and not (
                 language == "no" and len(word) <= _COMPOUND_WORD and _splits(word, stemmer, known, {})):
             out.append(word)
     return out

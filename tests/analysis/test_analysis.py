@@ -37,6 +37,8 @@ def test_unknown_words_knows_norwegian_compounds_of_known_parts():
     assert unknown_words(question, "no", known) == ["beskriver", "sier"]  # "hvordan", "og", "i": stop words
     assert unknown_words("Rusbekjentskaper og samiske informanter", "no", known) == ["samiske"]
     assert unknown_words("samiske, samiske", "no", set()) == ["samiske"]  # once each
+    # A Norwegian question's English terms are known by their English stems.
+    assert unknown_words("Hva er recovery capital?", "no", set(analyse("recovery capital", "en"))) == []
     # English compounds are separate words: no splitting ("network" is no "net" + "work").
     assert unknown_words("the network", "en", set(analyse("net work", "en"))) == ["network"]
 
