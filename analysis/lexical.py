@@ -52,7 +52,7 @@ _COMPOUND_WORD = 48  # longer words are not split (the splits of a long word mul
 
 def unknown_words(text: str, language: str, known: Container[str]) -> list[str]:
     """The words of `text` (lower-cased, once each, in order) whose stem is not among the `known`
-    index terms, stemmed as `language` or as another language the index holds (a Norwegian
+    index terms, stemmed as `language` or as the other language analysed here (a Norwegian
     question borrows English terms: "recovery capital"); in Norwegian not even as a compound of
     known parts ("rusbekjentskapene" is known if "rus" and "bekjentskap" are, with or without a
     linking s or e)."""
