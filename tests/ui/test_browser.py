@@ -293,6 +293,15 @@ def test_the_three_confidence_levels(page, server, artifacts, thesis_texts, ques
         shot(page, artifacts, f"09-confidence-{level}", height=1400)
 
 
+def test_a_low_answer_names_the_words_no_thesis_uses(page, server, artifacts, thesis_texts):
+    open_app(page, server)
+    ask(page, "Hvordan opplever samiske rusbrukere møtet med hjelpeapparatet?")
+    check_answer_with_verbatim_quote(page, thesis_texts)
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="Usikkert svar")
+    assert alert.get_by_text("Oppgavene bruker aldri disse ordene fra spørsmålet: «samiske».").is_visible()
+    shot(page, artifacts, "09-confidence-low-unknown-words")
+
+
 def test_download_json(page, server, artifacts):
     open_app(page, server)
     ask(page, NO_QUESTION)
