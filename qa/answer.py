@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.lexical import unknown_words
+from analysis.lexical import analyse, unknown_words
 from qa.answer_type import (asks_for_quantity, asks_for_quote, quantities, quantity_kinds, quoted_regions, quoted_share,
                             states_quantity)
 from qa.citation import Work, citation_strings
@@ -143,10 +143,15 @@ def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: l
 def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: set[str],
              weights: dict[str, float], quantity: bool) -> Signals:
     vocabulary = engine.lexical.bm25.vocab_dict
-    total = sum(weights.values())
-    presence = sum(w for t, w in weights.items() if t in vocabulary) / total if total else 0.0
     language = retrieval.language
     unknown = tuple(unknown_words(retrieval.query, language, vocabulary)) if language == engine.main_language else ()
+    if language == engine.main_language:  # a term is there unless it is an unknown word's (compounds count)
+        absent = set(analyse(" ".join(unknown), language))
+        present = [w for t, w in weights.items() if t not in absent]
+    else:
+        present = [w for t, w in weights.items() if t in vocabulary]
+    total = sum(weights.values())
+    presence = sum(present) / total if total else 0.0
     if not chosen or retrieval.vector is None:
         missing = quantity and bool(retrieval.hits) and retrieval.vector is not None
         return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence, missing, unknown)

@@ -33,7 +33,9 @@ class Signals:
     background: float  # the query's mean cosine to the sample of sentences
     coverage: float  # share of the question's terms that the answer holds
     has_terms: bool  # the question has searchable words at all
-    presence: float = 1.0  # share of the question's term weight (idf) that occurs in the corpus at all
+    # Share of the question's term weight (idf) that occurs in the corpus at all (for a question in
+    # the language of most passages: the terms of all but the `unknown` words).
+    presence: float = 1.0
     figure_missing: bool = False  # it asks for a quantity and no span of the sources states one of its kind
     # The question's words that the corpus never uses, not even as parts of a compound (checked
     # for questions in the language of most passages: other words are absent by nature).

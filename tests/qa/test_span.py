@@ -77,6 +77,9 @@ def test_an_answer_names_the_question_words_no_thesis_uses(engine):
     assert line["unknown_words"] == ["samiske"]  # "rusbrukere": the corpus has "rus" and "brukere"
     assert line["confidence"] == "low" and "unknown_words" in line["confidence_reasons"]
     assert ask(engine, "Hva er gatekapital?").to_json()["unknown_words"] == []
+    # Presence agrees: a compound of known parts is there, a word no thesis uses is not.
+    assert ask(engine, "Hva sier informantene om rusbekjentskapene sine?").signals.presence == 1.0
+    assert answer.signals.presence < 1.0
     # English questions are not checked: the theses are Norwegian, so most English words are absent.
     assert ask(engine, "How do Sami drug users experience the support services?").to_json()["unknown_words"] == []
 
