@@ -144,8 +144,9 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
              weights: dict[str, float], quantity: bool) -> Signals:
     vocabulary = engine.lexical.bm25.vocab_dict
     language = retrieval.language
-    unknown = tuple(unknown_words(retrieval.query, language, vocabulary)) if language == engine.main_language else ()
+    unknown: tuple[str, ...] = ()
     if language == engine.main_language:  # a term is there unless it is an unknown word's (compounds count)
+        unknown = tuple(unknown_words(retrieval.query, language, vocabulary))
         absent = set(analyse(" ".join(unknown), language))
         present = [w for t, w in weights.items() if t not in absent]
     else:
