@@ -65,6 +65,17 @@ def score(signals: Signals, params: Params) -> float:
             + params.presence_weight * signals.presence)
 
 
+def ruled_out(signals: Signals) -> str | None:
+    """Why these signals are `none` whatever the thresholds: the reason, or None if a score decides."""
+    if not signals.has_terms:
+        return "no_terms"
+    if signals.presence == 0:  # not one of its words occurs in the corpus
+        return "unknown_terms"
+    if signals.figure_missing:
+        return "no_figure"
+    return None
+
+
 def grade(signals: Signals, language: str, params: Params, thresholds: Thresholds | None) -> Confidence:
     """The confidence level of an answer with these signals, for a question in `language`.
 
@@ -72,12 +83,9 @@ def grade(signals: Signals, language: str, params: Params, thresholds: Threshold
     unless the question's words are absent altogether.
     """
     value = score(signals, params)
-    if not signals.has_terms:
-        return Confidence("none", value, ("no_terms",))
-    if signals.presence == 0:  # not one of its words occurs in the corpus
-        return Confidence("none", value, ("unknown_terms",))
-    if signals.figure_missing:
-        return Confidence("none", value, ("no_figure",))
+    refusal = ruled_out(signals)
+    if refusal:
+        return Confidence("none", value, (refusal,))
     if thresholds is None:
         return Confidence("low", value, ("uncalibrated",))
     if value < thresholds.none_below.get(language, thresholds.none_below["no"]):

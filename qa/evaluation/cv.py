@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.answer import answer_from
-from qa.confidence import score as confidence_score
+from qa.confidence import ruled_out, score as confidence_score
 from qa.engine import Engine
 from qa.evaluation.evaluate import is_unanswerable
 from qa.evaluation.metrics import answer_hits, ranking_metrics
@@ -137,8 +137,9 @@ def outcome(engine: Engine, item: Cached, params: Params) -> dict:
 
 
 def with_scores(rows: list[dict], params: Params) -> list[dict]:
-    """`rows` with each question's confidence score under `params`' weights (and no-terms flag)."""
-    return [{**r, "score": confidence_score(r["signals"], params) if r["signals"].has_terms else -9.0} for r in rows]
+    """`rows` with each question's confidence score under `params`' weights, or -9 where a rule
+    refuses it (`qa.confidence.ruled_out`): such a score says nothing about where a threshold belongs."""
+    return [{**r, "score": -9.0 if ruled_out(r["signals"]) else confidence_score(r["signals"], params)} for r in rows]
 
 
 def choose_thresholds(rows: list[dict]) -> Thresholds:

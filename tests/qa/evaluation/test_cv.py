@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from qa.confidence import Signals
 from qa.evaluation import cv
 from qa.params import DEFAULT
 
@@ -38,6 +39,17 @@ def test_thresholds_sit_a_margin_under_the_lowest_answerable_score_and_high_abov
         unanswerable = sorted(r["score"] for r in rows if r["lang"] == lang and r["unanswerable"])
         share = sum(s < t.high_from[lang] for s in unanswerable) / len(unanswerable)
         assert share >= cv.HIGH_ABOVE_UNANSWERABLE and t.high_from[lang] >= t.none_below[lang]
+
+
+def test_a_rule_refusal_scores_minus_nine_and_does_not_set_the_none_threshold():
+    qs = [q for q in questions(30) if q["kind"] != "unanswerable"]
+    signals = [Signals(1.0 + 0.01 * i, 0.9, 0.7, 1.0, True) for i in range(len(qs))]
+    signals[0] = Signals(-1.0, -1.0, 0.0, 0.0, True, 1.0, figure_missing=True)  # a quantity no span states
+    rows = cv.with_scores([{**row(q, 0.0), "signals": s} for q, s in zip(qs, signals)], DEFAULT)
+    assert rows[0]["score"] == -9.0 and all(r["score"] > 0.9 for r in rows[1:])
+    t = cv.choose_thresholds(rows)
+    assert t.none_below[qs[0]["lang"]] > 0.9
+    assert cv.level(rows[0], t) == "none"
 
 
 def candidate(qs: list[dict], values: dict, ndcg: float, hit: bool, unanswerable_score: float) -> cv.Candidate:
