@@ -75,7 +75,7 @@ def test_front_matter_pages_are_roman_and_inspect_shows_both(corpus_pdfs):
     assert (spec.front_pages + 1, "1") in labels
     assert all(p.number == int(p.label) for p in thesis.pages if p.label.isdigit())
     out = describe(thesis)
-    assert f"pages (printed/physical): i" in out
+    assert "pages (printed/physical): i" in out
     assert f"1-{len(spec.pages) - spec.front_pages}/{spec.front_pages + 1}-{len(spec.pages)}" in out
 
 
