@@ -147,7 +147,7 @@ def _evaluate(engine: Engine, questions: list[dict], args: argparse.Namespace) -
     if args.cv:
         from qa.evaluation.cv import run_cv
 
-        print(run_cv(engine, questions, args.cv, args.repeats))
+        print(run_cv(engine, questions, args.cv, args.repeats, progress=True))
         return
     from qa.evaluation.evaluate import format_report, format_table
     from qa.evaluation.predict import evaluate_methods

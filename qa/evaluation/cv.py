@@ -27,7 +27,7 @@ import numpy as np
 from qa.answer import answer_from
 from qa.confidence import ruled_out, score as confidence_score
 from qa.engine import Engine
-from qa.evaluation.evaluate import is_unanswerable
+from qa.evaluation.evaluate import is_unanswerable, progress_bar
 from qa.evaluation.metrics import answer_hits, ranking_metrics
 from qa.params import DEFAULT, Params, Thresholds
 from qa.search import Evidence, gather, rank
@@ -229,15 +229,14 @@ class Candidate:
 
 
 def score_grid(engine: Engine, items: list[Cached], params_grid: list[Params],
-               progress: Callable[[int, int], None] | None = None) -> list[Candidate]:
-    """Every grid point scored over every question (then every confidence weighting of it)."""
+               progress: bool = False) -> list[Candidate]:
+    """Every grid point scored over every question (then every confidence weighting of it), with
+    a progress bar on stderr if `progress` (the long part of `qa eval --cv`)."""
     out = []
-    for n, params in enumerate(params_grid, 1):
+    for params in progress_bar(params_grid, progress, "cv grid", "point"):
         rows = [outcome(engine, item, params) for item in items]
         for weighted in grid(SCORE_SPACE, params):
             out.append(Candidate(weighted, with_scores(rows, weighted)))
-        if progress:
-            progress(n, len(params_grid))
     return out
 
 
@@ -346,14 +345,16 @@ def format_cv(result: dict, n_questions: int, n_folds: int, repeats: int) -> str
     return "\n".join(lines)
 
 
-def run_cv(engine: Engine, questions: list[dict], n_folds: int, repeats: int = 1, seed: int = 0) -> str:
-    """`qa eval --cv N`: score the grid once, cross-validate, and format the held-out figures."""
+def run_cv(engine: Engine, questions: list[dict], n_folds: int, repeats: int = 1, seed: int = 0,
+           progress: bool = False) -> str:
+    """`qa eval --cv N`: score the grid once (with a progress bar if `progress`), cross-validate,
+    and format the held-out figures."""
     if n_folds < 2 or n_folds > len(questions):
         raise ValueError(f"--cv needs between 2 and {len(questions)} folds, got {n_folds}")
     if repeats < 1:
         raise ValueError(f"--repeats must be at least 1, got {repeats}")
     items = cache(engine, questions)
-    candidates = score_grid(engine, items, grid(SPACE))
+    candidates = score_grid(engine, items, grid(SPACE), progress)
     report = format_cv(cross_validate(candidates, questions, n_folds, repeats, seed), len(questions), n_folds, repeats)
     c, thresholds = _pick(candidates, set(range(len(questions))))
     shipped = {**_chosen(c.params), **thresholds.to_json()}

@@ -129,20 +129,20 @@ def evaluate(
       unanswerable, abstained, answer_hit, metrics, n_passages) for inspection.
     """
     ks = tuple(sorted(set(ks)))
-    per_question = [_score_question(q, predict(q), ks) for q in _progress(questions, progress)]
+    per_question = [_score_question(q, predict(q), ks) for q in progress_bar(questions, progress, "eval", "q")]
     return _summarise(per_question, ks)
 
 
-def _progress(questions: list[dict], progress: bool) -> Iterable[dict]:
-    """`questions`, with a progress bar on stderr if asked for."""
-    if progress:
+def progress_bar(items: list, enabled: bool, desc: str, unit: str) -> Iterable:
+    """`items`, with a progress bar (`desc`, counted in `unit`) on stderr if `enabled`."""
+    if enabled:
         try:
             from tqdm import tqdm
 
-            return tqdm(questions, desc="eval", unit="q", file=sys.stderr)
+            return tqdm(items, desc=desc, unit=unit, file=sys.stderr)
         except ImportError:  # pragma: no cover - tqdm ships with the requirements
             pass
-    return questions
+    return items
 
 
 def _score_question(q: dict, pred: Prediction, ks: tuple[int, ...]) -> dict[str, Any]:

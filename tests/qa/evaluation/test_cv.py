@@ -120,3 +120,13 @@ def test_the_answer_stage_takes_the_best_even_by_one_question():
     neutral = scoring(qs, {"typicality_weight": 0.0}, everyone, set(answerable[:10]))
     one_more = scoring(qs, {"typicality_weight": 0.25}, everyone, set(answerable[:11]))
     assert cv._pick([neutral, one_more], set(range(len(qs))))[0] is one_more
+
+
+def test_the_grid_is_scored_at_every_point_and_weighting_with_a_progress_bar(tiny_engine, capsys):
+    qs = [{"id": "t1", "lang": "no", "kind": "unanswerable", "question": "Hva er recovery?", "gold": []}]
+    candidates = cv.score_grid(tiny_engine, cv.cache(tiny_engine, qs), cv.grid({"term_weight": (0.1, 0.2)}),
+                               progress=True)
+    assert len(candidates) == 2 * len(cv.grid(cv.SCORE_SPACE))
+    assert {c.params.term_weight for c in candidates} == {0.1, 0.2}
+    assert all(len(c.rows) == 1 and c.rows[0]["unanswerable"] for c in candidates)
+    assert "cv grid" in capsys.readouterr().err
