@@ -61,12 +61,13 @@ def _query_outcomes(index, questions, variant: str) -> dict[str, tuple[str, str,
 
 
 # Measured on the 92 project questions against PyTorch fp32 (eval/README.md, phases 8, 9 and 11),
-# and on fresh.jsonl's 30 once it joined them (phase 13).
+# and on fresh.jsonl's 30 once it joined them (phases 13 and 14).
 _INT8 = ("Intel Xeon (AMX): first source of q022, q045, q066, q069, u013, h021 (top-two gaps 0.0007-0.015) and "
          "the level of hu05 (its 3rd and 4th passages, 0.0016 apart, swap, and only one holds a duration); "
          "AMD EPYC (AVX2, no VNNI): first source of q010, q022, q045, u018, h011, h021, h022 and the level of "
          "h016; AMD EPYC (AVX-512, VNNI): the Intel Xeon's seven, and the first source of fresh.jsonl's f001, "
-         "fu07 and fu08; int8 query vectors sit 0.089 (L2, mean) from fp32 ones, the near-ties are closer")
+         "fu07 and fu08; the Intel Xeon (AMX) on fresh.jsonl: f001, f016, fu07 and fu08, and the level of f017; "
+         "int8 query vectors sit 0.089 (L2, mean) from fp32 ones, the near-ties are closer")
 _BF16_FAST = ("where bf16 is fast it changes one first source: hu07 on an Intel Xeon with AMX (its top two hits are "
               "0.0005 apart), h021 on an AMD EPYC with AVX512-BF16 (passage 761 becomes its neighbour 762)")
 
