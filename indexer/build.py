@@ -20,7 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from analysis.numbers import format_count
-from indexer.catalog import CATALOG_NAME, load_catalog
+from indexer.catalog import CATALOG_NAME, check_corpus_folder, load_catalog
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
 from indexer.executors import Executor, make_executor
 from indexer.names import catalog_key, is_thesis_name, name_problem, shown_name
@@ -121,6 +121,7 @@ def build_index(corpus_dir: Path, index_dir: Path, *, model: str | None = None, 
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     report = BuildReport()
     catalog, files = _corpus_files(corpus_dir, report)
+    _check_apart(corpus_dir, index_dir)
     if not files:
         report.problems.append((f"{corpus_dir}/", f"no thesis files ({', '.join(SUFFIXES)})"))
         return report
@@ -171,8 +172,7 @@ def _write_snapshot(index_dir: Path, files: list[Path], catalog: dict[str, Thesi
 
 def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, ThesisMeta], list[Path]]:
     """The catalog and the thesis files of `corpus_dir` (suffixes in any case; links out of it and unsafe names reported and refused)."""
-    if not corpus_dir.is_dir():
-        raise IndexerError(f"No corpus folder {corpus_dir}/")
+    check_corpus_folder(corpus_dir)
     root = corpus_dir.resolve()
     catalog_path = corpus_dir / CATALOG_NAME
     if catalog_path.exists() and not _inside(catalog_path, root):
@@ -272,6 +272,15 @@ def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
     except StoreError as exc:
         report.notes.append(f"Re-embedding everything: {exc}")
         return None
+
+
+def _check_apart(corpus_dir: Path, index_dir: Path) -> None:
+    """Raise IndexerError if the index folder is the corpus folder, or one holds the other: a build
+    writes and deletes in its index folder, and reads every file of the corpus folder."""
+    corpus, index = corpus_dir.resolve(), index_dir.resolve()
+    if corpus == index or index.is_relative_to(corpus) or corpus.is_relative_to(index):
+        raise IndexerError(f"The index folder {index_dir}/ and the corpus folder {corpus_dir}/ overlap; "
+                           f"give an index folder outside the corpus (default: index)")
 
 
 def _inside(path: Path, root: Path) -> bool:

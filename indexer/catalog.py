@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from indexer.errors import CatalogError
+from indexer.errors import CatalogError, IndexerError
 from indexer.names import catalog_key
 from store.records import Suggestion, ThesisMeta
 
@@ -36,6 +36,14 @@ CATALOG_NAME = "catalog.toml"
 _MAX_DEPTH = 100  # nesting reported as too deep (tomllib itself gives up with a RecursionError)
 _STRING_KEYS = ("title", "institution", "degree", "language", "topic")
 _KNOWN_KEYS = frozenset((*_STRING_KEYS, "authors", "year", "keep_personal_data", "evidence"))
+
+
+def check_corpus_folder(corpus_dir: Path) -> None:
+    """Raise IndexerError unless `corpus_dir` is a folder (saying what it is instead)."""
+    if corpus_dir.is_dir():
+        return
+    what = "is a file, not a folder" if corpus_dir.exists() else "does not exist"
+    raise IndexerError(f"No corpus folder {corpus_dir}/: the path {what}; give the folder that holds the thesis files")
 
 
 def load_catalog(path: Path) -> dict[str, ThesisMeta]:

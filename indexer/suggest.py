@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.bibliography import missing_from
-from indexer.catalog import CATALOG_NAME, format_suggestions, load_catalog
+from indexer.catalog import CATALOG_NAME, check_corpus_folder, format_suggestions, load_catalog
 from store.records import ThesisMeta
 from indexer.errors import IndexerError
 from indexer.reader import read_thesis
@@ -35,8 +35,7 @@ class SuggestReport:
 def suggest_catalog(corpus_dir: Path) -> SuggestReport:
     """The suggestions for every thesis file in `corpus_dir`; unreadable files are listed as problems."""
     corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise IndexerError(f"No corpus folder {corpus_dir}/")
+    check_corpus_folder(corpus_dir)
     catalog = load_catalog(corpus_dir / CATALOG_NAME)
     root = corpus_dir.resolve()
     report = SuggestReport()

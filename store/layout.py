@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -44,7 +45,15 @@ PASSAGE_VECTORS = f"{VECTORS_FOLDER}/passages.npy"
 SENTENCE_VECTORS = f"{VECTORS_FOLDER}/sentences.npy"
 WINDOW_VECTORS = f"{VECTORS_FOLDER}/windows.npy"
 
+# What a build names its snapshots (`store.writer`): the only folders under snapshots/ it deletes.
+SNAPSHOT_NAME = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
+
 T = TypeVar("T")
+
+
+def is_snapshot_name(name: str) -> bool:
+    """Whether `name` is a snapshot folder a build wrote (or is writing: `TMP_PREFIX` + a name)."""
+    return bool(SNAPSHOT_NAME.fullmatch(name.removeprefix(TMP_PREFIX)))
 
 
 def current_snapshot(index_dir: Path, *, strict: bool = True) -> Path | None:

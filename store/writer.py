@@ -22,7 +22,7 @@ from store.columns import ColumnWriter, load_array
 from store.health import file_records
 from store.layout import (
     CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX, WINDOW_VECTORS,
-    current_snapshot, fsync_dir, fsync_tree, write_atomically,
+    current_snapshot, fsync_dir, fsync_tree, is_snapshot_name, write_atomically,
 )
 from store.lexical import ANALYSIS, LexicalIndex
 from store.lexical import FOLDER as LEXICAL_FOLDER
@@ -47,7 +47,8 @@ class SnapshotWriter:
         snapshots = self.index_dir / SNAPSHOTS
         snapshots.mkdir(parents=True, exist_ok=True)
         for stale in snapshots.glob(f"{TMP_PREFIX}*"):
-            shutil.rmtree(stale, ignore_errors=True)
+            if is_snapshot_name(stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
         self.name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         self.tmp = snapshots / f"{TMP_PREFIX}{self.name}"
         self.tmp.mkdir()
@@ -179,7 +180,7 @@ class SnapshotWriter:
         write_atomically(pointer, self.name + "\n")
         self._done = True
         for old in final.parent.iterdir():
-            if old != final:
+            if old != final and is_snapshot_name(old.name):  # never a folder someone else put there
                 shutil.rmtree(old, ignore_errors=True)
         return final
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import time
@@ -290,3 +291,41 @@ def test_duplicate_is_indexed_under_the_first_name_only(tmp_path):
     assert (report.theses, report.removed) == (1, 1) and [doc for doc, _ in report.problems] == ["c.txt"]
     with open_index(tmp_path / "index") as snap:
         assert [r["doc"] for r in snap.query("SELECT doc FROM theses")] == ["b.txt"]
+
+
+@pytest.mark.parametrize("where", ["same", "index inside corpus", "corpus inside index"])
+def test_an_index_folder_overlapping_the_corpus_is_refused_before_writing(fake, tmp_path, capsys, where):
+    from indexer.__main__ import main
+
+    corpus = tmp_path / "c"
+    shutil.copytree(fake[0], corpus)
+    index = {"same": corpus, "index inside corpus": corpus / "index", "corpus inside index": tmp_path}[where]
+    before = sorted(p.name for p in corpus.iterdir())
+    assert main(["build", "--corpus", str(corpus), "--index", str(index)]) == 2
+    err = capsys.readouterr().err
+    assert "overlap" in err and "Traceback" not in err
+    assert sorted(p.name for p in corpus.iterdir()) == before
+
+
+def test_a_corpus_path_that_is_a_file_says_so(tmp_path, capsys):
+    from indexer.__main__ import main
+
+    thesis = tmp_path / "oppgave.pdf"
+    thesis.write_bytes(b"%PDF-1.4\n")
+    assert main(["build", "--corpus", str(thesis), "--index", str(tmp_path / "index")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_a_build_deletes_only_its_own_snapshots(fake):
+    """Folders someone else put under snapshots/ survive a build; the replaced snapshot does not."""
+    corpus, index = fake
+    from store.layout import SNAPSHOTS, current_snapshot
+
+    old = current_snapshot(index)
+    theirs = [index / SNAPSHOTS / "mine", index / SNAPSHOTS / ".tmp-notes"]
+    for folder in theirs:
+        folder.mkdir()
+        (folder / "data.txt").write_text("keep me", encoding="utf-8")
+    assert build_index(corpus, index, encoder=FakeEncoder(), progress=False).exit_code == 0
+    assert current_snapshot(index) != old and not old.exists()
+    assert all((folder / "data.txt").read_text(encoding="utf-8") == "keep me" for folder in theirs)
