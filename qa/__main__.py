@@ -101,6 +101,10 @@ def _run(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             print(f"error: cannot read the qrels: {exc}", file=sys.stderr)
             return 2
+    if args.command in ("ask", "batch", "eval"):
+        from qa.search import MAX_K, check_k
+
+        check_k(args.k, MAX_K)  # before a batch answers a line or the model loads
     questions = _questions(args)  # a bad question file fails before the model loads
     engine = Engine(args.store or args.index)
     if args.command == "ask":

@@ -88,12 +88,18 @@ def answer_line(engine: Engine, raw: bytes, number: int, k: int) -> dict:
         question, filters = read_item(item)
         return ask(engine, question, k=k, filters=filters).to_json(item.get("id"))
     except (ValueError, QueryError) as exc:
-        item = item or _salvage(raw)
-        return {"id": item.get("id"), "question": item.get("question"), "error": f"line {number}: {exc}"}
+        return error_line(raw, number, str(exc), item)
+
+
+def error_line(raw: bytes, number: int, message: str, item: dict | None = None) -> dict:
+    """The output object for input line `number` that got no answer: its id and question (as far
+    as they can be read from `item` or `raw`) and the `"error"`."""
+    item = item or _salvage(raw)
+    return {"id": item.get("id"), "question": item.get("question"), "error": f"line {number}: {message}"}
 
 
 def _salvage(raw: bytes) -> dict:
-    """What can be read of a line that is not valid UTF-8, to label its error line."""
+    """What can be read of a line that is not valid UTF-8 (or was never parsed), to label its error line."""
     try:
         item = json.loads(raw.decode("utf-8", errors="replace"), parse_constant=_not_a_number, parse_float=_finite)
     except (ValueError, RecursionError):

@@ -20,8 +20,10 @@ class Filters:
     parts: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, theses: Iterable[str] = (), languages: Iterable[str] = (), parts: Iterable[str] = ()) -> Filters:
-        return cls(tuple(theses), tuple(languages), tuple(parts))
+    def of(cls, theses: str | Iterable[str] = (), languages: str | Iterable[str] = (),
+           parts: str | Iterable[str] = ()) -> Filters:
+        """Filters from any iterables of values; a single string is one value, not its characters."""
+        return cls(*(((values,) if isinstance(values, str) else tuple(values)) for values in (theses, languages, parts)))
 
     def validate(self, engine: Engine) -> None:
         """Raise QueryError naming any unknown value and the valid ones."""

@@ -15,7 +15,9 @@ def check_batch_paths(source: Path, out: Path | None) -> str | None:
     `out` may not be `source` under any name (the same path, a symbolic or a hard link): the
     input would be emptied before it is read.
     """
-    if not source.is_file():
+    if source.is_dir():
+        return f"{source} is a folder, not a file of questions"
+    if not source.exists():
         return f"no such file {source}"
     if out is None:
         return None

@@ -33,6 +33,7 @@ from store.ann import search_dense
 
 Method = Literal["hybrid", "dense", "lexical"]
 MAX_QUERY_CHARS = 2000  # the encoder sees 512 tokens at most; BM25 gains nothing from more
+MAX_K = 100  # passages per question the command line and the HTTP API give at most (the Python API: any)
 
 
 @dataclass(frozen=True)
@@ -145,19 +146,23 @@ def retrieve(
 ) -> Retrieval:
     """Like `search`, also returning the query's language and embedding (`params`: the engine's
     unless given)."""
-    _check_k(k)
+    check_k(k)
     params = params or engine.params
     return rank(engine, gather(engine, query, filters, method, params), k, params)
 
 
-def _check_k(k: object) -> None:
+def check_k(k: object, at_most: int | None = None) -> int:
+    """`k` if it is a whole number from 1 (to `at_most`, if given), else QueryError saying why."""
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise QueryError(f"k must be a whole number of at least 1, got {k!r}")
+    if at_most is not None and k > at_most:
+        raise QueryError(f"k must be at most {at_most}, got {k}")
+    return k
 
 
 def rank(engine: Engine, evidence: Evidence, k: int, params: Params) -> Retrieval:
     """The `k` best hits of `evidence` scored with `params`."""
-    _check_k(k)
+    check_k(k)
     rows, vector, language = evidence.rows, evidence.vector, evidence.language
     if not len(rows):
         return Retrieval(evidence.query, language, [], vector, evidence.phrase)

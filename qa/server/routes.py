@@ -11,11 +11,13 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from qa import Engine, Filters, Hit
 from qa.answer import ask
-from qa.batch import answer_line, format_result, parse_line, read_item, to_json_line
+from qa.batch import answer_line, error_line, format_result, parse_line, read_item, to_json_line
 from qa.corpus import thesis_rows
-from qa.search import clean_query, search
+from qa.errors import QueryError
+from qa.search import MAX_K, clean_query, search
+from qa.search import check_k as search_k
 from qa.server import schemas
-from qa.server.settings import MAX_K, Settings
+from qa.server.settings import Settings
 from qa.server.state import EngineHolder, NotReady
 
 T = TypeVar("T")
@@ -90,11 +92,10 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 def check_k(k: object) -> int:
     """`k` if it is a whole number from 1 to MAX_K, else ApiError(400) with the command line's message."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ApiError(400, f"k must be a whole number of at least 1, got {k!r}")
-    if k > MAX_K:
-        raise ApiError(400, f"k must be at most {MAX_K}, got {k}")
-    return k
+    try:
+        return search_k(k, MAX_K)
+    except QueryError as exc:
+        raise ApiError(400, str(exc)) from None
 
 
 def _question(body: bytes, default_k: int) -> tuple[object, str, int, Filters | None]:
@@ -195,7 +196,7 @@ async def _batch_output(request: Request, settings: Settings, engine: Engine, k:
             try:
                 result = await run_limited(partial(answer_line, engine, raw, number, k), settings.time_limit)
             except ApiError as exc:
-                result = {"id": None, "question": None, "error": f"line {number}: {exc.message}"}
+                result = error_line(raw, number, exc.message)
             yield format_result(result, number, fmt)
     except _BodyTooLarge:
         yield format_result({"id": None, "question": None,

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa.server.settings import MAX_K
+from qa.search import MAX_K
 
 
 class FiltersIn(BaseModel):

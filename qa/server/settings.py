@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_K = 100  # passages per question; larger requests are refused (the schema says so too)
 API_KEY_HEADER = "X-API-Key"
 
 
@@ -33,8 +32,13 @@ class Settings:
         """Settings for `index_dir` and `host`, the rest from TESESOK_* environment variables."""
         env = os.environ
         origins = tuple(o.strip() for o in env.get("TESESOK_CORS_ORIGINS", "").split(",") if o.strip())
+        limit = env.get("TESESOK_TIME_LIMIT", str(cls.time_limit))
+        try:
+            time_limit = float(limit)
+        except ValueError:
+            raise ValueError(f"TESESOK_TIME_LIMIT must be a positive number of seconds, got {limit!r}") from None
         return cls(index_dir=index_dir, host=host, api_key=env.get("TESESOK_API_KEY") or None,
-                   cors_origins=origins, time_limit=float(env.get("TESESOK_TIME_LIMIT", cls.time_limit)))
+                   cors_origins=origins, time_limit=time_limit)
 
     def problem(self) -> str | None:
         """Why the server must not start with these settings, or None."""

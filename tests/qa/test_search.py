@@ -41,6 +41,7 @@ def test_thesis_filter(engine):
     hits = search(engine, "Hva er recovery?", k=10, filters=Filters.of(theses=[doc]))
     assert len(hits) == 10 and {h.doc for h in hits} == {doc}
     assert [h.doc for h in unfiltered] != [h.doc for h in hits]
+    assert Filters.of(theses=doc) == Filters.of(theses=[doc]), "a single name is one thesis, not its characters"
 
 
 def test_language_and_part_filters(engine):

@@ -108,6 +108,9 @@ def run_main(argv, monkeypatch, encoder, capsys) -> tuple[int, str, str]:
     (["ask", "rus", "--thesis", "../corpus/catalog.toml"], "error: unknown thesis filter '../corpus/catalog.toml'"),
     (["ask", "rus", "--language", "xx"], "error: unknown language filter 'xx'"),
     (["batch", "/no/such/file.jsonl"], "error: no such file /no/such/file.jsonl"),
+    (["batch", "/tmp"], "error: /tmp is a folder, not a file of questions"),
+    (["batch", "/dev/null", "--k", "0"], "error: k must be a whole number of at least 1, got 0"),
+    (["ask", "rus", "--k", "101"], "error: k must be at most 100, got 101"),
 ])
 def test_cli_bad_questions_exit_2_with_a_message(tiny_built, monkeypatch, encoder, capsys, args, message):
     code, out, err = run_main([*args, "--index", str(tiny_built[1])], monkeypatch, encoder, capsys)

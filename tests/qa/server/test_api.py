@@ -9,7 +9,7 @@ from qa.answer import TRUNCATED, ask
 from qa.batch import answer_lines
 from qa.search import MAX_QUERY_CHARS, search
 from qa.server import Settings, create_app
-from qa.server.settings import MAX_K
+from qa.search import MAX_K
 from tests.robustness.conftest import QUESTIONS
 from tests.robustness.test_bad_queries import BAD_LINES, CONTROLS, GOOD_LINES, LONG
 
@@ -143,8 +143,9 @@ def test_time_limit(tiny_engine, tiny_built):
     hasty = TestClient(create_app(Settings(index_dir=tiny_built[1], time_limit=1e-6), engine=tiny_engine))
     assert error(hasty.post("/ask", json={"question": "Hva er rus?"}), 504) == \
         "the request took longer than the time limit of 1e-06 s"
-    (line,) = hasty.post("/batch", content=b'{"question": "Hva er rus?"}').text.splitlines()
-    assert json.loads(line)["error"] == "line 1: the request took longer than the time limit of 1e-06 s"
+    (line,) = hasty.post("/batch", content=b'{"id": "q7", "question": "Hva er rus?"}').text.splitlines()
+    assert json.loads(line) == {"id": "q7", "question": "Hva er rus?",
+                                "error": "line 1: the request took longer than the time limit of 1e-06 s"}
 
 
 def test_api_key(tiny_engine, tiny_built):

@@ -85,6 +85,14 @@ def test_serve_refuses_a_public_address_without_an_api_key(tiny_built):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("limit", ["abc", "0"])
+def test_serve_refuses_a_time_limit_that_is_no_positive_number(tiny_built, limit):
+    result = subprocess.run([sys.executable, "-m", "qa", "serve", "--index", str(tiny_built[1])], cwd=REPO,
+                            capture_output=True, text=True, timeout=120, env={**_env(), "TESESOK_TIME_LIMIT": limit})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: TESESOK_TIME_LIMIT must be a positive number of seconds, got")
+
+
 def _serve(*store: str) -> tuple[subprocess.Popen, str]:
     """`python -m qa serve <store args>` on a free port, once /health says ready; (process, URL)."""
     port = _free_port()
