@@ -229,7 +229,9 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         st.header(t(lang, "nearest_heading"))
     else:
         st.header(t(lang, "answer_heading"))
-        if answer.confidence.level == "low":
+        if answer.confidence.level == "high":
+            st.success(f"**{t(lang, 'high_confidence')}**", icon=":material/verified:")
+        elif answer.confidence.level == "low":
             st.warning(" ".join([f"**{t(lang, 'low_confidence')}**",
                                  *(t(lang, f"low_reason_{r}") for r in answer.confidence.reasons
                                    if r in ("few_terms", "uncalibrated")), *unknown_note(answer, lang)]),

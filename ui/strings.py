@@ -76,6 +76,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb": "Ingen setning svarte godt nok på spørsmålet. De nærmeste passasjene vises likevel nedenfor.",
         "en": "No sentence answered the question well enough. The nearest passages are still listed below.",
     },
+    "high_confidence": {
+        "nb": "Godt belegg: kildene ligger tett opp til spørsmålet og bruker ordene i det. Les likevel sitatene i sammenheng.",
+        "en": "Well supported: the sources are close to the question and use its words. Still read the quotes in context.",
+    },
     "low_confidence": {
         "nb": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet. Sjekk sitatene mot spørsmålet.",
         "en": "Uncertain answer: the sources may not answer exactly this question. Check the quotes against it.",

@@ -12,6 +12,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import abstain_always
+from ui.strings import t
 from tests.ui.conftest import APP
 from ui import loader
 
@@ -247,11 +248,12 @@ def test_a_low_answer_names_the_question_words_no_thesis_uses(app):
                for w in app.warning)
 
 
-def test_a_confident_answer_has_no_marker(app_for, built_index):
+def test_a_confident_answer_says_so(app_for, built_index):
     app = app_for(built_index)
     ask(app, "Hva er gatekapital?")
     assert last_answer(app).confidence.level == "high"
     assert not any("Usikkert svar" in w.value for w in app.warning)
+    assert [s.value for s in app.success] == [f"**{t('nb', 'high_confidence')}**"]
 
 
 def test_missing_index_explains_what_to_run(app_for, tmp_path):

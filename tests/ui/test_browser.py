@@ -277,9 +277,9 @@ def question_per_level(built_index, encoder) -> dict[str, str]:
 
 
 def test_the_three_confidence_levels(page, server, artifacts, thesis_texts, question_per_level):
-    """A `high` answer has no marker, a `low` one is shown with the marker and why, `none` says
-    that the corpus holds no answer and lists the nearest passages instead."""
-    marker, absent = "Usikkert svar", "Fant ikke noe svar i korpuset."
+    """A `high` answer says it is well supported, a `low` one is shown with the marker and why,
+    `none` says that the corpus holds no answer and lists the nearest passages instead."""
+    supported, marker, absent = "Godt belegg", "Usikkert svar", "Fant ikke noe svar i korpuset."
     open_app(page, server)
     for level in ("high", "low", "none"):
         ask(page, question_per_level[level])
@@ -290,6 +290,7 @@ def test_the_three_confidence_levels(page, server, artifacts, thesis_texts, ques
         else:
             check_answer_with_verbatim_quote(page, thesis_texts)
             assert main.get_by_text(marker).count() == (level == "low") and main.get_by_text(absent).count() == 0
+            assert main.get_by_text(supported).count() == (level == "high")
         shot(page, artifacts, f"09-confidence-{level}", height=1400)
 
 

@@ -40,3 +40,13 @@ def test_upload_tab_follows_the_setting(tab_names, address, setting, shown):
     names = tab_names(address, setting)
     assert names[0] == ":material/search: Spør" and ":material/library_books: Korpus" in names
     assert (":material/upload_file: Legg til" in names) is shown
+
+
+def test_the_upload_widget_states_the_limit_the_library_enforces():
+    """Streamlit prints its own per-file limit under the widget; it must be ours (qa.library)."""
+    import tomllib
+
+    from qa.library import MAX_FILE_BYTES
+
+    settings = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["maxUploadSize"] * 2**20 == MAX_FILE_BYTES
