@@ -51,8 +51,9 @@ class Source:
     section_title: str
     quote: Quote | None
     citation: dict[str, str]
-    # The cited page as printed on it ("iv", "12"): the quote's page, else the passage's first
-    # page; and the passage's last page (a PDF's front matter is numbered in roman numerals).
+    # The first and last page of what is cited, as printed on them ("iv", "12"): the quote's (a
+    # quote can run across a page break), else the passage's (a PDF's front matter is numbered in
+    # roman numerals).
     page_label: str = ""
     last_page_label: str = ""
 
@@ -64,6 +65,18 @@ class Source:
     @property
     def page(self) -> int:
         return self.quote.page if self.quote else self.hit.page_start
+
+    @property
+    def pages(self) -> str | tuple[str, str]:
+        """The cited page as printed, or (first, last) when what is cited runs over several."""
+        first = self.page_label or str(self.page)
+        last = self.last_page_label or (first if self.quote else str(self.hit.page_end))
+        return first if first == last else (first, last)
+
+    @property
+    def pages_text(self) -> str:
+        """`pages` as text: "12", or "12–13"."""
+        return "–".join(self.pages) if isinstance(self.pages, tuple) else self.pages
 
 
 @dataclass
@@ -98,7 +111,8 @@ def _source_json(source: Source) -> dict:
     title = source.work.title or source.work.doc
     return {
         "doc": hit.doc, "thesis": title, "section": source.section,
-        "page": source.page, "page_label": source.page_label, "start": source.quote.start if source.quote else hit.start,
+        "page": source.page, "page_label": source.page_label, "last_page_label": source.last_page_label,
+        "start": source.quote.start if source.quote else hit.start,
         "end": source.quote.end if source.quote else hit.end, "score": round(hit.score, 4),
         "text": hit.text, "quote": source.quote.text if source.quote else "",
         "passage_start": hit.start, "passage_end": hit.end, "citation": source.citation,
@@ -237,7 +251,8 @@ def _similar(a: str, b: str, threshold: float) -> bool:
 def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Source:
     thesis = engine.theses[hit.thesis_id]
     section = engine.section(hit.section_id)
-    label = engine.page_label(hit.thesis_id, quote.start if quote else hit.start)
-    last = engine.page_label(hit.thesis_id, max(hit.start, hit.end - 1))
+    start, end = (quote.start, quote.end) if quote else (hit.start, hit.end)
+    label, last = engine.page_label(hit.thesis_id, start), engine.page_label(hit.thesis_id, max(start, end - 1))
+    pages = (label if quote is None or last == label else (label, last)) if label else None
     return Source(number, hit, thesis.work, section.number, section.title, quote,
-                  citation_strings(thesis.work, label or None), label, last)
+                  citation_strings(thesis.work, pages), label, last)

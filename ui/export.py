@@ -51,7 +51,7 @@ def sources_csv(answer: Answer) -> bytes:
     for s in answer.sources:
         writer.writerow(map(csv_cell, [
             s.number, "yes" if s.number in cited else "no", s.hit.doc, "; ".join(s.work.authors), s.work.year,
-            s.work.title, s.section, s.page_label or s.page, s.hit.part, s.hit.language,
+            s.work.title, s.section, s.pages_text, s.hit.part, s.hit.language,
             f"{s.hit.score:.4f}", s.quote.text if s.quote else "", s.hit.text, s.citation["apa"],
             s.citation["norwegian"], s.citation["reference_apa"],
         ]))

@@ -152,9 +152,8 @@ def meta_text(source: Source, lang: str) -> str:
     """"Seksjon 2.1 Tittel · s. 12 · Hoveddel · norsk" (plain text)."""
     hit = source.hit
     section = source.section
-    first = source.page_label or str(source.page)
-    page = (t(lang, "page", page=first) if source.quote
-            else page_text(first, source.last_page_label or str(hit.page_end), lang))
+    pages = source.pages
+    page = page_text(*pages, lang) if isinstance(pages, tuple) else t(lang, "page", page=pages)
     parts = [f"{t(lang, 'section')} {section}" if section else "", page, part_name(lang, hit.part),
              language_name(lang, hit.language)]
     return " · ".join(p for p in parts if p)
@@ -201,9 +200,7 @@ def copy_text(source: Source, style: str, lang: str = "nb") -> str:
     the APA reference entry. `style` is "apa" or "norwegian"; without a quote only the in-text
     citation of the passage's pages and the reference (the passage is on the card already).
     """
-    first = source.page_label or str(source.page)  # the printed label, as on the card
-    pages = first if source.quote else (first, source.last_page_label or str(source.hit.page_end))
-    citation = citation_strings(source.work, pages, lang)
+    citation = citation_strings(source.work, source.pages, lang)  # the printed labels, as on the card
     in_text = citation.get(style) or citation["apa"]
     head = f"«{source.quote.text}» {in_text}" if source.quote else in_text
     return f"{head}\n\n{citation['reference_apa']}"

@@ -86,7 +86,24 @@ def test_every_source_names_the_page_of_its_quote(pdf_index, label_engine):
     for source in ask(label_engine, sentence.text).sources:
         offset = source.quote.start if source.quote else source.hit.start
         assert source.page_label == thesis.page_at(offset).printed
-        assert source.last_page_label == thesis.page_at(source.hit.end - 1).printed
+        end = source.quote.end if source.quote else source.hit.end
+        assert source.last_page_label == thesis.page_at(end - 1).printed
+
+
+def test_a_quote_across_a_page_break_is_cited_with_both_pages(pdf_index, label_engine):
+    """A student pastes the citation: a quote that starts on one page and ends on the next is "s. 7–8"."""
+    _, _, thesis = pdf_index
+    sentence = next(s for s in thesis.sentences if len(s.text.split()) >= 10 and not s.text.endswith(":")
+                    and thesis.page_at(s.start).printed.isdigit()
+                    and thesis.page_at(s.start).printed != thesis.page_at(s.end - 1).printed)
+    first, last = thesis.page_at(sentence.start).printed, thesis.page_at(sentence.end - 1).printed
+    answer = ask(label_engine, " ".join(sentence.text.split()))
+    source = next(s for s in answer.sources if s.quote and s.quote.start <= sentence.start < s.quote.end)
+    assert source.pages == (first, thesis.page_at(source.quote.end - 1).printed) and last != first
+    assert source.citation["apa"].endswith(f", s. {first}–{source.pages[1]})")
+    assert f"s. {first}–{source.pages[1]}" in meta_text(source, "nb")
+    assert f"· s. {first}–{source.pages[1]}" in render_answer(answer)
+    assert answer.to_json()["passages"][source.number - 1]["last_page_label"] == source.pages[1]
 
 
 def test_an_index_without_labels_asks_for_a_rebuild(pdf_index, tmp_path):
