@@ -3,9 +3,9 @@
 Kinds of heading: numbered (`1.0 INTRODUKSJON`, `4.2.1 Identitetskifte`, `2.5: Ressurser`),
 chapters (`KAPITTEL 2 - METODE`), appendices (`Vedlegg 1 - …`), front and back matter
 (`Forord`, `Sammendrag`, `Abstract`, `Litteraturliste`, …) and ALL-CAPS subheadings. Numbered
-list items (`1. Hvordan er livet ditt i dag?`), years (`1960. Hans forklaring …`) and footnotes
-are rejected: a numbered heading must follow the thesis's outline (`2.3` may be followed by `2.4`,
-`3.0` or `2.3.1`, not by `1` or `10`).
+list items (`1. Hvordan er livet ditt i dag?`), years (`1960. Hans forklaring …`), footnotes and
+contents entries (`1 Innledning ....... 1`) are rejected: a numbered heading must follow the
+thesis's outline (`2.3` may be followed by `2.4`, `3.0` or `2.3.1`, not by `1` or `10`).
 """
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ _APPENDIX = re.compile(r"^(?P<word>vedlegg|appendiks|appendix)(?:\s+(?P<num>\d{1
 _TITLE_START = re.compile(r"^[A-ZÆØÅÄÖÜ«»”“\"'(]")
 _SENTENCE_END = re.compile(r"[.!?:;»”\"')]\s*$")
 _MAX_TITLE = 110
+# A table-of-contents entry: a title, dot leaders, a page number ("1 Innledning ........ 1", "iv").
+_CONTENTS_ENTRY = re.compile(r"(?:[.…·_]\s*){4,}(?:\d{1,4}|[ivxlc]{1,7})$", re.IGNORECASE)
 # A heading line at least this long may have wrapped onto a second line.
 _WRAP_WIDTH = 55
 
@@ -66,8 +68,8 @@ def _is_caps(text: str) -> bool:
 def match_heading_line(text: str) -> Heading | None:
     """The heading a single stripped line would be, judged on its own words only."""
     text = _collapse(text)
-    if not text or len(text) > _MAX_TITLE:
-        return None
+    if not text or len(text) > _MAX_TITLE or _CONTENTS_ENTRY.search(text):
+        return None  # a contents entry names a heading; the heading itself stands in the body
     key = text.rstrip(":").strip().lower()
     if key in FRONT_MATTER:
         return Heading("front", "", text.rstrip(":").strip(), 1, ())

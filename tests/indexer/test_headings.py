@@ -28,6 +28,9 @@ def test_headings_are_recognised(line, number, title, level):
     "15 og 20 år for perioden 1968-2008 (Vedøy og Skretting 2009). Undersøkelsen",
     "30 %",
     "Dette er en vanlig setning i brødteksten.",
+    "1 Innledning ........................................ 1",
+    "2.1 Metode . . . . . . . . . . 12",
+    "Forord ..................... iv",
 ])
 def test_lookalikes_are_not_headings(line):
     assert match_heading_line(line) is None

@@ -1,0 +1,25 @@
+"""A PDF without bookmarks: its contents page (dot leaders, page numbers) names the chapters, the
+body's own headings are the sections."""
+from __future__ import annotations
+
+from bench.pdfgen import PageSpec, PdfSpec, write_pdf
+from indexer.thesis import parse_thesis
+
+PROSE = ("Oppdrett av laks har vokst langs hele kysten, og næringen er blant de viktigste i landet. "
+         "Lusetallene har likevel steget i mange av anleggene som ble undersøkt i denne studien.")
+
+
+def test_contents_entries_are_not_sections(tmp_path, count_tokens):
+    pages = [
+        PageSpec(["Lakselus i norske oppdrettsanlegg", "Ola Hansen, masteroppgave, 2021"], ""),
+        PageSpec(["Innhold", "1 Innledning " + "." * 40 + " 1", "2 Metode " + "." * 40 + " 2"], "i"),
+        PageSpec(["1 Innledning", *[PROSE, None] * 4], "1"),
+        PageSpec(["2 Metode", "Jeg brukte registrerte lusetall fra Mattilsynet for perioden 2012 til 2020.", None,
+                  *[PROSE, None] * 4], "2"),
+    ]
+    thesis = parse_thesis(write_pdf(PdfSpec(pages, front_pages=1), tmp_path / "laks.pdf"), count_tokens=count_tokens)
+    body = [(s.number, s.title) for s in thesis.sections if s.part == "body"]
+    assert body == [("1", "Innledning"), ("2", "Metode")]
+    method = next(s for s in thesis.sections if s.number == "2")
+    assert thesis.page_at(method.start).physical == 4  # its own page, not the contents page (2)
+    assert "Mattilsynet" in thesis.text[method.content_start:method.end]
