@@ -118,6 +118,8 @@ def _at_boundary(lines: list[Line], i: int) -> bool:
     for j in range(i - 1, -1, -1):
         prev = lines[j]
         if prev.kind in ("blank", "page_number", "furniture"):
+            if prev.page_start:
+                return True  # only a running header (or blank lines) above it on its page
             continue
         if prev.kind == "break":
             return True

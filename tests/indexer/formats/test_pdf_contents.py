@@ -23,3 +23,18 @@ def test_contents_entries_are_not_sections(tmp_path, count_tokens):
     method = next(s for s in thesis.sections if s.number == "2")
     assert thesis.page_at(method.start).physical == 4  # its own page, not the contents page (2)
     assert "Mattilsynet" in thesis.text[method.content_start:method.end]
+
+
+def test_a_chapter_under_a_running_header_after_the_title_page_is_a_section(tmp_path, count_tokens):
+    """The title page ends without a full stop and the next page opens with the running header:
+    its heading still starts a page, so it is a heading, not the end of the title page's text."""
+    pages = [
+        PageSpec(["Fjellreven på Hardangervidda", "Masteroppgave i biologi, Universitetet i Bergen, 2024"], ""),
+        PageSpec(["1 Innledning", *[PROSE, None] * 4], "1"),
+        PageSpec(["2 Resultater", *[PROSE, None] * 4], "2"),
+    ]
+    spec = PdfSpec(pages, header="Fjellrev på Hardangervidda – masteroppgave 2024")
+    thesis = parse_thesis(write_pdf(spec, tmp_path / "fjellrev.pdf"), count_tokens=count_tokens)
+    assert [(s.number, s.title) for s in thesis.sections if s.part == "body"] == [("1", "Innledning"),
+                                                                                ("2", "Resultater")]
+    assert "Innledning" not in thesis.text[thesis.sections[0].start:thesis.sections[0].end]
