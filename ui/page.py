@@ -75,6 +75,12 @@ SCRIPT = """
     const said = answer ? answer.getAttribute("data-ts-announce") : "";
     if (live && answer && live.dataset.said !== answer.dataset.tsKey) {
       live.dataset.said = answer.dataset.tsKey; live.textContent = said;
+    } else if (live && !answer && live.dataset.said) {  // no answer on the page now: say nothing stale
+      live.dataset.said = ""; live.textContent = "";
+    }
+    const mark = doc.getElementById("ts-read-mark");  // "Les i oppgaven": bring the marked text into view once
+    if (mark && !mark.dataset.shown && mark.offsetParent !== null) {
+      mark.dataset.shown = "1"; mark.scrollIntoView({block: "center"});
     }
   };
   if (!window.__tsObserver) {

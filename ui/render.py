@@ -36,7 +36,8 @@ STYLE = f"""<style>
 .ts-topic-label {{ font-weight: 600; }}
 .ts-read {{ line-height: 1.65; white-space: pre-line; overflow-wrap: anywhere; max-height: 70vh; overflow-y: auto;
   padding: .6rem .9rem; border: 1px solid rgba(128,128,128,.3); border-radius: .4rem; }}
-.ts-head {{ font-weight: 600; font-size: 1.02rem; line-height: 1.4; overflow-wrap: anywhere; }}
+.ts-head {{ font-weight: 600; font-size: 1.02rem; line-height: 1.4; overflow-wrap: anywhere;
+  scroll-margin-top: 4.5rem; }}  /* an [n] link puts it below Streamlit's fixed header */
 .ts-num {{ display: inline-block; min-width: 1.8em; text-align: center; border-radius: .9em; background: {ACCENT};
   color: #fff; font-size: .85em; margin-right: .45em; padding: 0 .35em; }}
 .ts-badge {{ font-size: .72rem; font-weight: 600; border: 1px solid {ACCENT}; color: {ACCENT}; border-radius: .7em;

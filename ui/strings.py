@@ -188,6 +188,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "read_open": {"nb": "Les i oppgaven", "en": "Read in the thesis"},
     "read_opened": {"nb": "Åpnet under «Les en oppgave».", "en": "Opened under “Read a thesis”."},
     "read_cited": {"nb": "Den siterte setningen er uthevet.", "en": "The cited sentence is highlighted."},
+    "read_passage": {"nb": "Passasjen fra kildekortet er uthevet.", "en": "The passage of the source card is highlighted."},
     "read_front": {"nb": "(uten overskrift)", "en": "(no heading)"},
     "filter_chips": {"nb": "Filtre er på:", "en": "Filters on:"},
     "filter_clear": {"nb": "Fjern alle filtre", "en": "Clear all filters"},

@@ -2,7 +2,8 @@
 section readable in full, with a cited sentence highlighted when opened from a source card.
 
 State lives in `st.session_state`: "read_doc" (the thesis), "read_section" (index into its table
-of contents) and "read_highlight" ((doc, start, end) of the sentence to mark, thesis offsets).
+of contents) and "read_highlight" ((doc, start, end, quoted): what to mark, in thesis offsets, and
+whether it is a quote of the answer or a whole passage).
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def open_source(engine: Engine, source: Source, tab_label: str) -> None:
     toc = corpus.table_of_contents(engine, hit.thesis_id)
     st.session_state["read_doc"] = hit.doc
     st.session_state["read_section"] = innermost(toc, start)
-    st.session_state["read_highlight"] = (hit.doc, start, end)
+    st.session_state["read_highlight"] = (hit.doc, start, end, bool(source.quote))
     st.session_state[TAB_KEY] = tab_label
 
 
@@ -84,6 +85,6 @@ def thesis_view(engine: Engine, lang: str) -> None:
     mark = st.session_state.get("read_highlight")
     span = None
     if mark and mark[0] == doc and start <= mark[1] < end:
-        st.caption(t(lang, "read_cited"))
+        st.caption(t(lang, "read_cited" if mark[3] else "read_passage"))
         span = (mark[1] - start, min(mark[2], end) - start)
     st.html(render.section_html(corpus.section_text(engine, info.id, toc, i or 0), span))

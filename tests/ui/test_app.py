@@ -220,6 +220,9 @@ def test_a_question_for_a_figure_no_passage_states_says_so(app):
     assert answer.abstained and answer.confidence.reasons == ("no_figure",) and answer.sources
     assert "ingen av de nærmeste passasjene oppgir et slikt tall" in app.warning[0].value
     assert len(cards(app)) == len(answer.sources)
+    app.button(key="read-1").click().run()  # "Les i oppgaven" on a card that quotes nothing
+    captions = [c.value for c in app.caption]
+    assert "Passasjen fra kildekortet er uthevet." in captions and "Den siterte setningen er uthevet." not in captions
 
 
 def test_a_low_confidence_answer_is_shown_with_a_marker(app_for, built_index, encoder, tmp_path):

@@ -152,6 +152,9 @@ def test_thesis_view_from_a_source(page, served, artifacts):
     marked = page.locator(".ts-read mark")
     marked.wait_for()
     assert marked.inner_text().startswith(quote[:60])
+    assert page.get_by_text("Den siterte setningen er uthevet.").is_visible()
+    page.wait_for_function("""(() => { const r = document.querySelector('.ts-read mark').getBoundingClientRect();
+        return r.top >= 0 && r.top < innerHeight; })()""", timeout=STEP)  # scrolled into view
     assert page.get_by_role("tab", name="Les en oppgave", selected=True).count() == 1
     heading = main_area(page).locator("h2").filter(visible=True).first.inner_text()
     assert heading and not heading.startswith("0")  # a title, never the file name
@@ -243,6 +246,10 @@ def test_keyboard_only(page, served, artifacts):
     marker.focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"location.hash === '{target}'")
+    # the card's head (number, authors, title) shows below Streamlit's fixed header, not under it
+    page.wait_for_function(f"""(() => {{ const top = document.querySelector('{target}').getBoundingClientRect().top;
+        const header = document.querySelector('[data-testid="stHeader"]');
+        return top >= (header ? header.getBoundingClientRect().bottom : 0); }})()""", timeout=STEP)
     levels = page.evaluate("""[...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4)')]
         .filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))""")
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
