@@ -158,6 +158,9 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
              weights: dict[str, float], quantity: bool) -> Signals:
     vocabulary = engine.lexical.bm25.vocab_dict
     language = retrieval.language
+    # A number alone says nothing about a topic ("2010", the "1" of "<img … alert(1)>"): only words
+    # make a question searchable and count as present in the corpus.
+    weights = {t: w for t, w in weights.items() if not t.isdigit()}
     unknown: tuple[str, ...] = ()
     if language == engine.main_language:  # a term is there unless it is an unknown word's (compounds count)
         unknown = tuple(unknown_words(retrieval.query, language, vocabulary))
@@ -169,11 +172,11 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
     presence = sum(present) / total if total else 0.0
     if not chosen or retrieval.vector is None:
         missing = quantity and bool(retrieval.hits) and retrieval.vector is not None
-        return Signals(-1.0, -1.0, 0.0, 0.0, bool(terms), presence, missing, unknown)
+        return Signals(-1.0, -1.0, 0.0, 0.0, bool(weights), presence, missing, unknown)
     best, _, quote = chosen[0]
     held = sentence_terms(quote.text, language)
     coverage = len(terms & held) / len(terms) if terms else 0.0
-    return Signals(best, quote.score, background(engine, retrieval.vector), coverage, bool(terms), presence,
+    return Signals(best, quote.score, background(engine, retrieval.vector), coverage, bool(weights), presence,
                    unknown=unknown)
 
 

@@ -90,13 +90,21 @@ def test_a_question_whose_words_the_corpus_lacks_altogether_gets_none(engine):
     assert answer.abstained and answer.sources  # the nearest passages are still listed
 
 
-def test_off_topic_questions_and_markup_are_never_answered_with_high_confidence(engine):
+def test_off_topic_questions_are_never_answered_with_high_confidence(engine):
     # Measured: these get `low` (shown with the uncertainty marker), not `none`: most of their
     # words are absent (presence 0.11-0.17) but not all, and their best spans score above the
     # `none` threshold (eval/README.md: `none` separates weakly).
-    for question in ("Hvordan fungerer kvantekromodynamikk i gluonplasma?", "<img src=x onerror=alert(1)>",
-                     "Hva koster en bolig i Oslo i 2024?"):
+    for question in ("Hvordan fungerer kvantekromodynamikk i gluonplasma?", "Hva koster en bolig i Oslo i 2024?"):
         assert ask(engine, question).confidence.level in ("low", "none"), question
+
+
+@pytest.mark.parametrize("question, reason", [("<img src=x onerror=alert(1)>", "unknown_terms"),
+                                              ("<script>alert(1)</script>", "unknown_terms"), ("2010", "no_terms")])
+def test_markup_and_bare_numbers_get_no_answer(engine, question, reason):
+    """Numbers are no words: "2010" alone, or the "1" in a piece of markup, does not make a question
+    searchable (before, both got an answer, "2010" a `high` one)."""
+    answer = ask(engine, question)
+    assert answer.confidence.level == "none" and answer.confidence.reasons == (reason,) and answer.abstained
 
 
 def test_an_uncalibrated_model_answers_low_with_a_notice(engine):
