@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import json
 
+from qa.library import MAX_FILE_BYTES
 from ui.strings import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, t
 
 # Streamlit's built-in texts (as it writes them in English) -> our string key.
 STREAMLIT_TEXTS = {"Select all": "st_select_all", "Copy to clipboard": "st_copy", "Copied": "st_copied",
                    "No results": "st_no_results", "Show sidebar": "st_show_sidebar",
                    "Hide sidebar": "st_hide_sidebar", "Skip to main content": "st_skip_main",
-                   "Collapse sidebar": "st_hide_sidebar", "Expand sidebar": "st_show_sidebar"}
+                   "Collapse sidebar": "st_hide_sidebar", "Expand sidebar": "st_show_sidebar",
+                   "Upload": "st_upload", f"{MAX_FILE_BYTES // 2**20}MB per file": "st_upload_limit",
+                   "Drag and drop files here": "st_drop", "Drag and drop file here": "st_drop",
+                   "Running...": "st_running", "Stop": "st_stop", "Main menu": "st_main_menu",
+                   "Choose an option": "st_choose", "Selected values": "st_selected", "Clear all": "st_clear_all",
+                   "Download as CSV": "st_download_csv", "Search": "ask_button", "Fullscreen": "st_fullscreen",
+                   "Show/hide columns": "st_columns", "System": "st_system", "Light": "st_light", "Dark": "st_dark",
+                   "Print": "st_print", "Record screen": "st_record"}
 QUESTION_INPUT = ".st-key-question input"
 LIVE_REGION_ID = "ts-live"
 SCRIPT_ID = "ts-page-script"

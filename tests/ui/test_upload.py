@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.ui.conftest import APP
 from ui import loader, upload
+from ui.strings import STRINGS
 
 TIMEOUT = 60
 
@@ -50,3 +51,4 @@ def test_the_upload_widget_states_the_limit_the_library_enforces():
 
     settings = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["server"]["maxUploadSize"] * 2**20 == MAX_FILE_BYTES
+    assert all(f"{MAX_FILE_BYTES // 2**20} MB" in text for text in STRINGS["st_upload_limit"].values())

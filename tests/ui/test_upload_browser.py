@@ -31,6 +31,9 @@ def test_upload_a_pdf_then_find_a_sentence_of_it(page, upload_server, artifacts,
     pdf = small_thesis_pdf(tmp_path / "Birøkt på Vestlandet.pdf")
     open_app(page, url)
     page.get_by_role("tab", name="Legg til").click()
+    uploader = page.locator('[data-testid="stFileUploader"]')
+    uploader.get_by_text("50 MB per fil").wait_for()  # Streamlit's own texts in Norwegian, our limit
+    assert uploader.get_by_text("Last opp", exact=True).count() == 1 and uploader.get_by_text("Upload", exact=True).count() == 0
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(pdf))
     page.locator('[data-testid="stFileUploader"]').get_by_text(re.compile(r"^Birøkt .*\.pdf$")).wait_for()  # name shortened
     page.get_by_role("button", name="Legg til og indekser").click()
