@@ -25,7 +25,7 @@ from qa.params import Params
 from qa.phrase import find_phrase
 from qa.search import MAX_QUERY_CHARS, Hit, Retrieval, retrieve
 from qa.span import Quote, make_quote, sentence_terms, span_prior, spans, term_weights
-from store.records import section_label
+from store.records import has_fixed_pages, section_label
 
 NO_ANSWER = {"no": "Fant ikke noe svar i korpuset.", "en": "No answer found in the corpus."}
 TRUNCATED = {
@@ -67,16 +67,20 @@ class Source:
         return self.quote.page if self.quote else self.hit.page_start
 
     @property
-    def pages(self) -> str | tuple[str, str]:
-        """The cited page as printed, or (first, last) when what is cited runs over several."""
+    def pages(self) -> str | tuple[str, str] | None:
+        """The cited page as printed, or (first, last) when what is cited runs over several; None
+        for a file without fixed pages (a Word file: cited by section)."""
+        if not has_fixed_pages(self.hit.doc):
+            return None
         first = self.page_label or str(self.page)
         last = self.last_page_label or (first if self.quote else str(self.hit.page_end))
         return first if first == last else (first, last)
 
     @property
     def pages_text(self) -> str:
-        """`pages` as text: "12", or "12–13"."""
-        return "–".join(self.pages) if isinstance(self.pages, tuple) else self.pages
+        """`pages` as text: "12", or "12–13"; "" without pages."""
+        pages = self.pages
+        return "–".join(pages) if isinstance(pages, tuple) else pages or ""
 
 
 @dataclass

@@ -22,7 +22,7 @@ from store.lexical import LexicalIndex
 from store.manifest import check_compatible
 from store.backends import StoreSpec, is_live, open_store, parse_store
 from store.reader import IndexSnapshot, derived_fields, thesis_pages
-from store.records import Suggestion, section_label
+from store.records import Suggestion, has_fixed_pages, section_label
 from qa.citation import Work
 from qa.params import DEFAULT, Params, Thresholds
 from qa.phrase import lower_keeping_offsets
@@ -187,7 +187,10 @@ class Engine:
         return [p.start for p in pages], [p.printed for p in pages]
 
     def page_label(self, thesis_id: int, offset: int) -> str:
-        """The page holding `offset` as printed on it ("iv", "12"), else its number."""
+        """The page holding `offset` as printed on it ("iv", "12"), else its number ("" for a file
+        without fixed pages, `store.records.has_fixed_pages`)."""
+        if not has_fixed_pages(self.theses[thesis_id].doc):
+            return ""
         starts, labels = self._pages(thesis_id)
         return labels[max(0, bisect.bisect_right(starts, offset) - 1)] if labels else ""
 

@@ -34,7 +34,8 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         who = "; ".join(work.authors) or work.title
         thesis = f"{who} ({work.year or 'u.å.'}) · {work.doc}" if who else work.doc
         section = source.section or "—"
-        lines.append(f"[{source.number}] {thesis} · {section} · {labels['page']} {source.pages_text}")
+        page = f" · {labels['page']} {source.pages_text}" if source.pages else ""
+        lines.append(f"[{source.number}] {thesis} · {section}{page}")
         if source.quote:
             lines += textwrap.wrap(f"«{source.quote.text}»", width, initial_indent="    ", subsequent_indent="    ")
             lines.append(f"    {source.citation['norwegian']}  ·  APA: {source.citation['apa']}")

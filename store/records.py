@@ -15,6 +15,16 @@ def section_label(number: str, title: str) -> str:
     return f"{number} {title}".strip()
 
 
+# Files whose pages are not fixed (a Word file's depend on the printer and fonts): their text is
+# stored as one page, and citations name the section only.
+UNPAGED_SUFFIXES = (".docx",)
+
+
+def has_fixed_pages(doc: str) -> bool:
+    """Whether the thesis file `doc` has pages a citation can name."""
+    return not doc.lower().endswith(UNPAGED_SUFFIXES)
+
+
 Part = Literal["front", "body", "appendix"]
 PARTS: tuple[Part, ...] = ("front", "body", "appendix")
 

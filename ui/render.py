@@ -154,7 +154,7 @@ def meta_text(source: Source, lang: str) -> str:
     hit = source.hit
     section = source.section
     pages = source.pages
-    page = page_text(*pages, lang) if isinstance(pages, tuple) else t(lang, "page", page=pages)
+    page = page_text(*pages, lang) if isinstance(pages, tuple) else t(lang, "page", page=pages) if pages else ""
     parts = [f"{t(lang, 'section')} {section}" if section else "", page, part_name(lang, hit.part),
              language_name(lang, hit.language)]
     return " · ".join(p for p in parts if p)

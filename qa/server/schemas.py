@@ -47,7 +47,9 @@ class PassageOut(BaseModel):
     thesis: str
     section: str
     page: int
-    page_label: str = Field(description='the page as printed on it ("iv", "12"), else its number')
+    page_label: str = Field(description='the page as printed on it ("iv", "12"), else its number; "" for a '
+                                        'file without fixed pages (Word), which is cited by section')
+    last_page_label: str = Field(description="the last page of the quote (of the passage without one), as printed")
     start: int
     end: int
     score: float

@@ -118,3 +118,20 @@ def test_an_index_without_labels_asks_for_a_rebuild(pdf_index, tmp_path):
     message = str(info.value)
     assert "schema 4" in message and f"schema {SCHEMA_VERSION}" in message
     assert f"python -m indexer build --index {clone}" in message
+
+
+def test_a_word_file_is_cited_by_section_never_by_a_page(tmp_path, encoder):
+    """A Word file has no fixed pages (the build says so): no card, citation or line names one."""
+    from tests.indexer.formats.test_docx import _word_file
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _word_file(corpus / "oppgave.docx")
+    report = build_index(corpus, tmp_path / "index", encoder=encoder, progress=False)
+    assert report.exit_code == 0, report.summary()
+    answer = ask(Engine(tmp_path / "index", encoder=encoder), "Hvordan opplever informantene overgangen til et liv uten rus")
+    source = answer.sources[0]
+    assert source.quote and source.quote.text.startswith("Hvordan opplever") and source.pages is None
+    assert source.section == "1.1 Problemstilling" and "s." not in source.citation["apa"]
+    assert "s. " not in meta_text(source, "nb") and "· s." not in render_answer(answer)
+    assert answer.to_json()["passages"][0]["page_label"] == ""
