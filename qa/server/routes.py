@@ -222,9 +222,11 @@ async def batch_endpoint(request: Request, k: int = Query(5, ge=1, le=MAX_K, des
 def theses_endpoint(request: Request) -> dict:
     _, engine = _context(request)
     rows = thesis_rows(engine)
-    theses = [{"doc": r.thesis.doc, "title": r.thesis.title, "authors": list(r.thesis.authors), "year": r.thesis.year,
-               "institution": r.thesis.institution, "degree": r.thesis.degree, "pages": r.pages,
-               "passages": r.passages, "sentences": r.sentences, "languages": r.languages} for r in rows]
+    works = [r.thesis.work for r in rows]  # the catalog's fields, empty ones derived from the text (and named)
+    theses = [{"doc": w.doc, "title": w.title, "authors": list(w.authors), "year": w.year,
+               "institution": w.institution, "degree": w.degree, "topic": w.topic, "derived": sorted(w.derived),
+               "pages": r.pages, "passages": r.passages, "sentences": r.sentences, "languages": r.languages}
+              for r, w in zip(rows, works)]
     return {"theses": theses, "passages": sum(r.passages for r in rows), "sentences": sum(r.sentences for r in rows)}
 
 

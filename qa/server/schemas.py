@@ -107,6 +107,8 @@ class ThesisOut(BaseModel):
     year: str
     institution: str
     degree: str
+    topic: str = Field(default="", description="what the thesis is about (its research question)")
+    derived: list[str] = Field(default_factory=list, description="fields read off the thesis text, not the catalog")
     pages: int
     passages: int
     sentences: int

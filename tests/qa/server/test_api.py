@@ -179,6 +179,10 @@ def test_theses_catalog_counts(client, tiny_engine):
     assert all(sum(t["languages"].values()) == t["passages"] for t in body["theses"])
     assert sum(t["sentences"] for t in body["theses"]) == body["sentences"] == len(tiny_engine.sentence_ids)
     assert all(t["pages"] >= 1 for t in body["theses"])
+    works = {info.doc: info.work for info in tiny_engine.theses.values()}
+    assert [(t["title"], t["degree"], t["derived"]) for t in body["theses"]] == \
+        [(works[t["doc"]].title, works[t["doc"]].degree, sorted(works[t["doc"]].derived)) for t in body["theses"]]
+    assert any("title" in t["derived"] for t in body["theses"])  # the tiny catalog leaves titles out
 
 
 def test_unknown_paths_and_methods_are_json_errors(client):
