@@ -7,10 +7,12 @@ from qa.answer import Answer
 
 _LABELS = {
     "no": {"answer": "Svar", "sources": "Kilder", "page": "s.", "passage": "Utdrag",
+           "no_sources": "Ingen passasjer passer filtrene; fjern noen av dem",
            "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet",
            "unknown": "Oppgavene bruker aldri disse ordene fra spørsmålet",
            "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall"},
     "en": {"answer": "Answer", "sources": "Sources", "page": "p.", "passage": "Excerpt",
+           "no_sources": "No passages match the filters; remove some of them",
            "low": "Uncertain answer: the sources may not answer exactly this question",
            "unknown": "The theses never use these words of the question",
            "no_figure": "The question asks for a figure, but none of the sources states one of that kind"},
@@ -29,6 +31,8 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     if answer.signals and answer.signals.unknown:
         lines.append(f"({labels['unknown']}: {', '.join(answer.signals.unknown)})")
     lines += textwrap.wrap(f"{labels['answer']}: {answer.text}", width) + ["", f"{labels['sources']}:"]
+    if not answer.sources:
+        lines.append(f"    ({labels['no_sources']})")
     for source in answer.sources:
         work = source.work
         who = "; ".join(work.authors) or work.title

@@ -241,6 +241,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "upload_pick": {"nb": "PDF-filer", "en": "PDF files"},
     "upload_add": {"nb": "Legg til og indekser", "en": "Add and index"},
+    "upload_no_files": {"nb": "Velg minst én PDF-fil først.", "en": "Choose at least one PDF file first."},
     "upload_running": {"nb": "Indekserer {names} …", "en": "Indexing {names} …"},
     "upload_added": {"nb": "Søkbar nå: {name}", "en": "Searchable now: {name}"},
     "upload_refused": {"nb": "Ikke lagt til: {name} ({why})", "en": "Not added: {name} ({why})"},

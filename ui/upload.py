@@ -63,6 +63,8 @@ def _picker(index: Path, lang: str) -> None:
     with st.form("upload_form", clear_on_submit=True, border=False):
         files = st.file_uploader(t(lang, "upload_pick"), type=["pdf"], accept_multiple_files=True, key="upload_files")
         submitted = st.form_submit_button(t(lang, "upload_add"), icon=":material/upload:")
+    if submitted and not files:
+        st.warning(t(lang, "upload_no_files"), icon=":material/upload_file:")
     if not submitted or not files:
         return
     try:

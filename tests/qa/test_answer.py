@@ -176,3 +176,10 @@ def test_the_fallback_query_encoder_holds_the_same_bar(engine):
     assert engine.encoder.dtype in ("bf16", "fp32")
     wrong, right = refusals_on_the_project_questions(engine)
     assert wrong <= 0.05 and right >= 0.35
+
+
+def test_filters_that_match_nothing_say_so_on_the_terminal(engine):
+    from qa.filters import Filters
+
+    answer = ask(engine, "Hva er rus?", filters=Filters.of("000_56c92893e0805444.txt", "en", "appendix"))
+    assert not answer.sources and "Ingen passasjer passer filtrene" in render_answer(answer)

@@ -52,3 +52,12 @@ def test_the_upload_widget_states_the_limit_the_library_enforces():
     settings = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["server"]["maxUploadSize"] * 2**20 == MAX_FILE_BYTES
     assert all(f"{MAX_FILE_BYTES // 2**20} MB" in text for text in STRINGS["st_upload_limit"].values())
+
+
+def test_adding_without_a_file_says_what_to_do(monkeypatch, engine, built_index):
+    monkeypatch.setenv(loader.ENV_VAR, str(built_index))
+    monkeypatch.setenv(upload.UPLOAD_VAR, "on")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    next(b for b in at.button if b.label == STRINGS["upload_add"]["nb"]).click().run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == [STRINGS["upload_no_files"]["nb"]]
