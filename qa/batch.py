@@ -13,7 +13,7 @@ from qa.answer import ask
 from qa.engine import Engine
 from qa.filters import Filters
 from qa.terminal import terminal_json
-from qa.trec import run_lines
+from qa.trec import query_id, run_lines
 
 
 def parse_line(raw: bytes) -> dict:
@@ -107,6 +107,19 @@ def _salvage(raw: bytes) -> dict:
     return item if isinstance(item, dict) else {}
 
 
+def once_per_query(result: dict, number: int, fmt: str, seen: dict[str, int]) -> dict:
+    """`result`, or in a TREC run an error line when its query id is an earlier line's (`seen`:
+    query id -> line): a run that ranks one question twice is no valid run."""
+    if fmt != "trec" or "error" in result:
+        return result
+    qid = query_id(result.get("id"), number)
+    if qid in seen:
+        return error_line(b"", number, f"id {qid} is line {seen[qid]}'s too; a TREC run needs one id per question",
+                          result)
+    seen[qid] = number
+    return result
+
+
 def format_result(result: dict, number: int, fmt: str = "jsonl") -> str:
     """One output object as text: a JSON line, or its TREC run lines (none for an error)."""
     if fmt == "trec":
@@ -119,12 +132,13 @@ def run_batch(engine: Engine, source: IO[bytes], out: IO[str], k: int, *, progre
     """Answer every line of `source` into `out` as JSON lines or a TREC run (`fmt`); returns (answered, errors)."""
     lines = source.readlines()
     answered = errors = 0
+    seen: dict[str, int] = {}
     bar = tqdm(total=sum(1 for raw in lines if raw.strip()), desc="Questions", unit="q",
                file=sys.stderr, disable=not progress)
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        result = answer_line(engine, raw, number, k)
+        result = once_per_query(answer_line(engine, raw, number, k), number, fmt, seen)
         out.write(format_result(result, number, fmt))
         out.flush()
         errors += "error" in result

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from qa import Engine, Filters, Hit
 from qa.answer import ask
-from qa.batch import answer_line, error_line, format_result, parse_line, read_item, to_json_line
+from qa.batch import answer_line, error_line, format_result, once_per_query, parse_line, read_item, to_json_line
 from qa.corpus import thesis_rows
 from qa.errors import QueryError
 from qa.search import MAX_K, clean_query, search
@@ -187,7 +187,7 @@ async def _lines(request: Request, limit: int) -> AsyncIterator[bytes]:
 
 async def _batch_output(request: Request, settings: Settings, engine: Engine, k: int, fmt: str) -> AsyncIterator[str]:
     """One output line (or TREC lines) per input line, in order, as each is answered."""
-    number = 0
+    number, seen = 0, {}
     try:
         async for raw in _lines(request, settings.max_batch_bytes):
             number += 1
@@ -197,7 +197,7 @@ async def _batch_output(request: Request, settings: Settings, engine: Engine, k:
                 result = await run_limited(partial(answer_line, engine, raw, number, k), settings.time_limit)
             except ApiError as exc:
                 result = error_line(raw, number, exc.message)
-            yield format_result(result, number, fmt)
+            yield format_result(once_per_query(result, number, fmt, seen), number, fmt)
     except _BodyTooLarge:
         yield format_result({"id": None, "question": None,
                              "error": f"line {number + 1}: {too_large(settings.max_batch_bytes)}; the rest was not read"},

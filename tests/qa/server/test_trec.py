@@ -100,6 +100,20 @@ def test_cli_batch_trec_and_eval_qrels(tiny_built, tmp_path, monkeypatch, encode
     assert f"nDCG@10 {mean:.3f} " in out
 
 
+def test_a_trec_run_names_each_question_once(tiny_built, tmp_path, monkeypatch, encoder, capsys):
+    """Two lines with one id would rank one TREC query twice: the second gets an error (JSON lines keep both)."""
+    from tests.robustness.test_bad_queries import run_main
+
+    source = tmp_path / "q.jsonl"
+    source.write_text('{"id": "a", "question": "Hva er rus?"}\n{"id": "a", "question": "Hva er nettverk?"}\n'
+                      '{"id": "b", "question": "Hva er recovery?"}\n', encoding="utf-8")
+    for fmt in ("trec", "jsonl"):
+        code, _, err = run_main(["batch", str(source), "--format", fmt, "--k", "2", "--out", str(tmp_path / fmt),
+                                 "--index", str(tiny_built[1])], monkeypatch, encoder, capsys)
+        assert code == 0 and ("2 answered, 1 with errors" if fmt == "trec" else "3 answered, 0 with errors") in err
+    assert [line.split()[0] for line in (tmp_path / "trec").read_text("utf-8").splitlines()] == ["a", "a", "b", "b"]
+
+
 @pytest.mark.parametrize("text, message", [
     ("q1 0 doc\n", "line 1: a qrels line is 'QID ITER DOCID RELEVANCE', got 'q1 0 doc'"),
     ("\n\n", "no judgements"),
