@@ -282,10 +282,10 @@ def clear_filters() -> None:
 def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:
     st.header(t(lang, "export_heading"))
     files = (
-        ("export_json", "json", "application/json", export.answer_json(answer, settings.filters, settings.k)),
-        ("export_csv", "csv", "text/csv", export.sources_csv(answer)),
-        ("export_bibtex", "bib", "application/x-bibtex", export.bibtex_file(answer)),
-        ("export_ris", "ris", "application/x-research-info-systems", export.ris_file(answer)),
+        ("export_json", "json", "application/json", export.answer_json(answer, settings.filters, settings.k, lang)),
+        ("export_csv", "csv", "text/csv", export.sources_csv(answer, lang)),
+        ("export_bibtex", "bib", "application/x-bibtex", export.bibtex_file(answer, lang)),
+        ("export_ris", "ris", "application/x-research-info-systems", export.ris_file(answer, lang)),
     )
     for column, (label, extension, mime, data) in zip(st.columns(len(files)), files):
         column.download_button(t(lang, label), data, file_name=export.file_name(answer.question, extension),

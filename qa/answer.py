@@ -260,6 +260,6 @@ def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Sourc
     section = engine.section(hit.section_id)
     start, end = (quote.start, quote.end) if quote else (hit.start, hit.end)
     label, last = engine.page_label(hit.thesis_id, start), engine.page_label(hit.thesis_id, max(start, end - 1))
-    pages = (label if quote is None or last == label else (label, last)) if label else None
+    pages = (label if last == label else (label, last)) if label else None  # as `Source.pages`
     return Source(number, hit, thesis.work, section.number, section.title, quote,
                   citation_strings(thesis.work, pages), label, last)

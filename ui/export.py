@@ -13,8 +13,8 @@ import io
 import json
 import re
 
-from qa.answer import Answer
-from qa.citation import Work, ascii_fold, bibtex, ris
+from qa.answer import Answer, Source
+from qa.citation import Work, ascii_fold, bibtex, citation_strings, ris
 from qa.filters import Filters
 
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -24,13 +24,20 @@ CSV_COLUMNS = ("number", "cited", "doc", "authors", "year", "title", "section", 
                "reference_apa")
 
 
-def answer_payload(answer: Answer, filters: Filters | None = None, k: int | None = None) -> dict:
-    """The answer as a JSON-ready dict (the batch contract plus language, filters, k, numbering)."""
+def citation(source: Source, lang: str) -> dict[str, str]:
+    """A source's citations in interface language `lang`, naming the pages its card shows."""
+    return citation_strings(source.work, source.pages, lang)
+
+
+def answer_payload(answer: Answer, filters: Filters | None = None, k: int | None = None, lang: str = "nb") -> dict:
+    """The answer as a JSON-ready dict (the batch contract plus language, filters, k, numbering), its
+    citations in interface language `lang`."""
     payload = answer.to_json()
     cited = {number for number, _ in answer.cited}
     for source, passage in zip(answer.sources, payload["passages"]):
         passage.update(number=source.number, cited=source.number in cited, part=source.hit.part,
-                       language=source.hit.language, authors=list(source.work.authors), year=source.work.year)
+                       language=source.hit.language, authors=list(source.work.authors), year=source.work.year,
+                       citation=citation(source, lang))
     filters = filters or Filters()
     payload.update(language=answer.language, k=k if k is not None else len(answer.sources),
                    filters={"theses": list(filters.theses), "languages": list(filters.languages),
@@ -38,22 +45,23 @@ def answer_payload(answer: Answer, filters: Filters | None = None, k: int | None
     return payload
 
 
-def answer_json(answer: Answer, filters: Filters | None = None, k: int | None = None) -> bytes:
-    return (json.dumps(answer_payload(answer, filters, k), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def answer_json(answer: Answer, filters: Filters | None = None, k: int | None = None, lang: str = "nb") -> bytes:
+    return (json.dumps(answer_payload(answer, filters, k, lang), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def sources_csv(answer: Answer) -> bytes:
+def sources_csv(answer: Answer, lang: str = "nb") -> bytes:
     """One row per source (columns `CSV_COLUMNS`), UTF-8 with BOM, CRLF line ends, cells made safe by `csv_cell`."""
     cited = {number for number, _ in answer.cited}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for s in answer.sources:
+        cites = citation(s, lang)
         writer.writerow(map(csv_cell, [
             s.number, "yes" if s.number in cited else "no", s.hit.doc, "; ".join(s.work.authors), s.work.year,
             s.work.title, s.section, s.pages_text, s.hit.part, s.hit.language,
-            f"{s.hit.score:.4f}", s.quote.text if s.quote else "", s.hit.text, s.citation["apa"],
-            s.citation["norwegian"], s.citation["reference_apa"],
+            f"{s.hit.score:.4f}", s.quote.text if s.quote else "", s.hit.text, cites["apa"],
+            cites["norwegian"], cites["reference_apa"],
         ]))
     return out.getvalue().encode("utf-8-sig")
 
@@ -74,12 +82,12 @@ def works(answer: Answer) -> list[Work]:
     return list(seen.values())
 
 
-def bibtex_file(answer: Answer) -> bytes:
-    return "\n".join(bibtex(w) for w in works(answer)).encode("utf-8")
+def bibtex_file(answer: Answer, lang: str = "nb") -> bytes:
+    return "\n".join(bibtex(w, lang) for w in works(answer)).encode("utf-8")
 
 
-def ris_file(answer: Answer) -> bytes:
-    return "\n".join(ris(w) for w in works(answer)).encode("utf-8")
+def ris_file(answer: Answer, lang: str = "nb") -> bytes:
+    return "\n".join(ris(w, lang) for w in works(answer)).encode("utf-8")
 
 
 def file_name(question: str, extension: str) -> str:

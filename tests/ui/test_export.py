@@ -66,6 +66,20 @@ def test_csv_has_one_row_per_source_and_a_bom(answer):
         assert row["citation_norwegian"] == source.citation["norwegian"]
 
 
+def test_exports_follow_the_interface_language(answer):
+    """In English the exports cite as the English card does ("n.d.", "p."), not in Norwegian."""
+    english = [export.citation(s, "en") for s in answer.sources]
+    assert all(c != s.citation for c, s in zip(english, answer.sources))
+    assert all(("n.d." in c["apa"] or s.work.year) and "u.å." not in c["apa"] for c, s in zip(english, answer.sources))
+    rows = list(csv.DictReader(io.StringIO(export.sources_csv(answer, "en").decode("utf-8-sig"))))
+    assert [r["citation_apa"] for r in rows] == [c["apa"] for c in english]
+    payload = json.loads(export.answer_json(answer, lang="en").decode("utf-8"))
+    assert [p["citation"] for p in payload["passages"]] == english
+    assert all(c["apa"] in render.copy_text(s, "apa", "en") for c, s in zip(english, answer.sources))
+    assert export.bibtex_file(answer, "en") != export.bibtex_file(answer) or not any(
+        s.work.derived for s in answer.sources)
+
+
 def test_bibtex_and_ris_hold_each_thesis_once(answer):
     docs = list(dict.fromkeys(s.work.doc for s in answer.sources))
     assert [w.doc for w in export.works(answer)] == docs
