@@ -119,8 +119,7 @@ def sidebar(engine: Engine, lang: str) -> Settings:
     theses = {info.doc: info for info in engine.theses.values()}
 
     def thesis_label(doc: str) -> str:
-        info = theses[doc]
-        return render.thesis_label(doc, info.authors, info.year, info.work.title, info.work.degree, lang)
+        return render.thesis_label(theses[doc].work, lang)
 
     common = {"placeholder": t(lang, "filter_all"), "help": t(lang, "filter_help")}
     docs = bar.multiselect(t(lang, "filter_theses"), sorted(theses), format_func=thesis_label,

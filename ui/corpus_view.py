@@ -53,7 +53,7 @@ def thesis_table(rows: list[corpus.ThesisRow], lang: str) -> None:
         t(lang, "col_title"): thesis_title(row.thesis, lang),
         t(lang, "col_authors"): render.authors_text(row.thesis.authors, lang) or t(lang, "unknown_author"),
         t(lang, "col_year"): row.thesis.year or t(lang, "no_year"),
-        t(lang, "col_degree"): row.thesis.work.degree,
+        t(lang, "col_degree"): render.work_degree(row.thesis.work),
         t(lang, "col_topic"): row.thesis.work.topic,
         t(lang, "col_pages"): row.pages,
         t(lang, "col_languages"): render.language_mix(row.languages, lang),

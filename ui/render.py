@@ -86,11 +86,17 @@ def who_and_year(authors: tuple[str, ...], year: str, lang: str) -> str:
     return f"{who} ({year or t(lang, 'no_year')})"
 
 
-def thesis_label(doc: str, authors: tuple[str, ...], year: str, title: str, degree: str, lang: str) -> str:
-    """A one-line label for a thesis, as in the thesis filter: "003 · Guro Øydgard (u.å.) · Master i …"."""
-    tag = doc.split("_", 1)[0] if "_" in doc else doc
-    detail = title or degree or t(lang, "untitled")
-    return f"{tag} · {who_and_year(authors, year, lang)} · {detail}"
+def thesis_label(work: Work, lang: str) -> str:
+    """A one-line label for a thesis, as in the thesis filter: "003 · Guro Øydgard (u.å.) · Master i …";
+    its title (else its degree), in brackets where derived from the text."""
+    tag = work.doc.split("_", 1)[0] if "_" in work.doc else work.doc
+    detail = work_title(work, lang) if work.title or not work.degree else work_degree(work)
+    return f"{tag} · {who_and_year(work.authors, work.year, lang)} · {detail}"
+
+
+def work_degree(work: Work) -> str:
+    """The degree a reader sees: the catalog's, or one derived from the text in brackets ("" if unknown)."""
+    return f"[{work.degree}]" if work.degree and "degree" in work.derived else work.degree
 
 
 def work_title(work: Work, lang: str) -> str:
@@ -223,8 +229,7 @@ def _share(n: int, total: int) -> str:
 
 def filter_chips(filters: Filters, theses: dict[str, ThesisInfo], lang: str) -> str:
     """The active filters as a row of chips, in interface language `lang` ("" when none is on)."""
-    names = [thesis_label(doc, theses[doc].authors, theses[doc].year, theses[doc].work.title,
-                          theses[doc].work.degree, lang) if doc in theses else doc for doc in filters.theses]
+    names = [thesis_label(theses[doc].work, lang) if doc in theses else doc for doc in filters.theses]
     names += [language_name(lang, code) for code in filters.languages]
     names += [part_name(lang, part) for part in filters.parts]
     if not names:

@@ -67,7 +67,7 @@ def thesis_view(engine: Engine, lang: str) -> None:
     info = theses[doc or next(iter(theses))]
     work = info.work
     st.header(thesis_title(info, lang))
-    details = [render.who_and_year(info.authors, info.year, lang), work.degree, work.institution, info.doc]
+    details = [render.who_and_year(info.authors, info.year, lang), render.work_degree(work), work.institution, info.doc]
     st.caption(" · ".join(d for d in details if d))
     if work.topic:
         marker = f" ({t(lang, 'read_derived')})" if "topic" in work.derived else ""

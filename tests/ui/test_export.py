@@ -143,8 +143,11 @@ def test_copy_block_quotes_and_cites(answer):
 def test_labels_degrade_gracefully():
     assert render.who_and_year((), "", "nb") == "Ukjent forfatter (u.å.)"
     assert render.who_and_year(("Hansen, Kari", "Berg, Per"), "2019", "en") == "Kari Hansen and Per Berg (2019)"
-    assert render.thesis_label("003_abc.txt", ("Øydgard, Guro",), "", "", "Master", "nb") == \
+    assert render.thesis_label(Work(authors=("Øydgard, Guro",), degree="Master", doc="003_abc.txt"), "nb") == \
         "003 · Guro Øydgard (u.å.) · Master"
+    derived = Work(doc="002_x.txt").with_derived({"title": "Hvilken betydning har nettverk?", "degree": "Bachelor"})
+    assert render.thesis_label(derived, "en") == "002 · Unknown author (n.d.) · [Hvilken betydning har nettverk?]"
+    assert render.thesis_label(Work(doc="004_y.txt").with_derived({"degree": "Master"}), "nb").endswith(" · [Master]")
     assert render.language_mix({"no": 299, "en": 1}, "nb") == "norsk 100 % · engelsk <1 %"
 
 
