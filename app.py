@@ -40,6 +40,8 @@ def main() -> None:
     # "auto": the sidebar starts collapsed on narrow screens (phones), open on wide ones.
     st.set_page_config(page_title="Tesesøk", page_icon="🔎", layout="centered", initial_sidebar_state="auto")
     st.html(render.STYLE)
+    if st.context.theme.type == "dark":
+        st.html(render.DARK_STYLE)
     lang = choose_language()
     st.html(page.page_html(lang), unsafe_allow_javascript=True)
     st.title(t(lang, "page_title"))

@@ -52,6 +52,20 @@ mark.ts-quote {{ background: rgba(255,205,40,.5); color: inherit; padding: .05em
   color: rgba(110,110,110,1); margin-top: .4rem; }}
 </style>"""
 
+# Streamlit's dark theme (its background #0e1117): the light theme's accent, greys and highlight
+# fall under WCAG AA there (3.0-3.9:1), so the dark page gets lighter ones (tests/ui/test_export.py
+# measures each against that background).
+DARK_BACKGROUND = "#0e1117"
+DARK_ACCENT = "#5cc9a7"
+DARK_MUTED = "#b4b4b4"
+DARK_MARK = (180, 140, 0, 0.55)  # RGBA of a quote's highlight
+DARK_STYLE = f"""<style>
+.ts-question, .ts-meta, .ts-context-muted, .ts-context-label, .ts-toc-page {{ color: {DARK_MUTED} !important; }}
+.ts-ref, .ts-badge, .ts-chip {{ color: {DARK_ACCENT} !important; border-color: {DARK_ACCENT} !important; }}
+.ts-answer {{ border-left-color: {DARK_ACCENT} !important; }}
+mark.ts-quote {{ background: rgba{DARK_MARK} !important; }}
+</style>"""
+
 
 def esc(text: object) -> str:
     """`text` escaped for HTML (quotes too)."""

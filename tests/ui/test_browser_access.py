@@ -254,3 +254,21 @@ def test_keyboard_only(page, served, artifacts):
         .filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]))""")
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
     shot(page, artifacts, "17-10-keyboard", height=1400)
+
+
+def test_dark_theme_uses_its_own_readable_colours(chromium, served, artifacts):
+    """Under the system's dark scheme the page's greys, accent and highlight are the dark ones (WCAG AA,
+    tests/ui/test_export.py), not the light theme's."""
+    from ui.render import DARK_ACCENT, DARK_MUTED
+
+    context, page = _new_page(chromium, viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    try:
+        open_app(page, served[0])
+        ask(page, NO_QUESTION)
+        colours = [page.evaluate("sel => getComputedStyle(document.querySelector(sel)).color", selector)
+                   for selector in (".ts-answer .ts-ref", ".ts-meta")]
+        assert colours == ["rgb({}, {}, {})".format(*(int(c[i:i + 2], 16) for i in (1, 3, 5)))
+                           for c in (DARK_ACCENT, DARK_MUTED)]
+        shot(page, artifacts, "17-11-dark", height=1400)
+    finally:
+        context.close()

@@ -162,3 +162,31 @@ def test_every_text_exists_in_both_languages_with_the_same_placeholders():
         assert fields(entry["nb"]) == fields(entry["en"]), key
     assert set(EXAMPLES) == set(LANGUAGES)
     assert t("xx", "ask_button") == t("nb", "ask_button") == "Søk"
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0-255 channels)."""
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+@pytest.mark.parametrize("background", [render.DARK_BACKGROUND, "#171614"])  # Streamlit's; one measured in a browser
+def test_the_dark_theme_colours_meet_wcag_aa(background):
+    page = _hex(background)
+    assert _contrast(_hex(render.DARK_ACCENT), page) >= 4.5 and _contrast(_hex(render.DARK_MUTED), page) >= 4.5
+    *mark, alpha = render.DARK_MARK
+    highlight = tuple(alpha * m + (1 - alpha) * p for m, p in zip(mark, page))
+    assert _contrast((250, 250, 250), highlight) >= 4.5  # the dark theme's text on a quote's highlight
+    assert _contrast(_hex(render.ACCENT), page) < 4.5, "the light accent would not do here (why DARK_STYLE exists)"
