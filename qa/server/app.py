@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from qa import Engine, QueryError
@@ -18,7 +19,8 @@ from qa.server.settings import API_KEY_HEADER, Settings
 from qa.server.state import EngineHolder
 
 log = logging.getLogger("qa.server")
-OPEN_PATHS = ("/health",)  # answered without the API key (load balancers, readiness probes)
+DOCS_ASSETS = "/docs-assets"  # Swagger UI's files, served locally
+OPEN_PATHS = ("/health", "/docs")  # answered without the API key (readiness probes; the docs, as /openapi.json)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -32,9 +34,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         yield
 
     dependencies = [Security(_key_check(settings.api_key))] if settings.api_key else []
-    app = FastAPI(title="Tesesøk API", version="1", lifespan=lifespan, dependencies=dependencies,
-                  description="Semantic search and cited, extractive answers over Norwegian theses. "
-                              "The same JSON as `python -m qa ask --json` and `python -m qa batch`.")
+    # /docs with Swagger UI served from the fastapi-offline package: FastAPI's own loads it from a CDN,
+    # which an offline machine cannot reach.
+    app = FastAPIOffline(title="Tesesøk API", version="1", lifespan=lifespan, dependencies=dependencies,
+                         redoc_url=None, static_url=DOCS_ASSETS,
+                         description="Semantic search and cited, extractive answers over Norwegian theses. "
+                                     "The same JSON as `python -m qa ask --json` and `python -m qa batch`.")
     app.state.settings, app.state.holder = settings, holder
     app.include_router(router)
     if settings.cors_origins:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -156,6 +157,7 @@ def test_api_key(tiny_engine, tiny_built):
     assert error(keyed.get("/theses", headers={"X-API-Key": "wrong"}), 401).startswith("missing or wrong API key")
     assert keyed.post("/ask", json={"question": "rus"}, headers={"X-API-Key": "s3cret"}).status_code == 200
     assert keyed.get("/health").status_code == 200
+    assert keyed.get("/docs").status_code == keyed.get("/openapi.json").status_code == 200  # open, as documented
     assert Settings(host="0.0.0.0").problem().startswith("serving on 0.0.0.0 (beyond localhost) needs an API key")
     assert Settings(host="::1").problem() is None and Settings(host="0.0.0.0", api_key="k").problem() is None
 
@@ -183,6 +185,16 @@ def test_theses_catalog_counts(client, tiny_engine):
     assert [(t["title"], t["degree"], t["derived"]) for t in body["theses"]] == \
         [(works[t["doc"]].title, works[t["doc"]].degree, sorted(works[t["doc"]].derived)) for t in body["theses"]]
     assert any("title" in t["derived"] for t in body["theses"])  # the tiny catalog leaves titles out
+
+
+def test_the_docs_page_needs_no_internet(client):
+    """/docs loads Swagger UI from this server (the machine may be offline), never from a CDN."""
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/docs-assets/") for a in assets), assets
+    assert all(client.get(a).status_code == 200 for a in assets)
+    assert client.get("/docs-assets/swagger-ui-bundle.js").text.lstrip().startswith("/*")
 
 
 def test_unknown_paths_and_methods_are_json_errors(client):
