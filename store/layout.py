@@ -25,7 +25,9 @@ import contextlib
 import fcntl
 import os
 import re
+import secrets
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,10 +47,15 @@ PASSAGE_VECTORS = f"{VECTORS_FOLDER}/passages.npy"
 SENTENCE_VECTORS = f"{VECTORS_FOLDER}/sentences.npy"
 WINDOW_VECTORS = f"{VECTORS_FOLDER}/windows.npy"
 
-# What a build names its snapshots (`store.writer`): the only folders under snapshots/ it deletes.
+# What a build names its snapshots (`new_snapshot_name`): the only folders under snapshots/ it deletes.
 SNAPSHOT_NAME = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 
 T = TypeVar("T")
+
+
+def new_snapshot_name() -> str:
+    """A fresh snapshot folder name: the UTC time and a random tag ("20261203T174012Z-3fa9c1")."""
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 def is_snapshot_name(name: str) -> bool:

@@ -4,11 +4,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import sqlite3
 from dataclasses import asdict
-from datetime import datetime, timezone
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from store.columns import ColumnWriter, load_array
 from store.health import file_records
 from store.layout import (
     CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX, WINDOW_VECTORS,
-    current_snapshot, fsync_dir, fsync_tree, is_snapshot_name, write_atomically,
+    current_snapshot, fsync_dir, fsync_tree, is_snapshot_name, new_snapshot_name, write_atomically,
 )
 from store.lexical import ANALYSIS, LexicalIndex
 from store.lexical import FOLDER as LEXICAL_FOLDER
@@ -49,7 +47,7 @@ class SnapshotWriter:
         for stale in snapshots.glob(f"{TMP_PREFIX}*"):
             if is_snapshot_name(stale.name):
                 shutil.rmtree(stale, ignore_errors=True)
-        self.name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+        self.name = new_snapshot_name()
         self.tmp = snapshots / f"{TMP_PREFIX}{self.name}"
         self.tmp.mkdir()
         self.db = sqlite3.connect(self.tmp / DATABASE)
