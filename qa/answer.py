@@ -10,7 +10,7 @@ passages are still listed. The knobs are in `qa.params`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -260,6 +260,5 @@ def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Sourc
     section = engine.section(hit.section_id)
     start, end = (quote.start, quote.end) if quote else (hit.start, hit.end)
     label, last = engine.page_label(hit.thesis_id, start), engine.page_label(hit.thesis_id, max(start, end - 1))
-    pages = (label if last == label else (label, last)) if label else None  # as `Source.pages`
-    return Source(number, hit, thesis.work, section.number, section.title, quote,
-                  citation_strings(thesis.work, pages), label, last)
+    source = Source(number, hit, thesis.work, section.number, section.title, quote, {}, label, last)
+    return replace(source, citation=citation_strings(thesis.work, source.pages))
