@@ -76,6 +76,11 @@ class Source:
         last = self.last_page_label or (first if self.quote else str(self.hit.page_end))
         return first if first == last else (first, last)
 
+    def citations(self, lang: str = "nb") -> dict[str, str]:
+        """This source's citations (`qa.citation.citation_strings`) in interface language `lang`,
+        naming `pages`; `citation` holds the Norwegian ones."""
+        return citation_strings(self.work, self.pages, lang)
+
     @property
     def pages_text(self) -> str:
         """`pages` as text: "12", or "12–13"; "" without pages."""
@@ -261,4 +266,4 @@ def _source(engine: Engine, number: int, hit: Hit, quote: Quote | None) -> Sourc
     start, end = (quote.start, quote.end) if quote else (hit.start, hit.end)
     label, last = engine.page_label(hit.thesis_id, start), engine.page_label(hit.thesis_id, max(start, end - 1))
     source = Source(number, hit, thesis.work, section.number, section.title, quote, {}, label, last)
-    return replace(source, citation=citation_strings(thesis.work, source.pages))
+    return replace(source, citation=source.citations())

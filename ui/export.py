@@ -13,8 +13,8 @@ import io
 import json
 import re
 
-from qa.answer import Answer, Source
-from qa.citation import Work, ascii_fold, bibtex, citation_strings, ris
+from qa.answer import Answer
+from qa.citation import Work, ascii_fold, bibtex, ris
 from qa.filters import Filters
 
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -22,11 +22,6 @@ _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 CSV_COLUMNS = ("number", "cited", "doc", "authors", "year", "title", "section", "page", "part",
                "language", "score", "quote", "passage", "citation_apa", "citation_norwegian",
                "reference_apa")
-
-
-def citation(source: Source, lang: str) -> dict[str, str]:
-    """A source's citations in interface language `lang`, naming the pages its card shows."""
-    return citation_strings(source.work, source.pages, lang)
 
 
 def answer_payload(answer: Answer, filters: Filters | None = None, k: int | None = None, lang: str = "nb") -> dict:
@@ -37,7 +32,7 @@ def answer_payload(answer: Answer, filters: Filters | None = None, k: int | None
     for source, passage in zip(answer.sources, payload["passages"]):
         passage.update(number=source.number, cited=source.number in cited, part=source.hit.part,
                        language=source.hit.language, authors=list(source.work.authors), year=source.work.year,
-                       citation=citation(source, lang))
+                       citation=source.citations(lang))
     filters = filters or Filters()
     payload.update(language=answer.language, k=k if k is not None else len(answer.sources),
                    filters={"theses": list(filters.theses), "languages": list(filters.languages),
@@ -56,7 +51,7 @@ def sources_csv(answer: Answer, lang: str = "nb") -> bytes:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for s in answer.sources:
-        cites = citation(s, lang)
+        cites = s.citations(lang)
         writer.writerow(map(csv_cell, [
             s.number, "yes" if s.number in cited else "no", s.hit.doc, "; ".join(s.work.authors), s.work.year,
             s.work.title, s.section, s.pages_text, s.hit.part, s.hit.language,

@@ -12,7 +12,7 @@ import string
 from collections.abc import Iterable
 
 from qa.answer import Answer, Source
-from qa.citation import Work, citation_strings
+from qa.citation import Work
 from qa.corpus import Surroundings, TocEntry
 from qa.engine import ThesisInfo
 from qa.filters import Filters
@@ -221,7 +221,7 @@ def copy_text(source: Source, style: str, lang: str = "nb") -> str:
     the APA reference entry. `style` is "apa" or "norwegian"; without a quote only the in-text
     citation of the passage's pages and the reference (the passage is on the card already).
     """
-    citation = citation_strings(source.work, source.pages, lang)  # the printed labels, as on the card
+    citation = source.citations(lang)  # the printed labels, as on the card
     in_text = citation.get(style) or citation["apa"]
     head = f"«{source.quote.text}» {in_text}" if source.quote else in_text
     return f"{head}\n\n{citation['reference_apa']}"

@@ -68,7 +68,7 @@ def test_csv_has_one_row_per_source_and_a_bom(answer):
 
 def test_exports_follow_the_interface_language(answer):
     """In English the exports cite as the English card does ("n.d.", "p."), not in Norwegian."""
-    english = [export.citation(s, "en") for s in answer.sources]
+    english = [s.citations("en") for s in answer.sources]
     assert all(c != s.citation for c, s in zip(english, answer.sources))
     assert all(("n.d." in c["apa"] or s.work.year) and "u.å." not in c["apa"] for c, s in zip(english, answer.sources))
     rows = list(csv.DictReader(io.StringIO(export.sources_csv(answer, "en").decode("utf-8-sig"))))
