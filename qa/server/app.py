@@ -1,9 +1,11 @@
-"""The FastAPI application: routes, error handlers, API key, CORS (off unless origins are set)."""
+"""The FastAPI application: routes, error handlers, API key, CORS (off unless origins are set), and a
+refusal of requests a browser sends from another origin."""
 from __future__ import annotations
 
 import hmac
 import logging
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Security
 from fastapi.exceptions import RequestValidationError
@@ -46,7 +48,22 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", API_KEY_HEADER])
     _add_error_handlers(app)
+    _refuse_foreign_origins(app, settings.cors_origins)
     return app
+
+
+def _refuse_foreign_origins(app: FastAPI, allowed: tuple[str, ...]) -> None:
+    """Answer 403 to a request whose Origin header (sent by browsers) is neither the server's own nor
+    allowed: without it, any web page open in a browser on this machine could post questions to a
+    server on localhost, where no API key is needed (a plain-text POST needs no CORS preflight)."""
+
+    @app.middleware("http")
+    async def check_origin(request: Request, call_next):
+        origin = request.headers.get("origin")
+        if origin and origin not in allowed and urlsplit(origin).netloc != request.headers.get("host"):
+            return _error(403, f"requests from the web page at {origin} are refused; "
+                               "allow its origin with TESESOK_CORS_ORIGINS")
+        return await call_next(request)
 
 
 def _key_check(key: str):
