@@ -88,6 +88,9 @@ def test_a_question_whose_words_the_corpus_lacks_altogether_gets_none(engine):
     answer = ask(engine, "qwrtzp vbnmxy")
     assert answer.confidence.level == "none" and answer.confidence.reasons == ("unknown_terms",)
     assert answer.abstained and answer.sources  # the nearest passages are still listed
+    english = ask(engine, "Where is zxqv blorft?")  # English words are not checked, unless none is there
+    assert english.language == "en" and english.confidence.reasons == ("unknown_terms",)
+    assert {"zxqv", "blorft"} <= set(english.to_json()["unknown_words"])
 
 
 def test_off_topic_questions_are_never_answered_with_high_confidence(engine):
