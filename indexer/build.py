@@ -201,19 +201,24 @@ def _settings(encoder: EncoderLike) -> dict[str, Any]:
 
 def _add_theses(window: _Window, files: list[Path], catalog: dict[str, ThesisMeta], previous: IndexSnapshot | None,
                 progress: bool) -> None:
-    """Write every readable thesis of `files` once (a repeated text only under its first name)."""
+    """Write every readable thesis of `files` once: a repeated file, or the same text in another file
+    (a copy saved with other metadata, or encrypted), only under its first name."""
     report = window.report
-    indexed: dict[str, str] = {}  # content hash -> file name
+    indexed: dict[str, str] = {}  # hash of the file, and of its text -> file name
     for path in tqdm(files, desc="Theses", unit="thesis", file=sys.stderr, disable=not progress):
         meta = catalog.get(catalog_key(path.name), ThesisMeta())
         try:
             digest = hashlib.sha256(file_bytes(path)).hexdigest()
-            if digest in indexed:
+            if digest not in indexed:
+                thesis, stored, dtype = _read_thesis(window, path, digest, meta, previous)
+                text = hashlib.sha256(thesis.text.encode()).hexdigest()
+                if text not in indexed:
+                    window.add(thesis, meta, stored, dtype)
+                indexed.setdefault(text, path.name)
+                indexed[digest] = indexed[text]
+            if indexed[digest] != path.name:
                 report.problems.append((path.name, f"{path.name}: same content as {indexed[digest]}; "
                                                    f"indexed once, as {indexed[digest]}"))
-                continue
-            _add_thesis(window, path, digest, meta, previous)
-            indexed[digest] = path.name
         except ThesisReadError as exc:
             report.problems.append((path.name, str(exc)))
     window.flush()
@@ -304,15 +309,16 @@ class _Window:
         self.sentence_runs: dict[str, list[tuple[int, int]]] = {}  # doc -> its windows (indexer.windows) while it waits
         self.texts = 0
 
-    def add_stored(self, stored: StoredThesis, meta: ThesisMeta, dtype: str) -> None:
-        """An unchanged thesis, with the vectors it was stored with (written at once if nothing waits)."""
-        self.items.append((stored.thesis, meta, stored, dtype))
-        if not self.texts:
-            self.flush()
-
-    def add_parsed(self, thesis: Thesis, meta: ThesisMeta) -> None:
-        """A new or changed thesis, embedded when the window is full (or at `flush`)."""
-        self.items.append((thesis, meta, None, ""))
+    def add(self, thesis: Thesis, meta: ThesisMeta, stored: StoredThesis | None, dtype: str) -> None:
+        """An unchanged thesis with the vectors it was stored with (`stored`, of precision `dtype`; written at
+        once if nothing waits), or a new or changed one, embedded when the window is full (or at `flush`)."""
+        self.items.append((thesis, meta, stored, dtype))
+        if stored is not None:
+            self.report.unchanged += 1
+            if not self.texts:
+                self.flush()
+            return
+        self.report.reembedded += 1
         self.sentence_runs[thesis.doc] = thesis_windows(thesis)
         self.texts += len(thesis.passages) + len(thesis.sentences) + len(self.sentence_runs[thesis.doc])
         if self.texts >= self.executor.window_texts:
@@ -355,24 +361,22 @@ class _Window:
         return {t.doc: tuple(out[i]) for i, t in enumerate(todo)}
 
 
-def _add_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta, previous: IndexSnapshot | None) -> None:
-    """Reuse one thesis (file hash `digest`) from the previous snapshot if unchanged, else parse it to embed."""
+def _read_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta,
+                 previous: IndexSnapshot | None) -> tuple[Thesis, StoredThesis | None, str]:
+    """One thesis (file hash `digest`): from the previous snapshot with its vectors and their precision if
+    unchanged, else parsed (no vectors yet)."""
     from indexer.thesis import DEFAULT_TOKEN_BUDGET, parse_thesis
 
-    report = window.report
     mask = not meta.keep_personal_data
     old = previous.manifest["theses"].get(path.name) if previous is not None else None
     unchanged = old is not None and old["content_hash"] == digest and old["masked"] == mask
     stored = load_thesis(previous, path.name) if unchanged else None
     if stored is not None and stored.windows == thesis_windows(stored.thesis):  # else the window sizes changed
-        window.add_stored(stored, meta, old.get("dtype", "?"))
-        report.unchanged += 1
-        return
+        return stored.thesis, stored, old.get("dtype", "?")
     thesis = parse_thesis(path, count_tokens=window.encoder.count_tokens, token_budget=DEFAULT_TOKEN_BUDGET,
                           mask_personal_data=mask)
-    report.notes.extend(thesis.warnings)  # e.g. "not valid UTF-8; decoded as Latin-1"
-    window.add_parsed(thesis, meta)
-    report.reembedded += 1
+    window.report.notes.extend(thesis.warnings)  # e.g. "not valid UTF-8; decoded as Latin-1"
+    return thesis, None, ""
 
 
 def _driver_model(model: str | None, dtype: str, executor: Executor, progress: bool) -> EncoderLike:

@@ -15,7 +15,12 @@ def test_build_indexes_pdfs_and_reports_bad_files(tmp_path, encoder):
     shutil.copyfile(CORPUS / CATALOG_NAME, corpus / CATALOG_NAME)
     lines = ["Denne oppgaven handler om tilhørighet blant rusavhengige i en norsk by.",
              "Informantene forteller om fellesskap, skam og veien ut av rusmiljøet."]
-    write_pdf(PdfSpec([PageSpec(lines, "1"), PageSpec(lines[::-1], "2")], outline=[]), corpus / "god.pdf")
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    spec = PdfSpec([PageSpec(lines, "1"), PageSpec(lines[::-1], "2")], outline=[])
+    write_pdf(spec, corpus / "god.pdf")
+    # The same thesis saved again with print protection (other bytes, the same text): indexed once.
+    write_pdf(spec, corpus / "kopi.pdf", encrypt=StandardEncryption("", ownerPassword="eier", canPrint=0))
     write_pdf(PdfSpec([PageSpec(lines, "1")]), corpus / "laast.pdf", encrypt="hemmelig")
     (corpus / "falsk.pdf").write_bytes(b"<html>404</html>")
     whole = (corpus / "god.pdf").read_bytes()
@@ -26,5 +31,6 @@ def test_build_indexes_pdfs_and_reports_bad_files(tmp_path, encoder):
     assert "encrypted with a password" in problems["laast.pdf"]
     assert "not a PDF file" in problems["falsk.pdf"]
     assert "truncated" in problems["avkuttet.pdf"]
+    assert "same content as god.pdf" in problems["kopi.pdf"] and report.reembedded == 1
     summary = report.summary()
-    assert "Skipped 3 files" in summary and "laast.pdf" in summary
+    assert "Skipped 4 files" in summary and "laast.pdf" in summary
