@@ -44,8 +44,7 @@ def question_language(question: str) -> str:
     Short questions, and questions whose function words are clearly of one language, are
     decided by the word lists; the rest by langdetect (which costs ~10 ms a question).
     """
-    words = re.findall(r"\w+", question.lower())
-    english, norwegian = sum(w in _ENGLISH_WORDS for w in words), sum(w in _NORWEGIAN_WORDS for w in words)
+    words, english, norwegian = _function_words(question)
     if len(words) < _SHORT:
         if re.search(r"[æøå]", question.lower()):
             return "no"
@@ -53,3 +52,20 @@ def question_language(question: str) -> str:
     if min(english, norwegian) == 0 and max(english, norwegian) >= _CLEAR:
         return "en" if english else "no"
     return "en" if detect_language(question) == "en" else "no"
+
+
+def other_language(question: str) -> str | None:
+    """The ISO 639-1 code of the language `question` is written in when it is clearly neither
+    Norwegian nor English ("de" for "Welche Rolle spielt die Familie?"), else None; questions
+    shorter than four words are never judged (langdetect guesses on them)."""
+    words, english, norwegian = _function_words(question)
+    if len(words) < _SHORT or (min(english, norwegian) == 0 and max(english, norwegian) >= _CLEAR):
+        return None
+    code = detect_language(question)
+    return None if code in ("no", "en") else code
+
+
+def _function_words(question: str) -> tuple[list[str], int, int]:
+    """The question's words, and how many are English and Norwegian function words."""
+    words = re.findall(r"\w+", question.lower())
+    return words, sum(w in _ENGLISH_WORDS for w in words), sum(w in _NORWEGIAN_WORDS for w in words)

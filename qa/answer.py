@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from analysis.language import other_language
 from analysis.lexical import analyse, unknown_words
 from qa.answer_type import (asks_for_quantity, asks_for_quote, quantities, quantity_kinds, quoted_regions, quoted_share,
                             states_quantity)
@@ -36,6 +37,12 @@ NO_THRESHOLDS = {
     "no": "Ingen terskel er kalibrert for modellen {model} ({dtype}); svaret kan være lite relevant.",
     "en": "No threshold is calibrated for the model {model} ({dtype}); the answer may not be relevant.",
 }
+
+# A question in another language is read as Norwegian (analysis.language), so it is told so in Norwegian.
+OTHER_LANGUAGE = ("Spørsmålet ser ut til å være på {name}. Tesesøk forstår norsk og engelsk: spørsmålet er søkt "
+                  "som om det var norsk, og svaret kan bli dårligere. Still det gjerne på norsk eller engelsk.")
+_LANGUAGE_NAMES = {"de": "tysk", "fr": "fransk", "es": "spansk", "it": "italiensk", "nl": "nederlandsk",
+                   "pl": "polsk", "pt": "portugisisk", "fi": "finsk", "ru": "russisk"}
 
 Scored = tuple[float, int, Quote]  # (score, hit index, quote)
 
@@ -134,8 +141,17 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
     (`params`: the engine's unless given)."""
     params = params or engine.params
     retrieval = retrieve(engine, question, k, filters, params=params)
+    return answer_from(engine, retrieval, params, _question_notices(question, retrieval))
+
+
+def _question_notices(question: str, retrieval: Retrieval) -> list[str]:
+    """What the reader should know about how `question` was read: it was cut (to `retrieval.query`),
+    or it is in a language other than Norwegian and English."""
     notices = [TRUNCATED[retrieval.language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
-    return answer_from(engine, retrieval, params, notices)
+    other = other_language(retrieval.query)
+    if other:
+        notices.append(OTHER_LANGUAGE.format(name=_LANGUAGE_NAMES.get(other, f"språket «{other}»")))
+    return notices
 
 
 def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: list[str] | None = None) -> Answer:

@@ -1,9 +1,10 @@
 """analysis: language of passages and questions, BM25 terms, number formatting (no model needed)."""
 from __future__ import annotations
 
+import json
 import time
 
-from analysis.language import detect_language, question_language
+from analysis.language import detect_language, other_language, question_language
 from analysis.lexical import analyse, unknown_words
 from analysis.numbers import format_count
 
@@ -14,6 +15,25 @@ def test_question_language_from_function_words_and_letters():
     assert question_language("ettervern rus") == "no"
     assert question_language("Hvordan beskriver informantene overgangen fra fengsel til et liv uten rus?") == "no"
     assert question_language("How do the informants describe leaving prison for a life without drugs?") == "en"
+
+
+def test_a_question_in_a_third_language_is_named_and_read_as_norwegian():
+    assert other_language("Welche Rolle spielt die Familie im Genesungsprozess?") == "de"
+    assert other_language("Quel est le rôle de la famille?") == "fr"
+    assert question_language("Welche Rolle spielt die Familie im Genesungsprozess?") == "no"
+    for question in ("Hva er gatekapital?", "Hvordan opplever informantene overgangen til egen bolig?",
+                     "What is recovery capital?", "recovery capital og bolig først i Oslo", "Rolle der Familie"):
+        assert other_language(question) is None, question  # Norwegian, English, or too short to judge
+
+
+def test_no_project_question_is_taken_for_a_third_language():
+    from pathlib import Path
+
+    sets = ("dev", "unanswerable", "heldout", "fresh")  # never sealed
+    questions = [json.loads(line) for name in sets
+                 for line in (Path(__file__).parents[2] / "eval" / f"{name}.jsonl").read_text().splitlines()]
+    flagged = [q["id"] for q in questions if other_language(q["question"]) and q["kind"] != "unanswerable"]
+    assert len(questions) >= 120 and flagged == []
 
 
 def test_passage_language_treats_danish_guesses_as_norwegian():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer import NO_ANSWER, ask
+from qa.answer import NO_ANSWER, OTHER_LANGUAGE, ask
 from qa.answer_type import (asks_for_quantity, asks_for_quote, quantity_kinds, quoted_regions, quoted_share,
                             states_quantity)
 from qa.batch import answer_lines
@@ -126,6 +126,13 @@ def test_long_query_is_truncated_with_a_notice(engine):
     answer = ask(engine, question)
     assert answer.notices and "2000" in answer.notices[0]
     assert len(answer.question) == 2000 and answer.sources
+
+
+def test_a_question_in_a_third_language_is_answered_with_a_notice(engine):
+    answer = ask(engine, "Welche Rolle spielt die Familie für die Genesung?")
+    assert answer.language == "no" and answer.sources
+    assert answer.notices == [OTHER_LANGUAGE.format(name="tysk")]
+    assert ask(engine, "Hvilken rolle spiller familien i recovery?").notices == []
 
 
 def test_abstention_message_follows_the_question_language(engine):
