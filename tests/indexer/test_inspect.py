@@ -21,8 +21,8 @@ def test_inspect_prints_the_section_tree_with_pages_and_passages():
     out = result.stdout
     assert "000_56c92893e0805444.txt:" in out and "31 sections" in out
     assert "    4.2.1 Identitetskifte  [body, p. " in out
-    assert "Abstract  [front, p. 1," in out
-    assert "#0 p. 1 no" in out  # passages listed with page, language and tokens
+    assert "Abstract  [front, p. [1]," in out  # the unnumbered first page, not the printed p. 1
+    assert "#0 p. [1] no" in out  # passages listed with page, language and tokens
 
 
 @pytest.mark.parametrize("name, content, message", [

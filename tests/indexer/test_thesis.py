@@ -104,6 +104,16 @@ def test_pages_at_known_places(theses, doc):
         assert thesis.page_at(find(thesis, snippet)).number == page, snippet
 
 
+def test_a_page_before_the_printed_numbering_is_cited_in_brackets(theses):
+    # 000's first page (Sammendrag, Abstract) prints no number, and the next one prints 1: citing
+    # both as "s. 1" would send a reader to the wrong page.
+    pages_doc = "000_56c92893e0805444.txt"
+    pages = theses[pages_doc].pages
+    assert [p.printed for p in pages[:3]] == ["[1]", "1", "2"]
+    # The others print a number from their first page on (or take one counted from it).
+    assert {doc for doc, t in theses.items() if any(p.printed.startswith("[") for p in t.pages)} == {pages_doc}
+
+
 @pytest.mark.parametrize("doc", DOCS)
 def test_languages(theses, doc):
     thesis = theses[doc]
