@@ -25,6 +25,7 @@ from ui.strings import DEFAULT_LANGUAGE, EXAMPLES, LANGUAGES, language_name, par
 MAX_SOURCES = 10
 DEFAULT_SOURCES = 5
 CITATION_STYLES = ("apa", "norwegian")
+EXPORTS_PER_ROW = 2
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,7 @@ def clear_filters() -> None:
 
 
 def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:
+    """The download buttons: the answer as JSON, the sources as CSV, the theses as BibTeX and RIS."""
     st.header(t(lang, "export_heading"))
     files = (
         ("export_json", "json", "application/json", export.answer_json(answer, settings.filters, settings.k, lang)),
@@ -288,10 +290,13 @@ def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:
         ("export_bibtex", "bib", "application/x-bibtex", export.bibtex_file(answer, lang)),
         ("export_ris", "ris", "application/x-research-info-systems", export.ris_file(answer, lang)),
     )
-    for column, (label, extension, mime, data) in zip(st.columns(len(files)), files):
-        column.download_button(t(lang, label), data, file_name=export.file_name(answer.question, extension),
-                               mime=mime, key=f"download_{extension}", on_click="ignore",
-                               icon=":material/download:", width="stretch")
+    with st.container(key="downloads"):  # two rows of two: each label whole on one line (ui.page wraps longer ones)
+        for first in range(0, len(files), EXPORTS_PER_ROW):
+            row = files[first:first + EXPORTS_PER_ROW]
+            for column, (label, extension, mime, data) in zip(st.columns(EXPORTS_PER_ROW), row):
+                column.download_button(t(lang, label), data, file_name=export.file_name(answer.question, extension),
+                                       mime=mime, key=f"download_{extension}", on_click="ignore",
+                                       icon=":material/download:", width="stretch")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,11 @@ CSS = """
 .ts-skip { position: absolute; left: .5rem; top: -3rem; z-index: 1000100; padding: .4rem .8rem;
   background: #1f6f5c; color: #fff !important; border-radius: .3rem; }
 .ts-skip:focus { top: .5rem; }
+/* Streamlit keeps a button's label on one line, cut off with "…": the download buttons wrap
+   theirs onto more lines instead (narrow columns). */
+.st-key-downloads button { height: auto !important; }
+.st-key-downloads button, .st-key-downloads button * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .ts-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 640px) {
   .block-container { padding-left: .9rem !important; padding-right: .9rem !important; }

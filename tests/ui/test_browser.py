@@ -170,6 +170,18 @@ def shot(page, artifacts: Path, name: str, height: int | None = None) -> None:
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
+OVERFLOWING = """root => [root, ...root.querySelectorAll('*')]
+    .filter(e => (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+                 || e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map(e => `${e.tagName.toLowerCase()} ${e.scrollWidth}>${e.clientWidth}: ${e.textContent.trim().slice(0, 50)}`)"""
+
+
+def overflowing(element) -> list[str]:
+    """What in `element` (a locator for one element, itself included) holds more than it shows,
+    cut off ("…", clipped) or behind a sideways scroll, or runs past the window's right edge."""
+    return element.evaluate(OVERFLOWING)
+
+
 def check_answer_with_verbatim_quote(page, thesis_texts: list[str]) -> None:
     assert page.locator(".ts-answer").count() == 1
     assert page.locator(".ts-head").count() >= 1

@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 
 from tests.ui.test_browser import (CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD, NO_QUESTION, PLACEHOLDER, STEP, ask,
-                                   open_app, shot, streamlit, wait_idle)
+                                   open_app, overflowing, shot, streamlit, wait_idle)
+from ui.strings import t
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
 EN_PLACEHOLDER = "Type a question in Norwegian or English and press Enter"
 FIRST_ANSWER_SECONDS = 2.0
+LAPTOPS = (1366, 1280)  # window widths (768 px high) at which nothing may be cut off
+EXPORTS = ("export_json", "export_csv", "export_bibtex", "export_ris")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +72,19 @@ def switch_to_english(page) -> None:
     page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
     page.get_by_placeholder(EN_PLACEHOLDER).wait_for()
     wait_idle(page)
+
+
+def laptop(page, width: int, height: int = 768) -> None:
+    """Make the window `width` × `height` px: a laptop's by default, taller for a screenshot."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(500)
+
+
+def check_whole(elements, texts: list[str]) -> None:
+    """`elements` show exactly `texts`, each whole: nothing in them cut off or past the window's edge."""
+    assert [elements.nth(i).inner_text() for i in range(elements.count())] == texts
+    for i in range(elements.count()):
+        assert not overflowing(elements.nth(i)), overflowing(elements.nth(i))
 
 
 # --- tests -----------------------------------------------------------------------------------
@@ -272,3 +288,19 @@ def test_dark_theme_uses_its_own_readable_colours(chromium, served, artifacts):
         shot(page, artifacts, "17-11-dark", height=1400)
     finally:
         context.close()
+
+
+def test_download_labels_are_whole_on_a_laptop(page, served, artifacts):
+    """The four download buttons under the answer show their whole label, not "Answer and sour…"."""
+    open_app(page, served[0])
+    ask(page, NO_QUESTION)
+    for lang in ("nb", "en"):
+        if lang == "en":
+            switch_to_english(page)
+        for width in LAPTOPS:
+            laptop(page, width)
+            buttons = page.locator('[data-testid="stDownloadButton"]')
+            buttons.last.scroll_into_view_if_needed()
+            check_whole(buttons.locator('[data-testid="stMarkdownContainer"]'), [t(lang, key) for key in EXPORTS])
+            page.screenshot(path=str(artifacts / f"18-01-downloads-{lang}-{width}.png"))
+
