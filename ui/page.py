@@ -38,11 +38,12 @@ CSS = """
 .ts-skip { position: absolute; left: .5rem; top: -3rem; z-index: 1000100; padding: .4rem .8rem;
   background: #1f6f5c; color: #fff !important; border-radius: .3rem; }
 .ts-skip:focus { top: .5rem; }
-/* Streamlit keeps a button's label on one line, cut off with "…": the download buttons wrap
-   theirs onto more lines instead (narrow columns). */
-.st-key-downloads button { height: auto !important; }
-.st-key-downloads button, .st-key-downloads button * {
+/* Streamlit keeps a button's label on one line, cut off with "…": the download buttons and the
+   example questions (pills) wrap theirs onto more lines instead (narrow columns, phones). */
+:is(.st-key-downloads, .st-key-example) button { height: auto !important; }
+:is(.st-key-downloads, .st-key-example) button, :is(.st-key-downloads, .st-key-example) button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+.st-key-example button { text-align: left; padding-top: .3rem !important; padding-bottom: .3rem !important; }
 .ts-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 640px) {
   .block-container { padding-left: .9rem !important; padding-right: .9rem !important; }

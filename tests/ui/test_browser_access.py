@@ -12,7 +12,7 @@ import pytest
 
 from tests.ui.test_browser import (CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD, NO_QUESTION, PLACEHOLDER, STEP, ask,
                                    open_app, overflowing, shot, streamlit, wait_idle)
-from ui.strings import t
+from ui.strings import EXAMPLES, t
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -304,3 +304,18 @@ def test_download_labels_are_whole_on_a_laptop(page, served, artifacts):
             check_whole(buttons.locator('[data-testid="stMarkdownContainer"]'), [t(lang, key) for key in EXPORTS])
             page.screenshot(path=str(artifacts / f"18-01-downloads-{lang}-{width}.png"))
 
+
+def test_phone_shows_whole_example_questions(phone, served, artifacts):
+    """On the phone every example question under the box is shown whole, on more lines if need be."""
+    page = phone
+    open_app(page, served[0])
+    for lang in ("nb", "en"):
+        if lang == "en":
+            page.locator('[data-testid="stExpandSidebarButton"]').tap()
+            switch_to_english(page)
+            page.locator('[data-testid="stSidebarCollapseButton"] button').tap()
+            page.wait_for_timeout(800)
+        pills = page.locator(".st-key-example button")
+        pills.first.scroll_into_view_if_needed()
+        check_whole(pills, list(EXAMPLES[lang]))
+        page.locator(".st-key-example").screenshot(path=str(artifacts / f"18-03-phone-examples-{lang}.png"))
