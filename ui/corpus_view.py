@@ -14,6 +14,8 @@ from ui.strings import language_name, t
 from ui.thesis_view import thesis_title
 
 MEASURES = ("sections", "pages", "languages")
+COLUMNS = ("col_title", "col_authors", "col_year", "col_degree", "col_topic", "col_pages", "col_languages",
+           "col_institution", "col_doc")  # of the thesis table
 
 
 def short_label(row: corpus.ThesisRow, lang: str, limit: int = 38) -> str:
@@ -48,30 +50,42 @@ def corpus_chart(rows: list[corpus.ThesisRow], lang: str) -> None:
     st.altair_chart(chart, width="stretch", alt=t(lang, "chart_heading"))
 
 
+def thesis_values(row: corpus.ThesisRow, lang: str) -> tuple[str | int, ...]:
+    """The table's cells for one thesis, in the order of `COLUMNS`."""
+    thesis = row.thesis
+    return (thesis_title(thesis, lang), render.authors_text(thesis.authors, lang) or t(lang, "unknown_author"),
+            thesis.year or t(lang, "no_year"), render.work_degree(thesis.work), thesis.work.topic, row.pages,
+            render.language_mix(row.languages, lang), thesis.institution, thesis.doc)
+
+
+def static_table(rows: list[dict[str, object]], key: str, alt: str) -> None:
+    """`rows` (column header -> cell) as an `st.table`, whose cells wrap (an `st.dataframe` cuts
+    them off), in a container with `key` for ui.page's CSS. The cells are Markdown-escaped text,
+    whole numbers aside: `st.table` renders Markdown."""
+    cells = [{header: value if isinstance(value, int) else render.markdown_text(str(value))
+              for header, value in row.items()} for row in rows]
+    with st.container(key=key):
+        st.table(cells, border="horizontal", hide_index=True, alt=alt)
+
+
 def thesis_table(rows: list[corpus.ThesisRow], lang: str) -> None:
-    table = [{
-        t(lang, "col_title"): thesis_title(row.thesis, lang),
-        t(lang, "col_authors"): render.authors_text(row.thesis.authors, lang) or t(lang, "unknown_author"),
-        t(lang, "col_year"): row.thesis.year or t(lang, "no_year"),
-        t(lang, "col_degree"): render.work_degree(row.thesis.work),
-        t(lang, "col_topic"): row.thesis.work.topic,
-        t(lang, "col_pages"): row.pages,
-        t(lang, "col_languages"): render.language_mix(row.languages, lang),
-        t(lang, "col_institution"): row.thesis.institution,
-        t(lang, "col_doc"): row.thesis.doc,
-    } for row in rows]
-    st.dataframe(table, hide_index=True, width="stretch", key="corpus_table")
+    """The theses, one a row (`ui.page` gives the table the main area's width, wider than the text
+    column, so that all its columns fit side by side, each wrapping at word breaks)."""
+    headers = [t(lang, key) for key in COLUMNS]
+    static_table([dict(zip(headers, thesis_values(row, lang))) for row in rows], "corpus_table",
+                 t(lang, "corpus_heading"))
 
 
 def about_index(info: corpus.IndexInfo, lang: str) -> None:
+    """The developer details of the index (model, precision, folder, counts) behind an expander."""
     with st.expander(t(lang, "about_index"), icon=":material/info:"):
         details = ((t(lang, "index_model"), info.model_id), (t(lang, "index_built"), info.built_at),
                    (t(lang, "index_dtype"), info.dtype), (t(lang, "index_query_encoder"), info.query_encoder),
                    (t(lang, "index_encoder_choice"), info.encoder_choice), (t(lang, "index_folder"), info.folder),
                    (t(lang, "metric_passages"), corpus.format_count(info.passages, "\u00a0")),
                    (t(lang, "metric_sentences"), corpus.format_count(info.sentences, "\u00a0")))
-        st.dataframe([{t(lang, "index_property"): name, t(lang, "index_value"): value} for name, value in details],
-                     hide_index=True, width="stretch")
+        static_table([{t(lang, "index_property"): name, t(lang, "index_value"): value} for name, value in details],
+                     "index_details", t(lang, "about_index"))
         st.markdown(t(lang, "corpus_add_md"))
 
 

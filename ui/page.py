@@ -1,6 +1,7 @@
 """Page-wide behaviour the Streamlit elements do not give: the page's `lang`, Streamlit's own
 texts in the interface language, a skip link and focus on the question box, one ARIA live
-region that announces the answer, and CSS for phones and touch (copy button always visible).
+region that announces the answer, and CSS for phones and touch (copy button always visible) and
+for what Streamlit would cut off (button labels, example questions, the wide corpus table).
 
 `page_html(lang)` is inserted once per run with `st.html(..., unsafe_allow_javascript=True)`;
 it holds no corpus or user text, only fixed strings from `ui.strings` (JSON-encoded).
@@ -44,6 +45,12 @@ CSS = """
 :is(.st-key-downloads, .st-key-example) button, :is(.st-key-downloads, .st-key-example) button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .st-key-example button { text-align: left; padding-top: .3rem !important; padding-bottom: .3rem !important; }
+/* The corpus table's nine columns need more room than the text column (46rem): it takes the
+   main area's width (up to 72rem), centred on the column, so that every cell wraps at word breaks. */
+[data-testid="stMain"] { container-type: inline-size; }
+.st-key-corpus_table { --ts-wide: max(100%, min(100cqw - 2rem, 72rem)); width: var(--ts-wide) !important;
+  max-width: none !important; margin-left: calc((100% - var(--ts-wide)) / 2); }
+.st-key-index_details td:last-child { overflow-wrap: anywhere; }  /* a long folder path or model name */
 .ts-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 640px) {
   .block-container { padding-left: .9rem !important; padding-right: .9rem !important; }

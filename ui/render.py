@@ -72,10 +72,16 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def markdown_text(text: str) -> str:
+    """`text` for Markdown with every ASCII punctuation mark backslash-escaped, so that none of
+    them formats ("_x_"), makes a link of "[a](b)" or opens an HTML tag: it shows as written
+    (a bare web address is still shown as a link to itself)."""
+    return "".join("\\" + c if c in string.punctuation else c for c in text)
+
+
 def markdown_words(words: Iterable[str]) -> str:
-    """Words for a Markdown message, each in «», every ASCII punctuation mark backslash-escaped
-    so that none of them formats ("_x_") or links."""
-    return ", ".join("«" + "".join("\\" + c if c in string.punctuation else c for c in w) + "»" for w in words)
+    """Words for a Markdown message, each in «» and escaped (`markdown_text`)."""
+    return ", ".join(f"«{markdown_text(w)}»" for w in words)
 
 
 # --- plain-text labels -----------------------------------------------------------------------
@@ -238,7 +244,7 @@ def language_mix(counts: dict[str, int], lang: str) -> str:
 
 def _share(n: int, total: int) -> str:
     percent = round(100 * n / total)
-    return "<1 %" if n and not percent else f"{percent} %"
+    return "<1\u00a0%" if n and not percent else f"{percent}\u00a0%"  # no line break before %
 
 
 def filter_chips(filters: Filters, theses: dict[str, ThesisInfo], lang: str) -> str:

@@ -15,6 +15,7 @@ from tests.conftest import abstain_always
 from ui.strings import t
 from tests.ui.conftest import APP
 from ui import loader
+from ui.render import markdown_text
 
 TIMEOUT = 60
 NO_QUESTION = "Hvilke former for sosial støtte skiller Schiefloe mellom?"
@@ -273,14 +274,14 @@ def test_missing_index_explains_what_to_run(app_for, tmp_path):
 # --- corpus view -----------------------------------------------------------------------------
 
 def test_corpus_view_lists_theses_and_index(app, engine):
-    table = app.dataframe[0].value
-    assert sorted(table["Fil"]) == sorted(engine.docs)
+    table = app.table[0].value  # st.table: its cells are Markdown-escaped text
+    assert sorted(table["Fil"]) == sorted(markdown_text(doc) for doc in engine.docs)
     assert (table["Sider"] > 0).all()
     assert not table["Tittel"].str.startswith("0").any()  # a title or a derived one, never the file name
     assert table["Tema (fra teksten)"].str.len().gt(10).all()
     assert table["Språk i passasjene"].str.contains("norsk").all()
-    info = app.dataframe[1].value
-    assert engine.snapshot.manifest["model_id"] in set(info["Verdi"])
+    info = app.table[1].value
+    assert markdown_text(engine.snapshot.manifest["model_id"]) in set(info["Verdi"])
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Oppgaver"] == str(len(engine.docs))
 

@@ -1,6 +1,7 @@
 """Issue 17 in the browser (Debian Chromium via Playwright) against `python -m ui.serve` (what
 `make run` starts): warm start, one language at a time with `lang`, filter chips, the thesis view,
-the corpus chart, a 390×844 touch phone, and keyboard-only use. Screenshots in tests/artifacts/.
+the corpus chart, a 390×844 touch phone, and keyboard-only use; and no label, cell or example
+question cut off at laptop widths (1366 and 1280 px) or on the phone. Screenshots in tests/artifacts/.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.ui.test_browser import (CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD, NO_QUESTION, PLACEHOLDER, STEP, ask,
                                    open_app, overflowing, shot, streamlit, wait_idle)
+from ui.corpus_view import COLUMNS
 from ui.strings import EXAMPLES, t
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -303,6 +305,32 @@ def test_download_labels_are_whole_on_a_laptop(page, served, artifacts):
             buttons.last.scroll_into_view_if_needed()
             check_whole(buttons.locator('[data-testid="stMarkdownContainer"]'), [t(lang, key) for key in EXPORTS])
             page.screenshot(path=str(artifacts / f"18-01-downloads-{lang}-{width}.png"))
+
+
+def test_corpus_tables_show_every_column_on_a_laptop(page, served, artifacts):
+    """Every column of the corpus tab's tables (the theses, the index details), header and cells,
+    fits the window: no cell cut off, no sideways scrolling."""
+    tables = '[data-testid="stTable"], [data-testid="stDataFrame"]'  # whichever element draws them
+    open_app(page, served[0])
+    for lang, tab in (("nb", "Korpus"), ("en", "Corpus")):
+        if lang == "en":  # the tab stays open across the switch
+            page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+        page.get_by_role("tab", name=tab).click()
+        about = page.locator('[data-testid="stExpander"]').filter(has_text=t(lang, "about_index"))
+        about.locator("summary").click()
+        theses, details = main_area(page).locator(tables).filter(visible=True).first, about.locator(tables)
+        details.wait_for()
+        wait_idle(page)
+        for width in LAPTOPS:
+            laptop(page, width)
+            assert not overflowing(theses) and not overflowing(details)
+            box, main = theses.bounding_box(), main_area(page).bounding_box()
+            assert main["x"] <= box["x"] and box["x"] + box["width"] <= main["x"] + main["width"]
+            assert main_area(page).evaluate("e => e.scrollWidth <= e.clientWidth")  # no sideways scrolling
+            check_whole(theses.locator("th"), [t(lang, key) for key in COLUMNS])
+            check_whole(details.locator("th"), [t(lang, "index_property"), t(lang, "index_value")])
+            laptop(page, width, height=2000)
+            page.screenshot(path=str(artifacts / f"18-02-corpus-tables-{lang}-{width}.png"))
 
 
 def test_phone_shows_whole_example_questions(phone, served, artifacts):

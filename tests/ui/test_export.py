@@ -148,7 +148,11 @@ def test_labels_degrade_gracefully():
     derived = Work(doc="002_x.txt").with_derived({"title": "Hvilken betydning har nettverk?", "degree": "Bachelor"})
     assert render.thesis_label(derived, "en") == "002 · Unknown author (n.d.) · [Hvilken betydning har nettverk?]"
     assert render.thesis_label(Work(doc="004_y.txt").with_derived({"degree": "Master"}), "nb").endswith(" · [Master]")
-    assert render.language_mix({"no": 299, "en": 1}, "nb") == "norsk 100 % · engelsk <1 %"
+    assert render.language_mix({"no": 299, "en": 1}, "nb") == "norsk 100\u00a0% · engelsk <1\u00a0%"
+
+
+def test_markdown_text_shows_as_written():
+    assert render.markdown_text("<b>x</b> _y_ [a](b) 2 %") == r"\<b\>x\<\/b\> \_y\_ \[a\]\(b\) 2 \%"
 
 
 # --- strings ---------------------------------------------------------------------------------
