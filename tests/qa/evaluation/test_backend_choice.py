@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.choice import MAX_NDCG_DROP, MIN_COSINE
+from models.choice import MAX_NDCG_DROP, MIN_COSINE, MIN_PASSAGE_COSINE
 from models.encoder import Encoder
 from models.precision import resolve_dtype
 from qa.engine import Engine
@@ -47,7 +47,7 @@ def test_the_chosen_passage_backend_is_faithful_to_fp32(probe, fp32):
     ours, theirs = probe.rank_passages(questions, vectors), probe.rank_passages(questions, ref)
     print(f"\npassages {PASSAGE}: cos min {cos.min():.5f} over {len(cos)} passages; "
           f"nDCG@10 over the candidates {ours:.3f} vs fp32 {theirs:.3f}")
-    assert len(probe.passages) >= 30 and cos.min() >= MIN_COSINE
+    assert len(probe.passages) >= 30 and cos.min() >= MIN_PASSAGE_COSINE
     assert ours >= theirs - MAX_NDCG_DROP
 
 
