@@ -6,7 +6,8 @@ import json
 import pytest
 
 import models.choice as choice
-from models.choice import MAX_NDCG_DROP, MIN_COSINE, MIN_PASSAGE_COSINE, describe, faithful, load_choice, pick, save_choice
+from models.choice import (MAX_NDCG_DROP, MIN_COSINE, MIN_PASSAGE_COSINE, describe, faithful, load_choice, pick,
+                           save_choice)
 from models.precision import resolve_dtype
 
 
