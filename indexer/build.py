@@ -1,7 +1,8 @@
 """Build or update the index: the theses of corpus/ (.txt, .pdf, .docx in any case) in, a new snapshot on disk out.
 
 Theses whose file hash (and masking choice) is unchanged since the live snapshot are copied
-from it with their vectors; the rest are parsed and embedded. If the live snapshot was made
+from it with their vectors, unless this build embeds in another precision (`--dtype`, or a
+new choice for this CPU); the rest are parsed and embedded. If the live snapshot was made
 with another schema, model, parser version or passage budget, everything is rebuilt.
 """
 from __future__ import annotations
@@ -370,6 +371,11 @@ def _read_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta,
     mask = not meta.keep_personal_data
     old = previous.manifest["theses"].get(path.name) if previous is not None else None
     unchanged = old is not None and old["content_hash"] == digest and old["masked"] == mask
+    wanted = window.encoder.dtype  # "" when Ray workers embed: their precision is known once they start
+    if unchanged and wanted and old.get("dtype", wanted) != wanted:  # asked for, or chosen anew on this CPU
+        unchanged = False
+        note = f"Re-embedding the theses stored in {old['dtype']}: this build embeds in {wanted}"
+        window.report.notes.extend([note] if note not in window.report.notes else [])
     stored = load_thesis(previous, path.name) if unchanged else None
     if stored is not None and stored.windows == thesis_windows(stored.thesis):  # else the window sizes changed
         return stored.thesis, stored, old.get("dtype", "?")

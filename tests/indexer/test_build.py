@@ -12,6 +12,7 @@ from tests.conftest import copy_corpus, writable_copy
 from indexer.build import _open_previous, build_index
 from indexer.windows import thesis_windows, window_texts
 from store.layout import CURRENT, DATABASE, MANIFEST, SNAPSHOTS, current_snapshot
+from store.manifest import read_manifest
 from store.reader import load_thesis, open_index
 
 SMALL = ["000_56c92893e0805444.txt", "002_70b37341d0292a91.txt", "004_d1b033983cbf4306.txt"]
@@ -72,6 +73,19 @@ def test_full_build_report(build_report, corpus_copy):
     assert re.fullmatch(rf"Indexed {n} theses \({n} re-embedded, 0 unchanged, 0 removed\): [\d ]+ passages, "
                         r"[\d ]+ sentences in [\d.]+ s \([\d.]+ passages/s, [\d.]+ sentences/s, [\d.]+ windows/s embedded, \w+\)", line), line
     print(build_report.summary())
+
+
+def test_theses_stored_in_another_precision_are_reembedded(small, encoder):
+    corpus, index = small
+    other = "int8" if encoder.dtype != "int8" else "bf16"
+    relabelled = CountingEncoder(encoder)
+    relabelled.dtype = other  # as if this CPU's measured choice had changed since the last build
+    report = build_index(corpus, index, encoder=relabelled, progress=False)
+    assert (report.reembedded, report.unchanged) == (3, 0), report.summary()
+    assert f"Re-embedding the theses stored in {encoder.dtype}: this build embeds in {other}" in report.summary()
+    assert {entry["dtype"] for entry in read_manifest(current_snapshot(index))["theses"].values()} == {other}
+    again = build_index(corpus, index, encoder=relabelled, progress=False)
+    assert (again.reembedded, again.unchanged) == (0, 3)
 
 
 def test_changed_thesis_is_the_only_one_reembedded(small, encoder):
