@@ -35,9 +35,9 @@ def calibrate_pages(clean: CleanText, labels: Sequence[str] = ()) -> list[Page]:
             before = anchors[k - 1] if k and anchors[k][0] >= i else anchors[k]
             after = anchors[k]
             _, offset = before if abs(before[0] - i) <= abs(after[0] - i) else after
-            number = physical + offset if physical + offset >= 1 else physical
-            if physical + offset < 1:  # before the numbering starts: a supplied number, in brackets,
-                label = f"[{physical}]"  # so that "s. [1]" (the title page) is never the printed "s. 1"
+            number = physical + offset
+            if number < 1:  # before the numbering starts: a supplied number, in brackets, so that
+                number, label = physical, f"[{physical}]"  # "s. [1]" (a title page) is never the printed "s. 1"
         pages.append(Page(start=brk.start, physical=physical, number=number, label=label))
     return pages
 

@@ -100,8 +100,8 @@ def _timed_rounds(encoders: dict, probe: Probe) -> dict[str, dict]:
     variants interleaved query by query and chunk by chunk, so that the load of a shared machine
     weighs on all of them alike."""
     names = list(encoders)
-    for encoder in encoders.values():  # warm-up: first-call allocations and kernels (PyTorch's first
-        encoder.encode_queries(probe.queries[:1])  # two passage calls took 1.8 and 1.4 s, the next 0.2 s)
+    for encoder in encoders.values():  # warm-up, untimed: no variant's first-call set-up is measured
+        encoder.encode_queries(probe.queries[:1])
         for _ in range(WARM_UP_CHUNKS):
             encoder.encode_passages(probe.passages[:PASSAGE_CHUNK])
     times: dict[str, list[float]] = {v: [] for v in names}

@@ -193,10 +193,10 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
         present = [w for t, w in weights.items() if t not in absent]
     else:
         present = [w for t, w in weights.items() if t in vocabulary]
+        if weights and not present:  # refused for its words ("unknown_terms"): say which
+            unknown = tuple(unknown_words(retrieval.query, language, vocabulary))
     total = sum(weights.values())
     presence = sum(present) / total if total else 0.0
-    if not unknown and total and presence == 0:  # refused for its words ("unknown_terms"): say which
-        unknown = tuple(unknown_words(retrieval.query, language, vocabulary))
     if not chosen or retrieval.vector is None:
         missing = quantity and bool(retrieval.hits) and retrieval.vector is not None
         return Signals(-1.0, -1.0, 0.0, 0.0, bool(weights), presence, missing, unknown)
