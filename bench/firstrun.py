@@ -208,7 +208,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
     first = (install or 0.0) + index_s + served["start"] + served["page"] + served["answer"]
     report([("git clone (not part of make run)", cloned), ("make install (new venv, pip cache warm)", install),
             ("make index", index_s), ("  of which model materialisation", materialise),
-            ("  of which ONNX exports (fp32, then int8 quantised from it)", export),
+            ("  of which ONNX exports (fp32 and int8)", export),
             ("  of which the backend measurement (python -m qa backends, exports aside)", measuring - export),
             ("  the rest: index build, start-ups, engine check", index_s - materialise - max(export, measuring)),
             ("make run until /_stcore/health answers", served["start"]),

@@ -8,7 +8,8 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
 * texts are sorted by length and cut into batches under a padded-token budget, each batch is
   padded only to its own longest text, and the output rows are put back in input order;
 * two backends: PyTorch (``fp32``, ``bf16``) and ONNX Runtime (``onnx-fp32``: the exported graph
-  with attention/LayerNorm/GELU fused; ``int8``: the same with int8 weights, VNNI/AMX-INT8 kernels;
+  with attention/LayerNorm/GELU fused, fed rows of the token-embedding table kept beside it;
+  ``int8``: the whole graph with int8 weights, VNNI/AMX-INT8 kernels;
   exported once from the model folder into ``models/``, see
   :func:`models.onnx_export.ensure_onnx_model`); ``auto`` runs what was measured fastest and
   faithful to fp32 on this CPU, for queries and for passages separately (`models.choice`);
@@ -148,8 +149,10 @@ class Encoder:
                 if dtype != "auto":
                     raise
                 # Chosen only for speed: a failed export (full disk, broken onnxruntime) must not
-                # stop the search, which works as well with the PyTorch model.
-                failed, self._dtype = self._dtype, pytorch_fallback()
+                # stop the search, which works as well with the PyTorch model (in fp32 for an fp32
+                # variant: the same vectors, so the same answers).
+                failed = self._dtype
+                self._dtype = "fp32" if failed == "onnx-fp32" else pytorch_fallback()
                 print(f"tesesok: the {failed} encoder could not be loaded ({exc}); "
                       f"using PyTorch {self._dtype} instead", file=sys.stderr, flush=True)
         self._init_torch(path, local)
