@@ -31,12 +31,6 @@ def bf16_is_fast(flags: set[str] | None = None) -> bool:
     return bool({"amx_bf16", "avx512_bf16"} & flags)
 
 
-def int8_is_fast(flags: set[str] | None = None) -> bool:
-    """True if the CPU has int8 dot-product instructions (VNNI or AMX-INT8)."""
-    flags = cpu_flags() if flags is None else flags
-    return bool({"avx512_vnni", "avx_vnni", "amx_int8"} & flags)
-
-
 def onnxruntime_available() -> bool:
     try:
         import onnxruntime  # noqa: F401
@@ -56,10 +50,10 @@ def resolve_dtype(dtype: str = "auto", flags: set[str] | None = None, *, queries
     ``"auto"``, in this order: ``$TESESOK_ENCODER_DTYPE`` (any explicit value); the variant
     measured fastest and faithful on this CPU for queries or passages (`models.choice`, read
     only when ``flags`` is None, i.e. for this machine); else the CPU-flag rules: ``"bf16"``
-    where the CPU has fast bf16 (AMX), else ``"fp32"``. With ``queries``
-    (an encoder that embeds search queries only), ``"int8"`` (ONNX Runtime) where the CPU has
-    int8 dot products and onnxruntime is installed: 3-4x faster than bf16 on a 30-token query,
-    dev-set nDCG@10 within 0.01 (bench/README.md). Passages stay bf16, which is faster on them.
+    where the CPU has fast bf16 (AMX), else ``"fp32"``. With ``queries`` (an encoder that embeds
+    search queries only), ``"onnx-fp32"`` where onnxruntime is installed, else ``"fp32"``: queries
+    must reproduce fp32 on every CPU (`models.choice.MIN_QUERY_COSINE`), and ONNX Runtime runs
+    fp32 2-3x faster than PyTorch on a 30-token query (bench/README.md).
     """
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(map(repr, DTYPES))}, not {dtype!r}")
@@ -76,8 +70,8 @@ def resolve_dtype(dtype: str = "auto", flags: set[str] | None = None, *, queries
         measured = load_choice()
         if measured is not None:
             return measured["query" if queries else "passage"]
-    if queries and int8_is_fast(flags) and onnxruntime_available():
-        return "int8"
+    if queries:
+        return "onnx-fp32" if onnxruntime_available() else "fp32"
     return pytorch_fallback(flags)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.language import load_profiles
+from models.encoder import ONNX_VARIANTS
 from models.materialise import DEFAULT_MODEL_ID
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.calibration import read_calibration
@@ -68,7 +69,7 @@ class SectionInfo:
 
 def _query_encoder(index_dir: Path, manifest: dict, dtype: str):
     """The encoder of the model the snapshot was built with; IndexMismatchError if it is not here."""
-    from models.encoder import Encoder
+    from models.encoder import Encoder  # looked up when called: tests put a stand-in there
     from models.errors import ModelError
 
     model_id = manifest.get("model_id")
@@ -216,7 +217,8 @@ class Engine:
         manifest, dtype = self.snapshot.manifest, self.encoder.dtype
         return {"snapshot": self.snapshot.path.name, "built_at": manifest.get("built_at"),
                 "model": manifest["model_id"], "query_dtype": dtype,
-                "backend": "onnxruntime" if dtype == "int8" else "pytorch", "theses": len(self.theses),
+                "backend": "onnxruntime" if getattr(self.encoder, "variant", dtype) in ONNX_VARIANTS else "pytorch",
+                "theses": len(self.theses),
                 "passages": len(self.passage_ids), "sentences": len(self.sentence_ids)}
 
     @property

@@ -12,7 +12,7 @@ import pytest
 from models.backends import plan_batches
 from models.encoder import PARALLEL_TOKEN_BUDGET, Encoder
 from models.choice import load_choice
-from models.precision import (AUTO_DTYPE_ENV, bf16_is_fast, cpu_flags, int8_is_fast, onnxruntime_available,
+from models.precision import (AUTO_DTYPE_ENV, bf16_is_fast, cpu_flags, onnxruntime_available,
                               pytorch_fallback, resolve_dtype)
 from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
 from models.onnx_export import onnx_variant_dir
@@ -47,7 +47,7 @@ def test_bf16_detection_from_flags(tmp_path):
 def test_auto_takes_the_choice_measured_on_this_cpu_else_the_flag_rules():
     measured = load_choice()
     assert resolve_dtype("auto") == (measured["passage"] if measured else pytorch_fallback())
-    fallback = "int8" if int8_is_fast() and onnxruntime_available() else pytorch_fallback()
+    fallback = "onnx-fp32" if onnxruntime_available() else "fp32"
     assert resolve_dtype("auto", queries=True) == (measured["query"] if measured else fallback)
 
 
@@ -202,16 +202,15 @@ def test_auto_dtype_can_be_overridden_by_environment(monkeypatch):
         resolve_dtype("auto")
     monkeypatch.delenv(AUTO_DTYPE_ENV)
     assert resolve_dtype("int8") == "int8"
-    assert int8_is_fast({"avx512_vnni"}) and int8_is_fast({"amx_int8"}) and not int8_is_fast({"avx2"})
 
 
-def test_auto_picks_int8_for_queries_only_where_int8_is_fast():
-    vnni = {"avx512_vnni", "amx_bf16"}
-    assert resolve_dtype("auto", vnni) == "bf16"  # passages: bf16 AMX beats int8 on them
-    assert resolve_dtype("auto", vnni, queries=True) == ("int8" if onnxruntime_available() else "bf16")
-    assert resolve_dtype("auto", {"amx_bf16"}, queries=True) == "bf16"
-    assert resolve_dtype("auto", {"avx2"}, queries=True) == "fp32"
-    assert resolve_dtype("fp32", vnni, queries=True) == "fp32"
+def test_auto_queries_are_fp32_on_every_cpu_before_anything_is_measured():
+    """Whatever the CPU runs fastest, queries reproduce fp32 (issue 16, point 4); passages follow the flags."""
+    fp32 = "onnx-fp32" if onnxruntime_available() else "fp32"
+    for flags in ({"avx512_vnni", "amx_bf16", "amx_int8"}, {"avx512_bf16", "avx512_vnni"}, {"avx2"}, set()):
+        assert resolve_dtype("auto", flags, queries=True) == fp32, flags
+    assert resolve_dtype("auto", {"avx512_vnni", "amx_bf16"}) == "bf16" and resolve_dtype("auto", {"avx2"}) == "fp32"
+    assert resolve_dtype("int8", {"avx2"}, queries=True) == "int8"  # --dtype still forces one
 
 
 @pytest.mark.skipif(not onnxruntime_available(), reason="onnxruntime is not installed")
@@ -236,7 +235,7 @@ def test_int8_onnx_backend_is_faithful_to_fp32(passages_fp32_encoder):
     assert exported.parent == REPO / "models" and (exported / "model.onnx").is_file()
 
 
-def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, capsys):
+def test_auto_onnx_falls_back_to_pytorch_when_the_export_fails(monkeypatch, capsys):
     import models.onnx_export
 
     if resolve_dtype("auto", queries=True) not in ("int8", "onnx-fp32"):
@@ -247,7 +246,9 @@ def test_auto_int8_falls_back_to_pytorch_when_the_export_fails(monkeypatch, caps
 
     monkeypatch.setattr(models.onnx_export, "ensure_onnx_model", full_disk)
     encoder = Encoder(show_progress=False, for_queries=True)
-    assert encoder.variant == pytorch_fallback() and encoder.encode_queries(TEXTS[:1]).shape == (1, 384)
+    chosen = resolve_dtype("auto", queries=True)
+    assert encoder.variant == ("fp32" if chosen == "onnx-fp32" else pytorch_fallback())  # fp32 stays fp32
+    assert encoder.encode_queries(TEXTS[:1]).shape == (1, 384)
     assert "could not be loaded (" in capsys.readouterr().err
     with pytest.raises(OSError):  # asked for explicitly: no silent substitute
         Encoder(dtype="int8", show_progress=False)

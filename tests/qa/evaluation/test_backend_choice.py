@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.choice import MAX_NDCG_DROP, MIN_COSINE, MIN_PASSAGE_COSINE
+from models.choice import MAX_NDCG_DROP, MIN_PASSAGE_COSINE, MIN_QUERY_COSINE
 from models.encoder import Encoder
 from models.precision import resolve_dtype
 from qa.engine import Engine
@@ -35,7 +35,7 @@ def test_the_chosen_query_backend_is_faithful_to_fp32(built_index, fp32, dev_que
                  for e in (chosen, fp32))
     print(f"\nqueries {QUERY}: cos min {cos.min():.5f} over {len(cos)} questions; "
           f"dev nDCG@10 {ours:.3f} vs fp32 {ref:.3f}")
-    assert cos.min() >= MIN_COSINE
+    assert cos.min() >= MIN_QUERY_COSINE
     assert ours >= ref - MAX_NDCG_DROP
 
 
