@@ -50,21 +50,24 @@ class Thresholds:
         return cls(MappingProxyType(dict(data["none_below"])), MappingProxyType(dict(data["high_from"])))
 
 
-# Confidence thresholds per model and query encoder precision. Chosen by `python -m qa eval
+# Confidence thresholds per model and query encoder precision, each chosen by `python -m qa eval
 # eval/dev.jsonl eval/unanswerable.jsonl eval/heldout.jsonl eval/fresh.jsonl --cv 5 --repeats 3`
-# (`qa.evaluation.cv`) on all 122 project questions with int8 queries: `none` sits 0.03 under the
-# lowest answerable score that no rule refuses (`qa.confidence.ruled_out`), `high` above 90% of
-# the unanswerable ones (phase 13: the 92-question choice but English `high` 0.967 → 0.997). One set serves every
-# precision, but not exactly: on the 92 questions int8 scores sit up to 0.07 from fp32 ones (p90
-# 0.009; bf16 vs fp32: 0.0006) on an Intel Xeon with AMX, up to 0.022 (bf16 0.005) on an AMD EPYC
-# with AVX2; near-ties change first sources, and with int8 one level (tests/qa/test_stability.py
-# records them). Chosen on the AMD EPYC's fp32 vectors with the one-standard-error rule (phase 10),
-# the knobs are these and the thresholds 0.849 / 0.819 and 1.023 / 0.970 (eval/README.md).
-# An index built with another model has none (its answers are `low` at best, with a notice)
-# until `python -m qa calibrate` writes its own into the index (`store.calibration`).
-_MODEL_THRESHOLDS = Thresholds(MappingProxyType({"no": 0.869, "en": 0.818}),
-                               MappingProxyType({"no": 1.019, "en": 0.997}))
-_THRESHOLDS = MappingProxyType({(DEFAULT_MODEL_ID, dtype): _MODEL_THRESHOLDS for dtype in ("int8", "bf16", "fp32")})
+# (`qa.evaluation.cv`) on all 122 project questions with that precision's query vectors: `none` sits
+# 0.03 under the lowest answerable score that no rule refuses (`qa.confidence.ruled_out`), `high`
+# above 90% of the unanswerable ones. fp32 is what every machine runs for queries (ONNX Runtime or
+# PyTorch, the same vectors: `models.choice.MIN_QUERY_COSINE`); chosen on them on an AMD EPYC with
+# AVX-512 (eval/README.md, phase 16), with the same knobs as int8's; they serve bf16 queries too,
+# whose scores sit within 0.005 of fp32's. int8 and bf16 queries run only when `--dtype` asks for
+# them; int8's thresholds were chosen on int8 vectors (phase 13), whose scores sit up to 0.07 from
+# fp32's (near-ties then change first sources and levels, tests/qa/test_stability.py). An index built with another model
+# has none (its answers are `low` at best, with a notice) until `python -m qa calibrate` writes its
+# own into the index (`store.calibration`).
+_FP32_THRESHOLDS = Thresholds(MappingProxyType({"no": 0.851, "en": 0.818}),
+                              MappingProxyType({"no": 1.023, "en": 0.999}))
+_INT8_THRESHOLDS = Thresholds(MappingProxyType({"no": 0.869, "en": 0.818}),
+                              MappingProxyType({"no": 1.019, "en": 0.997}))
+_THRESHOLDS = MappingProxyType({(DEFAULT_MODEL_ID, "fp32"): _FP32_THRESHOLDS, (DEFAULT_MODEL_ID, "int8"): _INT8_THRESHOLDS,
+                                (DEFAULT_MODEL_ID, "bf16"): _FP32_THRESHOLDS})
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ class Params:
     # Weights chosen by cross-validation (`qa.evaluation.cv.SCORE_SPACE`); the values here (and
     # term_weight, extra_sentence_cost, hit_weight, same_language_penalty, context_weight,
     # window_weight, span_window, typicality_weight, quote_weight and the thresholds) are what it
-    # chose on all 122 project questions (phase 13); held-out figures in eval/README.md.
+    # chose on all 122 project questions, with int8 query vectors (phase 13) and with fp32 ones
+    # alike (phase 16); held-out figures in eval/README.md.
     margin_weight: float = 0.0
     coverage_weight: float = 0.0
     presence_weight: float = 0.0

@@ -146,7 +146,7 @@ def test_abstention_message_follows_the_question_language(engine):
 
 @pytest.fixture(scope="module")
 def product_engine(built_index):
-    """The engine as the product opens it (its own query encoder: int8 where that is fast)."""
+    """The engine as the product opens it (its own query encoder: ONNX Runtime fp32 where onnxruntime runs)."""
     from qa.engine import Engine
 
     return Engine(built_index)
@@ -178,7 +178,7 @@ def test_confidence_thresholds_hold_on_the_project_questions(product_engine):
 
 
 def test_the_fallback_query_encoder_holds_the_same_bar(engine):
-    """PyTorch queries (the fallback where int8 is not fast) use the same thresholds: their margin
+    """PyTorch queries (the session encoder: bf16 where it is fast) use the same thresholds: their margin
     is six times the encoders' noise."""
     assert engine.encoder.dtype in ("bf16", "fp32")
     wrong, right = refusals_on_the_project_questions(engine)
