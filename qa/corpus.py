@@ -87,7 +87,7 @@ def index_info(engine: Engine) -> IndexInfo:
 
 
 def query_encoder(engine: Engine) -> str:
-    """The engine's query encoder as people read it, e.g. "ONNX Runtime int8"."""
+    """The engine's query encoder as people read it, e.g. "ONNX Runtime fp32"."""
     variant = getattr(engine.encoder, "variant", None)
     return label(variant) if variant in VARIANTS else str(engine.encoder.dtype)
 

@@ -59,15 +59,16 @@ class Thresholds:
 # AVX-512 (eval/README.md, phase 16), with the same knobs as int8's; they serve bf16 queries too,
 # whose scores sit within 0.005 of fp32's. int8 and bf16 queries run only when `--dtype` asks for
 # them; int8's thresholds were chosen on int8 vectors (phase 13), whose scores sit up to 0.07 from
-# fp32's (near-ties then change first sources and levels, tests/qa/test_stability.py). An index built with another model
-# has none (its answers are `low` at best, with a notice) until `python -m qa calibrate` writes its
-# own into the index (`store.calibration`).
+# fp32's (near-ties then change first sources and levels, tests/qa/test_stability.py). An index
+# built with another model has none (its answers are `low` at best, with a notice) until
+# `python -m qa calibrate` writes its own into the index (`store.calibration`).
 _FP32_THRESHOLDS = Thresholds(MappingProxyType({"no": 0.851, "en": 0.818}),
                               MappingProxyType({"no": 1.023, "en": 0.999}))
 _INT8_THRESHOLDS = Thresholds(MappingProxyType({"no": 0.869, "en": 0.818}),
                               MappingProxyType({"no": 1.019, "en": 0.997}))
-_THRESHOLDS = MappingProxyType({(DEFAULT_MODEL_ID, "fp32"): _FP32_THRESHOLDS, (DEFAULT_MODEL_ID, "int8"): _INT8_THRESHOLDS,
-                                (DEFAULT_MODEL_ID, "bf16"): _FP32_THRESHOLDS})
+_THRESHOLDS = MappingProxyType({(DEFAULT_MODEL_ID, "fp32"): _FP32_THRESHOLDS,
+                                (DEFAULT_MODEL_ID, "bf16"): _FP32_THRESHOLDS,
+                                (DEFAULT_MODEL_ID, "int8"): _INT8_THRESHOLDS})
 
 
 @dataclass(frozen=True)
