@@ -35,7 +35,6 @@ from qa.filters import Filters
 from qa.params import Params
 from qa.phrase import find_phrase, is_phrase, phrase_pattern
 from store.ann import search_dense
-from store.vectorfile import rows_as_float32
 
 Method = Literal["hybrid", "dense", "lexical"]
 MAX_QUERY_CHARS = 2000  # the encoder sees 512 tokens at most; BM25 gains nothing from more
@@ -309,7 +308,7 @@ def _token_scores(engine: Engine, rows: np.ndarray, score: np.ndarray, query: To
         return out
     top = np.lexsort((rows, -score))[:TOKEN_DEPTH]  # ties: lower id first, as `rank` orders them
     lo, hi = engine.p_token_lo[rows[top]], engine.p_token_hi[rows[top]]
-    matrix = rows_as_float32(engine.token_vectors, _segment_rows(lo, hi))
+    matrix = np.asarray(engine.token_vectors[_segment_rows(lo, hi)], dtype=np.float32)
     best = _segment_max(matrix @ query.vectors.T, hi - lo)  # passages x query tokens
     weights = engine.token_idf(query.ids) ** TOKEN_IDF_POWER
     scored = np.where(hi > lo, (np.where(np.isfinite(best), best, 0.0) @ weights) / weights.sum(), 0.0)

@@ -33,17 +33,3 @@ def test_wrong_width_is_refused(tmp_path):
     with pytest.raises(ValueError, match="rows of 4 values"):
         out.append(np.zeros((2, 5), dtype=np.float32))
     out.close()
-
-
-def test_float16_rows_are_widened_exactly(built_index):
-    """`rows_as_float32` on the stored token vectors (float16) gives numpy's own float32 values."""
-    from store.reader import open_index
-    from store.vectorfile import rows_as_float32
-
-    with open_index(built_index) as snap:
-        matrix = snap.token_vectors
-        rows = np.random.default_rng(3).choice(len(matrix), 5000, replace=False)
-        widened = rows_as_float32(matrix, rows)
-        assert matrix.dtype == np.float16 and widened.dtype == np.float32
-        np.testing.assert_array_equal(widened, matrix[rows].astype(np.float32))
-        assert rows_as_float32(matrix, rows[:0]).shape == (0, matrix.shape[1])
