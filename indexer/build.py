@@ -21,10 +21,10 @@ import numpy as np
 from tqdm import tqdm
 
 from analysis.numbers import format_count
+from models.encoder import TokenVectors
 from indexer.catalog import CATALOG_NAME, check_corpus_folder, load_catalog
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
 from indexer.executors import Executor, make_executor
-from models.encoder import TokenVectors
 from indexer.names import catalog_key, is_thesis_name, name_problem, shown_name
 from indexer.params import DEFAULT_BUILD, BuildParams
 from indexer.formats import SUFFIXES, file_bytes
@@ -355,7 +355,8 @@ class _Window:
         kinds = (("passage", [[p.text for p in t.passages] for t in todo]),
                  ("sentence", [[s.text for s in t.sentences] for t in todo]),
                  ("window", [window_texts(t, self.sentence_runs[t.doc]) for t in todo]))
-        out: list[list[Any]] = [[] for _ in todo]
+        out: list[list[np.ndarray]] = [[] for _ in todo]
+        passage_tokens: list[PassageTokens] = []
         for kind, texts in kinds:
             began = time.perf_counter()
             flat = [text for per_thesis in texts for text in per_thesis]
@@ -365,10 +366,10 @@ class _Window:
             at = np.cumsum([0] + [len(per_thesis) for per_thesis in texts])
             for i in range(len(todo)):
                 out[i].append(vectors[at[i]:at[i + 1]])
-                if kind == "passage":
-                    out[i].append(_passage_tokens(tokens[at[i]:at[i + 1]], self.encoder.dimension))
-        # (passages, their tokens, sentences, windows) -> (passages, sentences, windows, tokens)
-        return {t.doc: (out[i][0], out[i][2], out[i][3], out[i][1]) for i, t in enumerate(todo)}
+            if kind == "passage":
+                passage_tokens = [_passage_tokens(tokens[at[i]:at[i + 1]], self.encoder.dimension)
+                                  for i in range(len(todo))]
+        return {t.doc: (*out[i], passage_tokens[i]) for i, t in enumerate(todo)}
 
 
 def _passage_tokens(tokens: list[TokenVectors], dimension: int) -> PassageTokens:
