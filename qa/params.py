@@ -122,7 +122,7 @@ class Params:
     # with the index): a hybrid search's passage score gains this times its token score
     # (`qa.search._token_scores`), before the thesis prior and the neighbour gain. Cross-validated
     # over the 122 project questions, every one of the 15 folds chose it; held-out nDCG@10
-    # 0.674 → 0.721 (eval/README.md, phase 17).
+    # 0.674 → 0.721, and 0.724 with the shipped code (eval/README.md, phase 17).
     token_weight: float = 1.0
 
     # --- answers (qa.answer, qa.span): the best run of 1..max_sentences consecutive sentences of one
