@@ -21,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from analysis.numbers import format_count
+from models.encoder import TokenVectors
 from indexer.catalog import CATALOG_NAME, check_corpus_folder, load_catalog
 from indexer.errors import CatalogError, IndexerError, ThesisReadError
 from indexer.executors import Executor, make_executor
@@ -36,7 +37,7 @@ from store.manifest import SCHEMA_VERSION, read_manifest
 from store.errors import StoreError
 from store.health import check_snapshot
 from store.reader import IndexSnapshot, StoredThesis, load_thesis, open_index
-from store.records import Thesis, ThesisMeta
+from store.records import PassageTokens, Thesis, ThesisMeta
 from store.status import plural
 from store.writer import SnapshotWriter
 
@@ -68,6 +69,7 @@ class BuildReport:
     embedded_passages: int = 0
     embedded_sentences: int = 0
     embedded_windows: int = 0
+    embedded_tokens: int = 0  # passage tokens whose contextual vectors were stored (late interaction)
     passage_seconds: float = 0.0  # time spent embedding passages
     sentence_seconds: float = 0.0  # time spent embedding sentences
     window_seconds: float = 0.0  # time spent embedding windows (indexer.windows)
@@ -331,19 +333,21 @@ class _Window:
         for thesis, meta, stored, dtype in self.items:
             if stored is not None:
                 windows = stored.windows
-                passage_vectors, sentence_vectors, window_vectors = (
-                    stored.passage_vectors, stored.sentence_vectors, stored.window_vectors)
+                passage_vectors, sentence_vectors, window_vectors, tokens = (
+                    stored.passage_vectors, stored.sentence_vectors, stored.window_vectors, stored.tokens)
             else:
                 windows = self.sentence_runs[thesis.doc]
-                (passage_vectors, sentence_vectors, window_vectors), dtype = vectors[thesis.doc], self.executor.dtype
+                (passage_vectors, sentence_vectors, window_vectors, tokens), dtype = (
+                    vectors[thesis.doc], self.executor.dtype)
             typicality = thesis_typicality(thesis, meta, passage_vectors, sentence_vectors,
                                            DEFAULT_BUILD.typicality_neighbours)
             self.writer.add(thesis, meta, passage_vectors, sentence_vectors, typicality, windows, window_vectors,
-                            dtype=dtype)
+                            tokens, dtype=dtype)
         self.items, self.texts, self.sentence_runs = [], 0, {}
 
-    def _embed(self, todo: list[Thesis]) -> dict[str, tuple[np.ndarray, ...]]:
-        """Passage, sentence and window vectors of each thesis in `todo`, by doc, embedded in three calls."""
+    def _embed(self, todo: list[Thesis]) -> dict[str, tuple[Any, ...]]:
+        """Passage, sentence and window vectors of each thesis in `todo`, by doc, embedded in three calls,
+        and its passages' token vectors (`PassageTokens`, from the passages' call)."""
         if not todo:
             return {}
         self.executor.start(self.encoder)
@@ -352,14 +356,29 @@ class _Window:
                  ("sentence", [[s.text for s in t.sentences] for t in todo]),
                  ("window", [window_texts(t, self.sentence_runs[t.doc]) for t in todo]))
         out: list[list[np.ndarray]] = [[] for _ in todo]
+        passage_tokens: list[PassageTokens] = []
         for kind, texts in kinds:
             began = time.perf_counter()
-            vectors = self.executor.embed([text for per_thesis in texts for text in per_thesis])
+            flat = [text for per_thesis in texts for text in per_thesis]
+            vectors, tokens = self.executor.embed_tokens(flat) if kind == "passage" else (self.executor.embed(flat), [])
             report.count_embedded(kind, len(vectors), time.perf_counter() - began)
+            report.embedded_tokens += sum(len(t.ids) for t in tokens)
             at = np.cumsum([0] + [len(per_thesis) for per_thesis in texts])
             for i in range(len(todo)):
                 out[i].append(vectors[at[i]:at[i + 1]])
-        return {t.doc: tuple(out[i]) for i, t in enumerate(todo)}
+            if kind == "passage":
+                passage_tokens = [_passage_tokens(tokens[at[i]:at[i + 1]], self.encoder.dimension)
+                                  for i in range(len(todo))]
+        return {t.doc: (*out[i], passage_tokens[i]) for i, t in enumerate(todo)}
+
+
+def _passage_tokens(tokens: list[TokenVectors], dimension: int) -> PassageTokens:
+    """One thesis's passage token vectors (`Executor.embed_tokens`, passage by passage) as stored: float16."""
+    if not tokens:
+        return PassageTokens.empty(0, dimension)
+    return PassageTokens(np.concatenate([t.ids for t in tokens]).astype(np.int32),
+                         np.concatenate([t.vectors for t in tokens]).astype(np.float16),
+                         np.array([len(t.ids) for t in tokens], dtype=np.int64))
 
 
 def _read_thesis(window: _Window, path: Path, digest: str, meta: ThesisMeta,

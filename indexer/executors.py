@@ -1,7 +1,9 @@
 """Where a build embeds its texts: in this process (`local`, the default) or over a Ray cluster (`ray`).
 
 The build hands an executor the passage texts, then the sentence texts, of the theses it has to
-embed, several theses at a time (`window_texts`), and gets float32 vectors back in input order.
+embed, several theses at a time (`window_texts`), and gets float32 vectors back in input order;
+for the passages also each one's contextual token vectors, from the same encoder pass
+(`embed_tokens`, `models.encoder.Encoder.encode_tokens`).
 
 On Ray, long-lived actors (`EmbeddingWorker`, one per CPU of the cluster unless told otherwise)
 each load the model once and embed chunks of texts of similar length; the driver keeps two chunks
@@ -29,6 +31,7 @@ import numpy as np
 from tqdm import tqdm
 
 from indexer.errors import IndexerError
+from models.encoder import TokenVectors
 from store.errors import import_optional
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,6 +52,7 @@ class EncoderLike(Protocol):
     dtype: str
 
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+    def encode_tokens(self, texts: list[str], kind: str) -> tuple[np.ndarray, list[TokenVectors]]: ...
 
 
 class Executor(Protocol):
@@ -62,6 +66,7 @@ class Executor(Protocol):
     def dtype(self) -> str: ...
     def start(self, encoder: EncoderLike) -> None: ...
     def embed(self, texts: list[str]) -> np.ndarray: ...
+    def embed_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]: ...
     def notes(self) -> list[str]: ...
     def close(self) -> None: ...
 
@@ -87,6 +92,12 @@ class LocalExecutor:
         if not texts:
             return np.zeros((0, self.encoder.dimension), dtype=np.float32)
         return np.asarray(self.encoder.encode_passages(texts), dtype=np.float32)
+
+    def embed_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """Passage vectors of `texts` and their token vectors, from one pass."""
+        if not texts:
+            return np.zeros((0, self.encoder.dimension), dtype=np.float32), []
+        return self.encoder.encode_tokens(texts, "passage")
 
     def notes(self) -> list[str]:
         return []
@@ -116,6 +127,9 @@ class EmbeddingWorker:
 
     def embed(self, texts: list[str]) -> tuple[int, np.ndarray]:
         return os.getpid(), np.asarray(self.encoder.encode_passages(texts), dtype=np.float32)
+
+    def embed_tokens(self, texts: list[str]) -> tuple[int, tuple[np.ndarray, list[TokenVectors]]]:
+        return os.getpid(), self.encoder.encode_tokens(texts, "passage")
 
 
 def chunk_texts(texts: list[str], max_chars: int = CHUNK_CHARS, max_rows: int = CHUNK_ROWS) -> list[list[int]]:
@@ -213,10 +227,19 @@ class RayExecutor:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts`, in order; chunks run on whichever worker is free."""
+        return self._run(texts, tokens=False)[0]
+
+    def embed_tokens(self, texts: list[str]) -> tuple[np.ndarray, list[TokenVectors]]:
+        """Vectors of `texts` and their token vectors, in order, like `embed`."""
+        return self._run(texts, tokens=True)
+
+    def _run(self, texts: list[str], tokens: bool) -> tuple[np.ndarray, list[TokenVectors]]:
+        """`texts` embedded by the workers (`EmbeddingWorker.embed`, or `embed_tokens` if `tokens`)."""
         if not self.workers:
             raise IndexerError("RayExecutor.embed before start()")
         ray = self._ray
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        kept: list[TokenVectors] = [None] * len(texts) if tokens else []  # type: ignore[list-item]
         chunks = chunk_texts(texts)
         waiting = deque(range(len(chunks)))
         running: dict[Any, tuple[int, int]] = {}  # object ref -> (chunk, worker)
@@ -224,7 +247,8 @@ class RayExecutor:
         def submit(worker: int) -> None:
             if waiting:
                 chunk = waiting.popleft()
-                ref = self.workers[worker].embed.remote([texts[i] for i in chunks[chunk]])
+                method = self.workers[worker].embed_tokens if tokens else self.workers[worker].embed
+                ref = method.remote([texts[i] for i in chunks[chunk]])
                 running[ref] = (chunk, worker)
 
         for worker in range(len(self.workers)):
@@ -237,6 +261,10 @@ class RayExecutor:
                 chunk, worker = running.pop(ref)
                 try:
                     pid, vectors = ray.get(ref)
+                    if tokens:
+                        vectors, chunk_tokens = vectors
+                        for i, token_vectors in zip(chunks[chunk], chunk_tokens):
+                            kept[i] = token_vectors
                 except ray.exceptions.RayError as exc:
                     raise IndexerError(f"A Ray worker kept failing on the same texts after {RETRIES} "
                                        f"restart(s) ({_reason(exc)}); the build stopped, the live index "
@@ -246,7 +274,7 @@ class RayExecutor:
                 self.embedded += len(chunks[chunk])
                 bar.update(len(chunks[chunk]))
                 submit(worker)
-        return out
+        return out, kept
 
     def notes(self) -> list[str]:
         if not self.workers:

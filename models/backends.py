@@ -2,7 +2,8 @@
 
 Texts are tokenised once, sorted by length and cut into batches under a padded-token budget
 (`plan_batches`); each batch is padded to its own longest text (`pad_batch`) and run by a
-backend that returns L2-normalised mean-pooled vectors.
+backend that returns L2-normalised mean-pooled vectors (and, asked with `with_tokens`, each
+token's L2-normalised contextual vector as well: the late-interaction evidence of `qa.search`).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.onnx_export import EMBEDDINGS_FILE
+from models.onnx_export import EMBEDDING_OUTPUT, EMBEDDINGS_FILE, TOKENS_OUTPUT
 
 TOKEN_BUDGET = 8192  # padded tokens per batch (batch rows x longest row)
 
@@ -79,13 +80,20 @@ class TorchBackend:
             self._current_threads = n
 
     def __call__(self, input_ids: np.ndarray, mask: np.ndarray, threads: int) -> np.ndarray:
+        return self.with_tokens(input_ids, mask, threads, tokens=False)[0]
+
+    def with_tokens(self, input_ids: np.ndarray, mask: np.ndarray, threads: int,
+                    tokens: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Pooled vectors (batch x hidden) and normalised token vectors (batch x tokens x hidden,
+        padding rows included; None unless `tokens`)."""
         torch = self._torch
         self._set_threads(threads)
         features = {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask)}
         with torch.inference_mode():
-            emb = self.st.forward(features)["sentence_embedding"]
-            emb = torch.nn.functional.normalize(emb.float(), dim=1)
-        return emb.numpy()
+            out = self.st.forward(features)
+            emb = torch.nn.functional.normalize(out["sentence_embedding"].float(), dim=1)
+            words = torch.nn.functional.normalize(out["token_embeddings"].float(), dim=-1) if tokens else None
+        return emb.numpy(), None if words is None else words.numpy()
 
 
 class OnnxBackend:
@@ -116,9 +124,15 @@ class OnnxBackend:
         self._table = np.load(path.parent / EMBEDDINGS_FILE, mmap_mode="r") if self._input == "inputs_embeds" else None
 
     def __call__(self, input_ids: np.ndarray, mask: np.ndarray, threads: int) -> np.ndarray:
-        tokens = input_ids if self._table is None else np.asarray(self._table[input_ids], dtype=np.float32)
-        out = self._session.run(None, {self._input: tokens, "attention_mask": mask})[0]
-        return np.asarray(out, dtype=np.float32)
+        return self.with_tokens(input_ids, mask, threads, tokens=False)[0]
+
+    def with_tokens(self, input_ids: np.ndarray, mask: np.ndarray, threads: int,
+                    tokens: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Like `TorchBackend.with_tokens`: the graph's ``embedding`` and (if `tokens`) ``tokens`` outputs."""
+        inputs = input_ids if self._table is None else np.asarray(self._table[input_ids], dtype=np.float32)
+        names = [EMBEDDING_OUTPUT, TOKENS_OUTPUT] if tokens else [EMBEDDING_OUTPUT]
+        out = self._session.run(names, {self._input: inputs, "attention_mask": mask})
+        return np.asarray(out[0], dtype=np.float32), np.asarray(out[1], dtype=np.float32) if tokens else None
 
 
 class JsonTokenizer:

@@ -24,7 +24,7 @@ import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from tqdm import tqdm
@@ -34,6 +34,13 @@ from models.errors import ModelError
 from models.materialise import DEFAULT_MODEL_ID, ensure_default_model
 from models.precision import available_cores, onnxruntime_available, pytorch_fallback, resolve_dtype
 from models.prompts import prompt_for, read_prompts
+
+class TokenVectors(NamedTuple):
+    """One text's kept tokens (`Encoder.encode_tokens`): their ids and L2-normalised contextual vectors."""
+
+    ids: np.ndarray  # int32, one per kept token
+    vectors: np.ndarray  # float32, tokens x dimension
+
 
 PROGRESS_THRESHOLD = 256  # show a progress bar (stderr) above this many texts
 PARALLEL_TOKEN_BUDGET = 4096  # padded tokens per batch when batches run one per core
@@ -240,6 +247,15 @@ class Encoder:
         """Embed search queries with the query prompt (if the model defines one)."""
         return self._encode(texts, self._prompt("query"))
 
+    def encode_tokens(self, texts: list[str], kind: str) -> tuple[np.ndarray, list[TokenVectors]]:
+        """Embed `texts` with the `kind` ("passage" or "query") prompt, as `encode_passages` and
+        `encode_queries` do, and return besides, per text, its contextual token vectors from the
+        same pass (L2-normalised, float32) with their token ids, the special tokens and the
+        prompt's dropped (the late-interaction evidence of `qa.search`)."""
+        if kind not in ("passage", "query"):
+            raise ValueError(f"kind must be 'passage' or 'query', not {kind!r}")
+        return self._encode_with(texts, self._prompt(kind), tokens=True)
+
     def count_tokens(self, text: str) -> int:
         """Tokens the model is fed for ``text`` as a passage, before truncation."""
         return len(self._token_ids([(self._prompt("passage") or "") + text])[0])
@@ -268,9 +284,14 @@ class Encoder:
         return ids if len(ids) <= self._max_tokens else ids[: self._max_tokens - 1] + ids[-1:]
 
     def _encode(self, texts: list[str], prompt: str | None) -> np.ndarray:
+        return self._encode_with(texts, prompt, tokens=False)[0]
+
+    def _encode_with(self, texts: list[str], prompt: str | None,
+                     tokens: bool) -> tuple[np.ndarray, list[TokenVectors]]:
+        """Embeddings of `texts` (prompted) and, if `tokens`, their kept token vectors (`encode_tokens`)."""
         texts = list(texts)
         if not texts:
-            return np.zeros((0, self.dimension), np.float32)
+            return np.zeros((0, self.dimension), np.float32), []
         show = self.show_progress
         if show is None:
             show = len(texts) > PROGRESS_THRESHOLD
@@ -280,11 +301,20 @@ class Encoder:
         batches = plan_batches([len(seq) for seq in ids], budget, max(1, self.batch_size))
         pad_id = self._tokenizer.pad_token_id or 0
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        kept: list[TokenVectors] = [None] * len(texts) if tokens else []  # type: ignore[list-item]
+        lead, trail = self._special_counts()
+        skip = lead + self._prompt_tokens(prompt)
         with tqdm(total=len(batches), desc="Batches", file=sys.stderr, disable=not show) as progress:
             def run(batch: list[int]) -> None:
                 input_ids, mask = pad_batch([ids[i] for i in batch], pad_id)
                 threads = 1 if workers > 1 or input_ids.size <= SMALL_BATCH_TOKENS else self.threads
-                out[batch] = self._backend(input_ids, mask, threads)
+                if not tokens:
+                    out[batch] = self._backend(input_ids, mask, threads)
+                else:
+                    out[batch], words = self._backend.with_tokens(input_ids, mask, threads)
+                    for row, i in enumerate(batch):
+                        end = max(skip, len(ids[i]) - trail)
+                        kept[i] = TokenVectors(np.asarray(ids[i][skip:end], dtype=np.int32), words[row, skip:end].copy())
                 progress.update(1)
 
             if workers == 1:
@@ -297,4 +327,22 @@ class Encoder:
                         pass
                 finally:  # on an error or Ctrl-C, drop the batches not started yet
                     pool.shutdown(wait=True, cancel_futures=True)
-        return out
+        return out, kept
+
+    def _special_counts(self) -> tuple[int, int]:
+        """How many special tokens the tokenizer puts before and after a text (1 and 1 for e5)."""
+        bare = self._tokenizer(["x"], add_special_tokens=False)["input_ids"][0]
+        full = self._tokenizer(["x"], add_special_tokens=True)["input_ids"][0]
+        lead = next(i for i in range(len(full)) if full[i:i + len(bare)] == bare)
+        return lead, len(full) - lead - len(bare)
+
+    def _prompt_tokens(self, prompt: str | None) -> int:
+        """How many tokens `prompt` adds at the start of a prompted text: those it shares with the
+        prompt followed by a word (the prompt alone ends in a lone "▁" token a following word absorbs)."""
+        if not prompt:
+            return 0
+        alone, followed = self._tokenizer([prompt, prompt + "x"], add_special_tokens=False)["input_ids"]
+        n = 0
+        while n < min(len(alone), len(followed)) and alone[n] == followed[n]:
+            n += 1
+        return n

@@ -22,7 +22,9 @@ ONNX_FILE = "model.onnx"
 EMBEDDINGS_FILE = "embeddings.npy"  # the fp32 variant's token-embedding table (vocabulary x hidden, float32)
 ONNX_MARKER = ".onnx-exported.json"
 # Bump when the exported graph or its quantisation changes, so existing variants are rebuilt.
-ONNX_EXPORT_VERSION = 3
+ONNX_EXPORT_VERSION = 4  # 4: the `tokens` output
+EMBEDDING_OUTPUT = "embedding"  # batch x hidden: mean-pooled, L2-normalised
+TOKENS_OUTPUT = "tokens"  # batch x tokens x hidden: each token's last hidden state, L2-normalised
 ONNX_VARIANTS = ("fp32", "int8")
 
 
@@ -61,11 +63,12 @@ def export_onnx(folder: Path, target: Path, variant: str = "int8") -> Path:
     """Export the transformer + mean pooling + L2 normalisation of ``folder`` to ``target/model.onnx``.
 
     int8 graph: ``input_ids``, ``attention_mask`` (int64, batch x tokens) -> ``embedding``
-    (float32, batch x hidden, L2-normalised); its MatMul and fused Attention weights are quantised
+    (float32, batch x hidden, L2-normalised) and ``tokens`` (float32, batch x tokens x hidden:
+    each token's last hidden state, L2-normalised; padding rows are meaningless); its MatMul and fused Attention weights are quantised
     dynamically (per output channel, signed int8 weights, uint8 activations: the AVX512-VNNI /
     AMX-INT8 kernels), and so is the token-embedding table (118 MB instead of 403 MB). fp32 graph:
     ``inputs_embeds`` (float32, batch x tokens x hidden: rows of ``target/embeddings.npy``) and
-    ``attention_mask`` -> ``embedding``. ONNX Runtime's transformer optimiser fuses attention,
+    ``attention_mask`` -> ``embedding`` and ``tokens``. ONNX Runtime's transformer optimiser fuses attention,
     LayerNorm and GELU in both. Written atomically, like :func:`models.materialise.materialise`.
     """
     if variant not in ONNX_VARIANTS:
@@ -114,7 +117,7 @@ def _export_graph(folder: Path, out: Path, table: Path | None = None):
                                     position_ids=positions).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=-1)
+            return torch.nn.functional.normalize(pooled, dim=-1), torch.nn.functional.normalize(hidden, dim=-1)
 
     ids = torch.tensor([[0, 1000, 2000, 3000, 2], [0, 1000, 2, 1, 1]], dtype=torch.long)
     mask = (ids != config.pad_token_id).long()
@@ -123,10 +126,10 @@ def _export_graph(folder: Path, out: Path, table: Path | None = None):
         np.save(table, words.numpy())
     with torch.inference_mode():
         torch.onnx.export(Pooled(model), (tokens, mask), str(out), dynamo=False, opset_version=17,
-                          input_names=[name, "attention_mask"], output_names=["embedding"],
+                          input_names=[name, "attention_mask"], output_names=[EMBEDDING_OUTPUT, TOKENS_OUTPUT],
                           dynamic_axes={name: {0: "batch", 1: "tokens"},
                                         "attention_mask": {0: "batch", 1: "tokens"},
-                                        "embedding": {0: "batch"}})
+                                        EMBEDDING_OUTPUT: {0: "batch"}, TOKENS_OUTPUT: {0: "batch", 1: "tokens"}})
     return config
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.language import load_profiles
-from models.encoder import ONNX_VARIANTS
+from models.encoder import ONNX_VARIANTS, TokenVectors
 from models.materialise import DEFAULT_MODEL_ID
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.calibration import read_calibration
@@ -117,8 +117,9 @@ class Engine:
         self.encoder = encoder
         load_profiles()  # what question_language needs, read now rather than on the first question
         self._encode_lock = threading.Lock()
-        # Recent query embeddings, most recent last: a plain cache, so emptying it is always safe.
-        self.query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        # Recent query embeddings with their token vectors, most recent last: a plain cache, so
+        # emptying it is always safe.
+        self.query_vectors: OrderedDict[str, tuple[np.ndarray, TokenVectors]] = OrderedDict()
         self.thesis_text = lru_cache(maxsize=256)(self._thesis_text)
         self.lowered_text = lru_cache(maxsize=256)(lambda thesis_id: lower_keeping_offsets(self.thesis_text(thesis_id)))
         self.section = lru_cache(maxsize=4096)(self._section)
@@ -161,9 +162,23 @@ class Engine:
         self.p_window_hi = np.searchsorted(self.w_first, self.p_sentence_hi - 1)
         self.passage_vectors, self.sentence_vectors = db.passage_vectors, db.sentence_vectors
         self.window_vectors = db.window_vectors
-        if (len(self.passage_vectors), len(self.sentence_vectors), len(self.window_vectors)) != (
-                len(self.passage_ids), len(self.sentence_ids), len(self.w_first)):
+        # Late interaction (qa.search): passage p's contextual token vectors (float16) are rows
+        # p_token_lo[p]..p_token_hi[p]-1 of token_vectors, their token ids those rows of token_ids.
+        self.token_vectors, self.token_ids = db.token_vectors, load_columns(folder, "tokens")["id"]
+        self.p_token_lo, self.p_token_hi = passages["token_lo"], passages["token_hi"]
+        self._idf = _token_idf(self.token_ids, self.p_token_hi - self.p_token_lo)
+        if (len(self.passage_vectors), len(self.sentence_vectors), len(self.window_vectors),
+                len(self.token_vectors)) != (len(self.passage_ids), len(self.sentence_ids), len(self.w_first),
+                                             len(self.token_ids)):
             raise ValueError("the vector and column files have different row counts")
+
+    def token_idf(self, ids: np.ndarray) -> np.ndarray:
+        """The idf over passages of each token id in `ids`: ln(1 + (N - df + 0.5) / (df + 0.5)), N
+        passages, df of them holding the token (a token no passage holds has df 0)."""
+        table = self._idf
+        ids = np.asarray(ids, dtype=np.int64)
+        known = ids < len(table) - 1
+        return np.where(known, table[np.where(known, ids, len(table) - 1)], table[-1]).astype(np.float32)
 
     def window_row(self, first: int, last: int) -> int | None:
         """The window row of sentence rows `first`..`last` (inclusive), or None if it has none."""
@@ -197,17 +212,24 @@ class Engine:
 
     def encode_query(self, text: str) -> np.ndarray:
         """The query embedding of `text` (read-only; recent ones come from a cache)."""
+        return self.encode_query_tokens(text)[0]
+
+    def encode_query_tokens(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        """The query embedding of `text` and its token vectors, from one encoder pass
+        (`models.encoder.Encoder.encode_tokens`; read-only; recent ones come from a cache)."""
         with self._encode_lock:  # torch modules are not re-entrant across threads
-            vector = self.query_vectors.get(text)
-            if vector is None:
-                vector = self.encoder.encode_queries([text])[0]
-                vector.setflags(write=False)
-                self.query_vectors[text] = vector
+            encoded = self.query_vectors.get(text)
+            if encoded is None:
+                vectors, (tokens,) = self.encoder.encode_tokens([text], "query")
+                encoded = (vectors[0], tokens)
+                for array in (encoded[0], *tokens):
+                    array.setflags(write=False)
+                self.query_vectors[text] = encoded
                 if len(self.query_vectors) > QUERY_CACHE_SIZE:
                     self.query_vectors.popitem(last=False)
             else:
                 self.query_vectors.move_to_end(text)
-            return vector
+            return encoded
 
     def text(self, thesis_id: int, start: int, end: int) -> str:
         return self.thesis_text(thesis_id)[start:end]
@@ -252,6 +274,17 @@ def load(index_dir: Path | str = "index", *, encoder=None, params: Params = DEFA
             engine = _engines[spec.key] = Engine(spec if spec.is_postgresql else Path(spec.key), encoder=encoder,
                                                  params=params)
         return engine
+
+
+def _token_idf(ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """idf by token id (`Engine.token_idf`) of the tokens `ids`, passage after passage (`counts` per
+    passage); the last entry is that of a token id no passage holds."""
+    n = len(counts)
+    size = int(ids.max()) + 2 if len(ids) else 1
+    passage = np.repeat(np.arange(n, dtype=np.int64), counts)
+    pairs = np.unique(passage * size + ids.astype(np.int64))  # each (passage, token) once
+    df = np.bincount(pairs % size, minlength=size).astype(np.float64)
+    return np.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _json_list(value: str | None) -> list[str]:

@@ -7,6 +7,10 @@ Norwegian text is no help to an English question, so English questions lean on t
 evidence. The weights and every other knob are in `qa.params` (chosen on the dev set and by
 cross-validation, see eval/README.md).
 
+Hybrid searches add late-interaction evidence (ColBERT-style MaxSim, `_token_scores`): each
+query token's best cosine to one of a passage's contextual token vectors, averaged with idf²
+weights, for the `TOKEN_DEPTH` best passages by the other evidence.
+
 A query that a passage among the best contains word for word (a remembered phrase, `qa.phrase`)
 puts that passage first.
 
@@ -24,6 +28,7 @@ import numpy as np
 
 from analysis.language import question_language
 from analysis.lexical import INVISIBLE, analyse
+from models.encoder import TokenVectors
 from qa.engine import Engine
 from qa.errors import QueryError
 from qa.filters import Filters
@@ -34,6 +39,11 @@ from store.ann import search_dense
 Method = Literal["hybrid", "dense", "lexical"]
 MAX_QUERY_CHARS = 2000  # the encoder sees 512 tokens at most; BM25 gains nothing from more
 MAX_K = 100  # passages per question the command line and the HTTP API give at most (the Python API: any)
+# Late interaction: only the best TOKEN_DEPTH candidates by the other evidence get a token score
+# (a set that does not depend on k); query token weights are idf ** TOKEN_IDF_POWER, which every
+# one of the 15 CV folds chose over idf ** 1 (eval/README.md, phase 17).
+TOKEN_DEPTH = 100
+TOKEN_IDF_POWER = 2
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,7 @@ class Evidence:
     rows: np.ndarray  # candidate passage rows, ascending
     lexical: np.ndarray  # BM25 of each candidate over the best candidate's (zeros when unused)
     phrase: re.Pattern[str] | None
+    tokens: TokenVectors | None = None  # the query's token vectors (hybrid searches only)
 
 
 def gather(engine: Engine, query: str, filters: Filters | None = None, method: Method = "hybrid",
@@ -122,7 +133,7 @@ def gather(engine: Engine, query: str, filters: Filters | None = None, method: M
     phrase = phrase_pattern(query) if is_phrase(query) else None
     if allowed is not None and not allowed.any():
         return Evidence(query, language, method, None, np.zeros(0, dtype=np.int64), np.zeros(0, np.float32), phrase)
-    vector = None if method == "lexical" else engine.encode_query(query)
+    vector, tokens = (None, None) if method == "lexical" else engine.encode_query_tokens(query)
     lexical_all = None
     if method != "dense":  # lexical for English questions too: its weight is a knob
         lexical_all = engine.lexical.scores(analyse(query, language))
@@ -132,7 +143,7 @@ def gather(engine: Engine, query: str, filters: Filters | None = None, method: M
         lexical = lexical_all[rows].astype(np.float32)
         best = float(lexical.max(initial=0.0))  # the best allowed passage is always a candidate
         lexical = lexical / best if best > 0 else lexical
-    return Evidence(query, language, method, vector, rows, lexical, phrase)
+    return Evidence(query, language, method, vector, rows, lexical, phrase, tokens if method == "hybrid" else None)
 
 
 def retrieve(
@@ -184,6 +195,8 @@ def rank(engine: Engine, evidence: Evidence, k: int, params: Params) -> Retrieva
         same_language = engine.p_language[rows] == language
         score = (w.dense * dense + w.sentence * sentence + w.lexical * lexical
                  - (w.dense + w.sentence) * params.same_language_penalty * same_language)
+        if params.token_weight > 0 and evidence.tokens is not None:
+            score = score + params.token_weight * _token_scores(engine, rows, score, evidence.tokens)
     if params.thesis_weight > 0 and len(rows):
         score = score + params.thesis_weight * _thesis_prior(engine, rows, score)
     if params.context_weight > 0 and len(rows):
@@ -285,12 +298,36 @@ def _window_scores(engine: Engine, rows: np.ndarray, vector: np.ndarray) -> np.n
     return _segment_max(np.where(inside, cosines, -np.inf), hi - lo)
 
 
+def _token_scores(engine: Engine, rows: np.ndarray, score: np.ndarray, query: TokenVectors) -> np.ndarray:
+    """For each candidate, sum_t w_t max_j cos(q_t, p_j) / sum_t w_t over the query's tokens q_t
+    (w_t = idf(t) ** TOKEN_IDF_POWER) and the passage's token vectors p_j: for the `TOKEN_DEPTH`
+    best candidates by `score`; the others get the lowest of those scores (and a passage without
+    tokens 0)."""
+    out = np.zeros(len(rows), dtype=np.float32)
+    if not len(query.ids) or not len(rows):
+        return out
+    top = np.lexsort((rows, -score))[:TOKEN_DEPTH]  # ties: lower id first, as `rank` orders them
+    lo, hi = engine.p_token_lo[rows[top]], engine.p_token_hi[rows[top]]
+    matrix = np.asarray(engine.token_vectors[_segment_rows(lo, hi)], dtype=np.float32)
+    best = _segment_max(matrix @ query.vectors.T, hi - lo)  # passages x query tokens
+    weights = engine.token_idf(query.ids) ** TOKEN_IDF_POWER
+    scored = np.where(hi > lo, (np.where(np.isfinite(best), best, 0.0) @ weights) / weights.sum(), 0.0)
+    out[:] = scored.min()
+    out[top] = scored
+    return out
+
+
+def _segment_rows(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Rows lo[i]..hi[i]-1 for every i, concatenated."""
+    lengths = hi - lo
+    firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
+    return np.repeat(lo - firsts, lengths) + np.arange(int(lengths.sum()))
+
+
 def _segment_cosines(vectors: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                      vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The query's cosine to rows lo[i]..hi[i]-1 of `vectors` for every i, concatenated, and those rows."""
-    lengths = hi - lo
-    firsts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
-    rows = np.repeat(lo - firsts, lengths) + np.arange(int(lengths.sum()))
+    rows = _segment_rows(lo, hi)
     if not len(rows):
         return np.zeros(0, dtype=np.float32), rows
     first, last = int(lo.min()), int(hi.max())
@@ -300,12 +337,12 @@ def _segment_cosines(vectors: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 
 
 def _segment_max(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The maximum of each consecutive run of `lengths[i]` values; -inf for an empty run."""
-    out = np.full(len(lengths), -np.inf, dtype=np.float32)
+    """The maximum of each consecutive run of `lengths[i]` values (rows, for a matrix); -inf for an empty run."""
+    out = np.full((len(lengths), *values.shape[1:]), -np.inf, dtype=np.float32)
     filled = lengths > 0
     if filled.any():
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-        out[filled] = np.maximum.reduceat(values, starts)
+        out[filled] = np.maximum.reduceat(values, starts, axis=0)
     return out
 
 

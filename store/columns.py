@@ -1,4 +1,4 @@
-"""Columns of the passage, sentence and window tables as .npy files, memory-mapped by the query side.
+"""Columns of the passage, sentence, window and token tables as .npy files, memory-mapped by the query side.
 
 The query side needs a few numbers per passage and sentence (thesis, offsets, page, the rows of
 a passage's sentences, ...) for every query. Reading them from SQLite would cost seconds at
@@ -18,11 +18,15 @@ SCHEMA: dict[str, dict[str, str]] = {
     "passages": {"thesis": "int64", "section": "int64", "start": "int64", "end": "int64",
                  "page_start": "int64", "page_end": "int64",
                  "sentence_lo": "int64", "sentence_hi": "int64",  # its sentences are rows lo..hi-1
-                 "part": "U16", "language": "U8"},
+                 "part": "U16", "language": "U8",
+                 "token_lo": "int64", "token_hi": "int64"},  # its token vectors are rows lo..hi-1
     "sentences": {"thesis": "int64", "start": "int64", "end": "int64", "page": "int64",
                   "typicality": "float32"},  # indexer.typicality
     # Windows (indexer.windows): sentence rows first..last, inclusive, in (first, last) order.
     "windows": {"thesis": "int64", "first": "int64", "last": "int64"},
+    # The passages' kept tokens (models.encoder.Encoder.encode_tokens): the token id of each row of
+    # vectors/tokens.npy, passage by passage.
+    "tokens": {"id": "int32"},
 }
 
 

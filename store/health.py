@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from store.columns import load_array
-from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, WINDOW_VECTORS
+from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS
 
 _CHUNK = 1 << 20
 _VECTOR_ROWS = 65_536  # rows whose norms are checked at a time
@@ -35,7 +35,7 @@ def check_snapshot(snapshot: Path, manifest: dict[str, Any]) -> list[str]:
     if problems:
         return problems  # the cheaper checks below would only repeat them
     problems += _database_problems(snapshot / DATABASE, manifest)
-    for name in (PASSAGE_VECTORS, SENTENCE_VECTORS, WINDOW_VECTORS):
+    for name in (PASSAGE_VECTORS, SENTENCE_VECTORS, WINDOW_VECTORS, TOKEN_VECTORS):
         problems += _vector_problems(snapshot / name)
     return problems
 

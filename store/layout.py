@@ -11,6 +11,9 @@ Layout::
         vectors/sentences.npy          float32 sentence embeddings, row = sentences.id - 1
         vectors/windows.npy            float32 embeddings of runs of 2-3 sentences (indexer.windows),
                                        row = the row of columns/windows.*
+        vectors/tokens.npy             float16 contextual token vectors of the passages (late
+                                       interaction, qa.search), row = the row of columns/tokens.id;
+                                       passage p's are rows columns/passages.token_lo..token_hi - 1
         passages.faiss                 search index over the passage rows (store.ann; the kind
                                        is chosen by corpus size and named in the manifest)
         columns/                       per-row arrays of the passage and sentence tables (store.columns)
@@ -46,6 +49,7 @@ PASSAGES_FAISS = "passages.faiss"
 PASSAGE_VECTORS = f"{VECTORS_FOLDER}/passages.npy"
 SENTENCE_VECTORS = f"{VECTORS_FOLDER}/sentences.npy"
 WINDOW_VECTORS = f"{VECTORS_FOLDER}/windows.npy"
+TOKEN_VECTORS = f"{VECTORS_FOLDER}/tokens.npy"
 
 # What a build names its snapshots (`new_snapshot_name`): the only folders under snapshots/ it deletes.
 SNAPSHOT_NAME = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")

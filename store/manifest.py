@@ -8,7 +8,8 @@ from typing import Any
 from store.errors import IndexDamagedError, IndexMismatchError, rebuild_hint, shown
 from store.layout import MANIFEST
 
-SCHEMA_VERSION = 7  # 5: pages.label, the label printed on each page; 6: theses.topic and theses.derived; 7: windows
+SCHEMA_VERSION = 8  # 5: pages.label, the label printed on each page; 6: theses.topic and theses.derived; 7: windows;
+# 8: token vectors (vectors/tokens.npy, columns/tokens.id, passages.token_lo/token_hi)
 
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:

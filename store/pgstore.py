@@ -3,9 +3,11 @@ embedded snapshot (`store.reader.IndexSnapshot`), dense search by pgvector HNSW.
 
 Each published snapshot is a schema `snap_<name>` holding the tables of `store.schema` (same
 columns; `end` is quoted), `passage_vectors` / `sentence_vectors` / `window_vectors` (pgvector, an HNSW index on the
-passages) and `files`: the manifest, the per-row columns and the BM25 index of the snapshot
-(`store.columns`, `store.lexical`) as bytes, so that lexical scoring is the project's own BM25,
-identical to the embedded store's. `public.tesesok_live` names the live schema.
+passages) and `files`: the manifest, the per-row columns, the BM25 index and the float16 token
+vectors of the snapshot (`store.columns`, `store.lexical`, `store.layout.TOKEN_VECTORS`) as bytes,
+so that lexical scoring is the project's own BM25, identical to the embedded store's, and the
+token vectors (143k rows on this corpus; read by range, never searched) are memory-mapped from
+the local cache like the columns. `public.tesesok_live` names the live schema.
 
 Publishing writes the new schema and switches `tesesok_live` to it in ONE transaction: a reader
 sees the old or the new corpus whole, and a failed or killed publish leaves the live one as it
@@ -29,7 +31,7 @@ import numpy as np
 from store.ann import DenseIndexSpec
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.errors import IndexDamagedError, IndexMissingError, StoreError, import_optional
-from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, WINDOW_VECTORS
+from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.columns import load_array
 from store.reader import OpenSnapshot
@@ -160,7 +162,7 @@ def _copy_vectors(conn: Any, table: str, matrix: np.ndarray, dimension: int) -> 
 
 def _copy_files(conn: Any, schema: str, snapshot: Path, manifest: dict[str, Any]) -> None:
     conn.execute(f"CREATE TABLE {schema}.files (name text PRIMARY KEY, data bytea NOT NULL)")
-    files = [(MANIFEST, json.dumps(manifest).encode())]
+    files = [(MANIFEST, json.dumps(manifest).encode()), (TOKEN_VECTORS, (snapshot / TOKEN_VECTORS).read_bytes())]
     for folder in FILE_FOLDERS:
         files += [(p.relative_to(snapshot).as_posix(), p.read_bytes())
                   for p in sorted((snapshot / folder).rglob("*")) if p.is_file()]
@@ -251,10 +253,12 @@ class PgSnapshot(OpenSnapshot):
             self.dense_spec = DenseIndexSpec.from_json(self.manifest.get("dense_index"))
             self.path = self._materialise(cache or Path(tempfile.gettempdir()) / "tesesok-pg")
             self.passage_index = self.passage_vectors = self.sentence_vectors = self.window_vectors = None
+            self.token_vectors = None
             if vectors:
                 self.passage_vectors = self._matrix("passage_vectors")
                 self.sentence_vectors = self._matrix("sentence_vectors")
                 self.window_vectors = self._matrix("window_vectors")
+                self.token_vectors = load_array(self.path / TOKEN_VECTORS, random_access=True)
                 self.passage_index = PgDenseIndex(self, len(self.passage_vectors))
         except BaseException:
             self.conn.close()

@@ -17,9 +17,12 @@ from store.columns import load_array
 from store.errors import StoreError
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.columns import load_columns
-from store.layout import DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, WINDOW_VECTORS, with_live_snapshot
+from store.layout import (
+    DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS,
+    with_live_snapshot,
+)
 from store.manifest import check_compatible, read_manifest
-from store.records import Page, Passage, Section, Sentence, SourceMap, Suggestion, Thesis
+from store.records import Page, Passage, PassageTokens, Section, Sentence, SourceMap, Suggestion, Thesis
 
 T = TypeVar("T")
 # What reading a snapshot raises when a build deleted it meanwhile (or it is damaged).
@@ -65,11 +68,13 @@ class IndexSnapshot(OpenSnapshot):
         self.passage_vectors: np.ndarray | None = None
         self.sentence_vectors: np.ndarray | None = None
         self.window_vectors: np.ndarray | None = None
+        self.token_vectors: np.ndarray | None = None  # float16 (store.layout)
         if vectors:
             self.passage_index = faiss.read_index(str(path / PASSAGES_FAISS))
             self.passage_vectors = load_array(path / PASSAGE_VECTORS, random_access=True)
             self.sentence_vectors = load_array(path / SENTENCE_VECTORS, random_access=True)
             self.window_vectors = load_array(path / WINDOW_VECTORS, random_access=True)
+            self.token_vectors = load_array(path / TOKEN_VECTORS, random_access=True)
         self.db = sqlite3.connect(f"{(path / DATABASE).resolve().as_uri()}?mode=ro", uri=True,
                                   check_same_thread=False)
         self.db.row_factory = sqlite3.Row
@@ -117,6 +122,7 @@ class StoredThesis(NamedTuple):
     sentence_vectors: np.ndarray
     windows: list[tuple[int, int]]  # (first, last) sentence indices of the thesis (indexer.windows)
     window_vectors: np.ndarray
+    tokens: PassageTokens  # its passages' token vectors (late interaction)
 
 
 def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
@@ -149,7 +155,23 @@ def load_thesis(snapshot: IndexSnapshot, doc: str) -> StoredThesis:
     return StoredThesis(thesis,
                         _vectors(snapshot.passage_vectors, [r["id"] for r in rows["passages"]], snapshot.dimension),
                         _vectors(snapshot.sentence_vectors, [r["id"] for r in rows["sentences"]], snapshot.dimension),
-                        windows, _vectors(snapshot.window_vectors, (mine + 1).tolist(), snapshot.dimension))
+                        windows, _vectors(snapshot.window_vectors, (mine + 1).tolist(), snapshot.dimension),
+                        _tokens(snapshot, [r["id"] for r in rows["passages"]]))
+
+
+def _tokens(snapshot: IndexSnapshot, passage_ids: list[int]) -> PassageTokens:
+    """The stored token vectors of the passages `passage_ids` (one thesis's, consecutive)."""
+    if snapshot.token_vectors is None:
+        raise StoreError("this snapshot was opened without its vectors")
+    if not passage_ids:
+        return PassageTokens.empty(0, snapshot.dimension)
+    folder = snapshot.path / COLUMNS_FOLDER
+    passages = load_columns(folder, "passages")
+    rows = np.asarray(passage_ids, dtype=np.int64) - 1
+    lo, hi = passages["token_lo"][rows], passages["token_hi"][rows]
+    first, last = int(lo[0]), int(hi[-1])
+    return PassageTokens(np.array(load_columns(folder, "tokens")["id"][first:last]),
+                         np.array(snapshot.token_vectors[first:last]), hi - lo)
 
 
 def _pages(rows: list[sqlite3.Row]) -> list[Page]:

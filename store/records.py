@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
+
+import numpy as np
 
 def section_label(number: str, title: str) -> str:
     """A section's number and title as a reader would write them: "4.2.1 Identitetskifte"."""
@@ -169,3 +171,17 @@ class ThesisMeta:
     language: str = ""
     keep_personal_data: bool = False
     topic: str = ""
+
+
+class PassageTokens(NamedTuple):
+    """The contextual token vectors of one thesis's passages, passage after passage (the
+    late-interaction evidence of `qa.search`; `models.encoder.Encoder.encode_tokens`)."""
+
+    ids: np.ndarray  # int32 token id of each row
+    vectors: np.ndarray  # float16, one L2-normalised row per token
+    counts: np.ndarray  # int64, how many of the rows belong to each passage, in passage order
+
+    @classmethod
+    def empty(cls, passages: int, dimension: int) -> "PassageTokens":
+        """No tokens for any of `passages` passages."""
+        return cls(np.zeros(0, np.int32), np.zeros((0, dimension), np.float16), np.zeros(passages, np.int64))

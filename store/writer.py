@@ -19,13 +19,14 @@ from store.columns import FOLDER as COLUMNS_FOLDER
 from store.columns import ColumnWriter, load_array
 from store.health import file_records
 from store.layout import (
-    CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX, WINDOW_VECTORS,
+    CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX, TOKEN_VECTORS,
+    WINDOW_VECTORS,
     current_snapshot, fsync_dir, fsync_tree, is_snapshot_name, new_snapshot_name, write_atomically,
 )
 from store.lexical import ANALYSIS, LexicalIndex
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.manifest import SCHEMA_VERSION, write_manifest
-from store.records import Thesis, ThesisMeta
+from store.records import PassageTokens, Thesis, ThesisMeta
 from store.schema import SCHEMA
 from store.vectorfile import FOLDER as VECTORS_FOLDER
 from store.vectorfile import VectorFile
@@ -57,6 +58,7 @@ class SnapshotWriter:
         self.passage_vectors = VectorFile(self.tmp / PASSAGE_VECTORS, dimension)
         self.sentence_vectors = VectorFile(self.tmp / SENTENCE_VECTORS, dimension)
         self.window_vectors = VectorFile(self.tmp / WINDOW_VECTORS, dimension)
+        self.token_vectors = VectorFile(self.tmp / TOKEN_VECTORS, dimension, np.float16)
         self.columns = ColumnWriter()
         self.theses: dict[str, dict[str, Any]] = {}
         self._next = {"theses": 1, "sections": 1, "passages": 1, "sentences": 1}
@@ -69,18 +71,55 @@ class SnapshotWriter:
 
     def add(self, thesis: Thesis, meta: ThesisMeta, passage_vectors: np.ndarray,
             sentence_vectors: np.ndarray, typicality: np.ndarray, windows: Sequence[tuple[int, int]] = (),
-            window_vectors: np.ndarray | None = None, **extra: Any) -> dict[str, Any]:
-        """Write one thesis with its vectors, per-sentence typicality and windows (`indexer.windows`:
-        (first, last) sentence indices, with their vectors); returns its manifest entry (plus `extra`)."""
+            window_vectors: np.ndarray | None = None, tokens: PassageTokens | None = None,
+            **extra: Any) -> dict[str, Any]:
+        """Write one thesis with its vectors, per-sentence typicality, windows (`indexer.windows`:
+        (first, last) sentence indices, with their vectors) and its passages' token vectors (none
+        if not given); returns its manifest entry (plus `extra`)."""
         if window_vectors is None:
             window_vectors = np.zeros((0, self.dimension), dtype=np.float32)
-        if (len(passage_vectors), len(sentence_vectors), len(typicality), len(window_vectors)) != (
-                len(thesis.passages), len(thesis.sentences), len(thesis.sentences), len(windows)):
-            raise ValueError(f"{thesis.doc}: vector counts do not match passages/sentences/windows")
+        if tokens is None:
+            tokens = PassageTokens.empty(len(thesis.passages), self.dimension)
+        if (len(passage_vectors), len(sentence_vectors), len(typicality), len(window_vectors), len(tokens.counts),
+                len(tokens.vectors)) != (len(thesis.passages), len(thesis.sentences), len(thesis.sentences),
+                                         len(windows), len(thesis.passages), int(tokens.counts.sum())):
+            raise ValueError(f"{thesis.doc}: vector counts do not match passages/sentences/windows/tokens")
         (tid,) = self._ids("theses", 1)
         section_ids = dict(zip((s.index for s in thesis.sections), self._ids("sections", len(thesis.sections))))
         passage_ids = self._ids("passages", len(thesis.passages))
         sentence_ids = self._ids("sentences", len(thesis.sentences))
+        self._insert_rows(thesis, meta, tid, section_ids, passage_ids, sentence_ids)
+        self.passage_vectors.append(passage_vectors)
+        self.sentence_vectors.append(sentence_vectors)
+        self.window_vectors.append(window_vectors)
+        token_lo = self.token_vectors.rows + np.cumsum(tokens.counts) - tokens.counts
+        self.token_vectors.append(tokens.vectors)
+        first_row = sentence_ids[0] - 1 if sentence_ids else 0
+        self.columns.append(
+            "passages", thesis=[tid] * len(passage_ids), section=[section_ids[p.section] for p in thesis.passages],
+            start=[p.start for p in thesis.passages], end=[p.end for p in thesis.passages],
+            page_start=[p.page_start for p in thesis.passages], page_end=[p.page_end for p in thesis.passages],
+            sentence_lo=[first_row + p.first_sentence for p in thesis.passages],
+            sentence_hi=[first_row + p.last_sentence + 1 for p in thesis.passages],
+            part=[p.part for p in thesis.passages], language=[p.language for p in thesis.passages],
+            token_lo=token_lo, token_hi=token_lo + tokens.counts)
+        self.columns.append("tokens", id=tokens.ids)
+        self.columns.append(
+            "sentences", thesis=[tid] * len(sentence_ids), start=[s.start for s in thesis.sentences],
+            end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences],
+            typicality=list(typicality))
+        self.columns.append("windows", thesis=[tid] * len(windows), first=[first_row + f for f, _ in windows],
+                            last=[first_row + last for _, last in windows])
+        entry = {"content_hash": thesis.content_hash, "masked": not meta.keep_personal_data,
+                 "pages": len(thesis.pages), "sections": len(thesis.sections),
+                 "passages": len(thesis.passages), "sentences": len(thesis.sentences), "windows": len(windows),
+                 "tokens": len(tokens.ids), **extra}
+        self.theses[thesis.doc] = entry
+        return entry
+
+    def _insert_rows(self, thesis: Thesis, meta: ThesisMeta, tid: int, section_ids: dict[int, int],
+                     passage_ids: list[int], sentence_ids: list[int]) -> None:
+        """The SQLite rows of one thesis (store.schema), under the ids `add` gave them."""
         first_passage: dict[int, int] = {}
         for pid, p in zip(passage_ids, thesis.passages):
             for s in range(p.first_sentence, p.last_sentence + 1):
@@ -107,32 +146,9 @@ class SnapshotWriter:
         db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?)", [
             (sid, tid, s.index, section_ids[s.section], first_passage.get(s.index), s.start, s.end,
              s.text, s.page) for sid, s in zip(sentence_ids, thesis.sentences)])
-        self.passage_vectors.append(passage_vectors)
-        self.sentence_vectors.append(sentence_vectors)
-        self.window_vectors.append(window_vectors)
-        first_row = sentence_ids[0] - 1 if sentence_ids else 0
-        self.columns.append(
-            "passages", thesis=[tid] * len(passage_ids), section=[section_ids[p.section] for p in thesis.passages],
-            start=[p.start for p in thesis.passages], end=[p.end for p in thesis.passages],
-            page_start=[p.page_start for p in thesis.passages], page_end=[p.page_end for p in thesis.passages],
-            sentence_lo=[first_row + p.first_sentence for p in thesis.passages],
-            sentence_hi=[first_row + p.last_sentence + 1 for p in thesis.passages],
-            part=[p.part for p in thesis.passages], language=[p.language for p in thesis.passages])
-        self.columns.append(
-            "sentences", thesis=[tid] * len(sentence_ids), start=[s.start for s in thesis.sentences],
-            end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences],
-            typicality=list(typicality))
-        self.columns.append("windows", thesis=[tid] * len(windows), first=[first_row + f for f, _ in windows],
-                            last=[first_row + last for _, last in windows])
-        entry = {"content_hash": thesis.content_hash, "masked": not meta.keep_personal_data,
-                 "pages": len(thesis.pages), "sections": len(thesis.sections),
-                 "passages": len(thesis.passages), "sentences": len(thesis.sentences), "windows": len(windows),
-                 **extra}
-        self.theses[thesis.doc] = entry
-        return entry
 
     def totals(self) -> dict[str, int]:
-        keys = ("pages", "sections", "passages", "sentences", "windows")
+        keys = ("pages", "sections", "passages", "sentences", "windows", "tokens")
         return {"theses": len(self.theses), **{k: sum(t[k] for t in self.theses.values()) for k in keys}}
 
     def seal_rows(self) -> None:
@@ -141,6 +157,7 @@ class SnapshotWriter:
         self.passage_vectors.seal()
         self.sentence_vectors.seal()
         self.window_vectors.seal()
+        self.token_vectors.seal()
 
     def passages(self) -> list[tuple[int, str, str]]:
         """(id, text, language) of every passage written, by id (after `seal_rows`)."""
@@ -162,7 +179,7 @@ class SnapshotWriter:
         faiss.write_index(dense, str(self.tmp / PASSAGES_FAISS))
         artefacts["vectors"] = {"folder": VECTORS_FOLDER, "passages": self.passage_vectors.rows,
                                 "sentences": self.sentence_vectors.rows, "windows": self.window_vectors.rows,
-                                "dtype": "float32"}
+                                "tokens": self.token_vectors.rows, "dtype": "float32", "tokens_dtype": "float16"}
         write_manifest(self.tmp, {"schema_version": SCHEMA_VERSION, "snapshot": self.name, **manifest,
                                   "dense_index": dense_spec.to_json(), "theses": self.theses,
                                   "totals": self.totals(), "artefacts": artefacts,
@@ -189,6 +206,7 @@ class SnapshotWriter:
         self.passage_vectors.close()
         self.sentence_vectors.close()
         self.window_vectors.close()
+        self.token_vectors.close()
         if current_snapshot(self.index_dir, strict=False) != self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
         self._done = True

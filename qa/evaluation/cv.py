@@ -113,7 +113,7 @@ def cache(engine: Engine, questions: Iterable[dict]) -> list[Cached]:
 
 
 RETRIEVAL_KNOBS = ("sentence_no", "sentence_en", "lexical_no", "lexical_en", "same_language_penalty", "prf_weight",
-                   "prf_depth", "merge_depth", "thesis_weight", "context_weight", "window_weight")
+                   "prf_depth", "merge_depth", "thesis_weight", "context_weight", "window_weight", "token_weight")
 
 
 def outcome(engine: Engine, item: Cached, params: Params) -> dict:

@@ -31,10 +31,17 @@ class CountingEncoder:
         return getattr(self.inner, name)
 
     def encode_passages(self, texts):
+        self._count(texts)
+        return self.inner.encode_passages(texts)
+
+    def encode_tokens(self, texts, kind):
+        self._count(texts)
+        return self.inner.encode_tokens(texts, kind)
+
+    def _count(self, texts):
         self.calls.append(list(texts))
         if self.fail_on_call is not None and len(self.calls) >= self.fail_on_call:
             raise self.error("injected failure")
-        return self.inner.encode_passages(texts)
 
 
 @pytest.fixture(scope="module")
@@ -111,10 +118,31 @@ def test_changed_thesis_is_the_only_one_reembedded(small, encoder):
         assert np.array_equal(after[doc].sentence_vectors, before[doc].sentence_vectors)
         assert after[doc].windows == before[doc].windows
         assert np.array_equal(after[doc].window_vectors, before[doc].window_vectors)
+        for mine, theirs in zip(after[doc].tokens, before[doc].tokens):  # token ids, vectors, counts
+            assert np.array_equal(mine, theirs) and len(mine)
     with open_index(index) as snap:  # ids still line up after re-adding under new ids
         assert len(snap.passage_vectors) == snap.passage_index.ntotal == snap.manifest["totals"]["passages"]
         assert len(snap.sentence_vectors) == snap.manifest["totals"]["sentences"]
         assert len(snap.window_vectors) == snap.manifest["totals"]["windows"] > 0
+        assert len(snap.token_vectors) == snap.manifest["totals"]["tokens"] > 0
+    assert report.embedded_tokens == len(after[SMALL[1]].tokens.ids)
+
+
+def test_stored_token_vectors_are_the_encoders_tokens_of_each_passage(built_index, encoder):
+    """vectors/tokens.npy holds, passage by passage, what `encode_tokens` gives for its text
+    (float16: cosines above 0.999), and passages' token ranges tile the table in order."""
+    with open_index(built_index) as snap:
+        doc = sorted(snap.manifest["theses"])[1]
+        tokens = load_thesis(snap, doc).tokens
+        passages = load_thesis(snap, doc).thesis.passages
+        assert tokens.vectors.dtype == np.float16 and len(tokens.counts) == len(passages)
+    rows = np.linspace(0, len(passages) - 1, 6).astype(int)
+    at = np.concatenate(([0], np.cumsum(tokens.counts)))
+    _, fresh = encoder.encode_tokens([passages[i].text for i in rows], "passage")
+    for i, (ids, vectors) in zip(rows, fresh):
+        assert np.array_equal(tokens.ids[at[i]:at[i + 1]], ids)
+        stored_vectors = tokens.vectors[at[i]:at[i + 1]].astype(np.float32)
+        assert np.sum(stored_vectors * vectors, axis=1).min() > 0.999
 
 
 def test_deleted_file_drops_out(small, encoder):

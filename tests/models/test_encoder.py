@@ -312,3 +312,23 @@ def test_model_info_reads_what_the_encoder_loads(encoder):
     assert (info.model_id, info.dimension, info.prompts) == (encoder.model_id, encoder.dimension, encoder.prompts)
     for text in TEXTS + ["", "x" * 3000]:
         assert info.count_tokens(text) == encoder.count_tokens(text)
+
+
+def test_token_vectors_drop_specials_and_prompt_and_onnx_matches_pytorch(passages_fp32_encoder):
+    """`encode_tokens`: the prompted text's tokens without <s>, </s> and the prompt's own tokens,
+    from the same pass as the embedding; ONNX fp32 gives PyTorch fp32's token vectors."""
+    texts = ["Hvordan påvirker rus sosiale relasjoner?", "Goffman: front stage and back stage.", "Hva er recovery?"]
+    plain = {"passage": passages_fp32_encoder.encode_passages, "query": passages_fp32_encoder.encode_queries}
+    for kind in ("passage", "query"):
+        vectors, tokens = passages_fp32_encoder.encode_tokens(texts, kind)
+        np.testing.assert_allclose(vectors, plain[kind](texts), atol=1e-5)
+        tokenizer = passages_fp32_encoder._tokenizer
+        for text, (ids, rows) in zip(texts, tokens):
+            assert ids.tolist() == tokenizer(text, add_special_tokens=False)["input_ids"]  # ":" in the text kept
+            assert rows.dtype == np.float32 and rows.shape == (len(ids), 384)
+            np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+        if onnxruntime_available():
+            _, onnx_tokens = Encoder(dtype="onnx-fp32", show_progress=False).encode_tokens(texts, kind)
+            for (ids, rows), (onnx_ids, onnx_rows) in zip(tokens, onnx_tokens):
+                assert np.array_equal(ids, onnx_ids)
+                assert np.sum(rows * onnx_rows, axis=1).min() > 0.9999

@@ -199,3 +199,48 @@ def test_window_evidence_lifts_the_project_questions(engine, dev_questions):
     shipped = evaluate(answerable, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
     without = evaluate(answerable, retrieval_only(engine, 10, "hybrid", replace(DEFAULT, window_weight=0.0)))
     assert DEFAULT.window_weight > 0 and shipped >= without["overall"]["ndcg@10"] + 0.02, (shipped, without)
+
+
+def test_token_scores_match_a_plain_loop(engine):
+    """`_token_scores` (late interaction) against a plain loop: for the TOKEN_DEPTH best candidates,
+    the idf²-weighted mean over the query tokens of their best cosine to one of the passage's tokens;
+    every other candidate gets the lowest of those."""
+    import math
+
+    from qa.search import TOKEN_DEPTH, _token_scores
+
+    query = "Hva betyr sosial støtte for bedringsprosessen?"
+    _, tokens = engine.encode_query_tokens(query)
+    assert len(tokens.ids) > 3 and len(engine.token_ids) == len(engine.token_vectors) > 0
+    rows = np.arange(len(engine.passage_ids))
+    score = np.random.default_rng(2).random(len(rows)).astype(np.float32)
+    n = len(rows)
+    passage_ids = [set(engine.token_ids[engine.p_token_lo[r]:engine.p_token_hi[r]].tolist()) for r in rows]
+    top = sorted(rows, key=lambda r: (-score[r], r))[:TOKEN_DEPTH]
+    expected = {}
+    for r in top[:5] + top[-3:]:
+        matrix = np.asarray(engine.token_vectors[engine.p_token_lo[r]:engine.p_token_hi[r]], dtype=np.float32)
+        total = weight_sum = 0.0
+        for token_id, q in zip(tokens.ids.tolist(), tokens.vectors):
+            df = sum(token_id in ids for ids in passage_ids)
+            w = math.log(1 + (n - df + 0.5) / (df + 0.5)) ** 2
+            total += w * max(float(p @ q) for p in matrix)
+            weight_sum += w
+        expected[r] = total / weight_sum
+    got = _token_scores(engine, rows, score, tokens)
+    for r, value in expected.items():
+        assert got[r] == pytest.approx(value, abs=1e-5), r
+    others = np.setdiff1d(rows, top)
+    assert np.all(got[others] == got[top].min())
+
+
+def test_token_evidence_lifts_the_project_questions(engine, dev_questions):
+    """Chosen by cross-validation in every fold (qa.params.token_weight)."""
+    from qa.evaluation.evaluate import evaluate
+    from qa.evaluation.predict import retrieval_only
+
+    answerable = [q for q in dev_questions if q["gold"]]
+    shipped = evaluate(answerable, retrieval_only(engine, 10, "hybrid"))["overall"]["ndcg@10"]
+    without = evaluate(answerable, retrieval_only(engine, 10, "hybrid", replace(DEFAULT, token_weight=0.0)))
+    print(f"\ndev nDCG@10: token_weight 0 {without['overall']['ndcg@10']:.3f}, shipped {shipped:.3f}")
+    assert DEFAULT.token_weight > 0 and shipped >= without["overall"]["ndcg@10"], (shipped, without)

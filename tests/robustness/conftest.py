@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from models.encoder import TokenVectors
 from tests.conftest import EXCERPTS, excerpt, make_tiny_corpus  # noqa: F401  (helpers tests import from here)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -171,6 +172,16 @@ class FakeEncoder:
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)
+
+    def encode_tokens(self, texts: list[str], kind: str) -> tuple[np.ndarray, list[TokenVectors]]:
+        """The text's vector, and each word as a token (its id and vector hashed from the word)."""
+        tokens = []
+        for text in texts:
+            words = text.split()
+            ids = np.array([int.from_bytes(hashlib.blake2b(w.encode("utf-8", "surrogatepass"), digest_size=2).digest(),
+                                           "little") for w in words], dtype=np.int32)
+            tokens.append(TokenVectors(ids, self._encode(words)))
+        return self._encode(texts), tokens
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -17,7 +17,9 @@ import pytest
 
 from indexer.build import build_index
 from store.health import check_snapshot, file_records
-from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, WINDOW_VECTORS, current_snapshot
+from store.layout import (
+    DATABASE, MANIFEST, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS, current_snapshot,
+)
 from store.status import index_status
 from tests.robustness.conftest import CLI_ENV, REPO, FakeEncoder, cli
 
@@ -64,6 +66,7 @@ DAMAGE = {
     "zeroed passage vectors": zero_vectors(PASSAGE_VECTORS),
     "zeroed sentence vectors": zero_vectors(SENTENCE_VECTORS),
     "zeroed window vectors": zero_vectors(WINDOW_VECTORS),
+    "zeroed token vectors": zero_vectors(TOKEN_VECTORS),
     "manifest without a thesis entry": drop_thesis_entry,
 }
 

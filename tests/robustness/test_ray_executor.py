@@ -59,9 +59,12 @@ def test_ray_build_matches_local_build(ray_executor, tiny_built, encoder, tmp_pa
     assert set(local) == set(distributed) == set(EXCERPTS)
     for doc, ours in distributed.items():
         assert ours.thesis == local[doc].thesis and ours.windows == local[doc].windows  # same parse, same passages
+        assert np.array_equal(ours.tokens.ids, local[doc].tokens.ids)  # the workers' token vectors
+        assert np.array_equal(ours.tokens.counts, local[doc].tokens.counts)
         for mine, theirs in ((ours.passage_vectors, local[doc].passage_vectors),
                              (ours.sentence_vectors, local[doc].sentence_vectors),
-                             (ours.window_vectors, local[doc].window_vectors)):
+                             (ours.window_vectors, local[doc].window_vectors),
+                             (ours.tokens.vectors.astype(np.float32), local[doc].tokens.vectors.astype(np.float32))):
             assert mine.shape == theirs.shape and len(mine) > 0
             assert cosines(mine, theirs).min() >= MIN_COSINE, doc
     with open_index(tmp_path / "index") as snap:

@@ -50,6 +50,21 @@ def test_vectors_are_normalised(snap, attr):
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
 
 
+def test_token_vectors_are_float16_unit_rows_tiled_passage_by_passage(snap):
+    """vectors/tokens.npy: float16 unit rows, one per kept token (columns/tokens.id); passage p's are
+    rows token_lo..token_hi - 1, the passages' ranges in order, without gaps, covering every row."""
+    from store.columns import FOLDER, load_columns
+
+    vectors, ids = snap.token_vectors, load_columns(snap.path / FOLDER, "tokens")["id"]
+    passages = load_columns(snap.path / FOLDER, "passages")
+    assert vectors.dtype == np.float16 and ids.dtype == np.int32 and vectors.shape == (len(ids), snap.dimension)
+    np.testing.assert_allclose(np.linalg.norm(vectors[::50].astype(np.float32), axis=1), 1.0, atol=2e-3)
+    lo, hi = passages["token_lo"], passages["token_hi"]
+    assert lo[0] == 0 and np.array_equal(lo[1:], hi[:-1]) and hi[-1] == len(ids) == snap.manifest["totals"]["tokens"]
+    assert (hi > lo).all() and len(ids) > 100 * len(lo)
+    assert not np.isin(ids, [0, 1, 2]).any()  # <s>, <pad>, </s> dropped
+
+
 def test_columns_match_the_database(snap):
     from store.columns import FOLDER, load_columns
 
@@ -64,7 +79,7 @@ def test_columns_match_the_database(snap):
         "sentence_hi": [r["base"] + r["last_sentence"] for r in rows],
         "part": [r["part"] for r in rows], "language": [r["language"] for r in rows],
     }
-    assert {name: column.tolist() for name, column in passages.items()} == expected
+    assert {name: column.tolist() for name, column in passages.items() if not name.startswith("token_")} == expected
     srows = snap.query("SELECT thesis_id, start, end, page FROM sentences ORDER BY id")
     typicality = sentences.pop("typicality")
     assert {name: column.tolist() for name, column in sentences.items()} == {
@@ -158,7 +173,8 @@ def test_snapshot_layout(built_index):
     assert [p.name for p in (built_index / SNAPSHOTS).iterdir()] == [snapshot.name]
     assert {"manifest.json", "passages.sqlite", "passages.faiss", "vectors", "columns", "bm25"} <= {
         p.name for p in snapshot.iterdir()}
-    assert sorted(p.name for p in (snapshot / "vectors").iterdir()) == ["passages.npy", "sentences.npy", "windows.npy"]
+    assert sorted(p.name for p in (snapshot / "vectors").iterdir()) == [
+        "passages.npy", "sentences.npy", "tokens.npy", "windows.npy"]
 
 
 def test_database_is_read_only(snap):
