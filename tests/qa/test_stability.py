@@ -62,17 +62,16 @@ def _query_outcomes(index, questions, variant: str) -> dict[str, tuple[str, str,
 
 
 # Measured on the 92 project questions against PyTorch fp32 (eval/README.md, phases 8, 9 and 11),
-# on fresh.jsonl's 30 once it joined them (phases 13 and 14), and again in phase 16.
-_INT8 = ("Intel Xeon (AMX): first source of q022, q045, q066, q069, u013, h021 (top-two gaps 0.0007-0.015) and "
-         "the level of hu05 (its 3rd and 4th passages, 0.0016 apart, swap, and only one holds a duration); "
-         "AMD EPYC (AVX2, no VNNI): first source of q010, q022, q045, u018, h011, h021, h022 and the level of "
-         "h016; AMD EPYC (AVX-512, VNNI): the Intel Xeon's seven, and the first source of fresh.jsonl's f001, "
-         "fu07 and fu08; the Intel Xeon (AMX) on fresh.jsonl: f001, f016, fu07 and fu08, and the level of f017; "
-         "int8 query vectors sit 0.089 (L2, mean) from fp32 ones, the near-ties are closer; since fp32 has "
-         "thresholds of its own (phase 16: Norwegian `none` below 0.851, int8's 0.869), also q084's level on "
-         "the AMD EPYC with AVX-512")
-_BF16_FAST = ("where bf16 is fast it changes one first source: hu07 on an Intel Xeon with AMX (its top two hits are "
-              "0.0005 apart), h021 on an AMD EPYC with AVX512-BF16 (passage 761 becomes its neighbour 762)")
+# on fresh.jsonl's 30 once it joined them (phases 13 and 14), in phase 16, and with the token evidence
+# (phase 17), which compares the query's token vectors too.
+_INT8 = ("before the token evidence: first sources of q022, q045, q066, q069, u013, h021 on every CPU (top-two "
+         "gaps 0.0007-0.015), f001, f016, fu07, fu08 and the levels of hu05, f017, h016 or q084 on some; with it "
+         "(phase 17, AMD EPYC with AVX-512): no level, but the first source of q016, q023, q069, q081, u013, u015, "
+         "h001, h004, h008, h024, hu01, hu09, f016 and f020: int8 query token vectors move the token scores "
+         "more than int8 query vectors moved the cosines")
+_BF16_FAST = ("where bf16 is fast it changes first sources: hu07 on an Intel Xeon with AMX (its top two hits are "
+              "0.0005 apart), h021 on an AMD EPYC with AVX512-BF16 before the token evidence, u013 and h024 "
+              "with it (phase 17)")
 
 
 AUTO = resolve_dtype("auto", queries=True)  # what the product runs on this CPU
