@@ -31,7 +31,8 @@ def index_status(index_dir: Path) -> str:
         f"passages of at most {m['token_budget']} tokens",
         f"Contents:  {plural(t['theses'], 'thesis', 'theses')}: {format_count(t['passages'])} passages, "
         f"{format_count(t['sentences'])} sentences, {format_count(t['pages'])} pages; "
-        f"{format_count(t['windows'])} windows of {_sizes(m)} consecutive sentences",
+        f"{format_count(t['windows'])} windows of {_sizes(m)} consecutive sentences; "
+        f"{format_count(t.get('tokens', 0))} token vectors (late interaction)",
     ]
     for r in theses:
         lines += ["", *_thesis_lines(r, m["theses"].get(r["doc"], {}), mix.get(r["id"], {}))]

@@ -250,8 +250,9 @@ def test_cli_status(built_index, corpus_copy):
     assert result.returncode == 0, result.stderr
     assert all(p.name in result.stdout for p in corpus_copy.glob("*.txt"))
     with open_index(built_index) as snap:
-        windows = len(snap.window_vectors)
+        windows, tokens = len(snap.window_vectors), len(snap.token_vectors)
     assert f"{format_count(windows)} windows of 2-3 consecutive sentences" in result.stdout
+    assert tokens > 0 and f"{format_count(tokens)} token vectors (late interaction)" in result.stdout
 
 
 def test_damaged_index_is_reported(index_clone):
