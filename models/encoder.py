@@ -20,6 +20,7 @@ Encoding path (see bench/README.md, "Encoding", for what each step is worth here
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -302,8 +303,7 @@ class Encoder:
         pad_id = self._tokenizer.pad_token_id or 0
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         kept: list[TokenVectors] = [None] * len(texts) if tokens else []  # type: ignore[list-item]
-        lead, trail = self._special_counts()
-        skip = lead + self._prompt_tokens(prompt)
+        skip, trail = self._dropped_tokens(prompt) if tokens else (0, 0)
         with tqdm(total=len(batches), desc="Batches", file=sys.stderr, disable=not show) as progress:
             def run(batch: list[int]) -> None:
                 input_ids, mask = pad_batch([ids[i] for i in batch], pad_id)
@@ -328,6 +328,13 @@ class Encoder:
                 finally:  # on an error or Ctrl-C, drop the batches not started yet
                     pool.shutdown(wait=True, cancel_futures=True)
         return out, kept
+
+    @functools.lru_cache(maxsize=4)  # one entry per prompt: the same for every call
+    def _dropped_tokens(self, prompt: str | None) -> tuple[int, int]:
+        """How many tokens a prompted text's token vectors drop at its start (specials and the
+        prompt's) and at its end (specials)."""
+        lead, trail = self._special_counts()
+        return lead + self._prompt_tokens(prompt), trail
 
     def _special_counts(self) -> tuple[int, int]:
         """How many special tokens the tokenizer puts before and after a text (1 and 1 for e5)."""
