@@ -29,6 +29,7 @@ import numpy as np
 from analysis.language import question_language
 from analysis.lexical import INVISIBLE, analyse
 from models.encoder import TokenVectors
+from models.widen import widened_product
 from qa.engine import Engine
 from qa.errors import QueryError
 from qa.filters import Filters
@@ -308,8 +309,8 @@ def _token_scores(engine: Engine, rows: np.ndarray, score: np.ndarray, query: To
         return out
     top = np.lexsort((rows, -score))[:TOKEN_DEPTH]  # ties: lower id first, as `rank` orders them
     lo, hi = engine.p_token_lo[rows[top]], engine.p_token_hi[rows[top]]
-    matrix = np.asarray(engine.token_vectors[_segment_rows(lo, hi)], dtype=np.float32)
-    best = _segment_max(matrix @ query.vectors.T, hi - lo)  # passages x query tokens
+    products = widened_product(engine.token_vectors[_segment_rows(lo, hi)], query.vectors.T)
+    best = _segment_max(products, hi - lo)  # passages x query tokens
     weights = engine.token_idf(query.ids) ** TOKEN_IDF_POWER
     scored = np.where(hi > lo, (np.where(np.isfinite(best), best, 0.0) @ weights) / weights.sum(), 0.0)
     out[:] = scored.min()
