@@ -4,7 +4,8 @@ embedded snapshot (`store.reader.IndexSnapshot`), dense search by pgvector HNSW.
 Each published snapshot is a schema `snap_<name>` holding the tables of `store.schema` (same
 columns; `end` is quoted), `passage_vectors` / `sentence_vectors` / `window_vectors` (pgvector, an HNSW index on the
 passages) and `files`: the manifest, the per-row columns, the BM25 index and the float16 token
-vectors of the snapshot (`store.columns`, `store.lexical`, `store.layout.TOKEN_VECTORS`) as bytes,
+vectors of the snapshot (`store.columns`, `store.lexical`, `store.layout.TOKEN_VECTORS`) as bytes in
+parts of at most `FILE_PART_BYTES`,
 so that lexical scoring is the project's own BM25, identical to the embedded store's, and the
 token vectors (143k rows on this corpus; read by range, never searched) are memory-mapped from
 the local cache like the columns. `public.tesesok_live` names the live schema.
@@ -23,6 +24,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +32,10 @@ import numpy as np
 
 from store.ann import DenseIndexSpec
 from store.columns import FOLDER as COLUMNS_FOLDER
-from store.errors import IndexDamagedError, IndexMissingError, StoreError, import_optional
+from store.errors import IndexDamagedError, IndexMismatchError, IndexMissingError, StoreError, import_optional
 from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS
 from store.lexical import FOLDER as LEXICAL_FOLDER
+from store.manifest import SCHEMA_VERSION
 from store.columns import load_array
 from store.reader import OpenSnapshot
 
@@ -45,6 +48,10 @@ FILE_FOLDERS = (COLUMNS_FOLDER, LEXICAL_FOLDER)  # snapshot files kept as bytes 
 HNSW_BYTES_PER_ROW = 3 * 1024
 HNSW_BUILD_MEMORY_MB = (1024, 8192)
 MATRIX_CHUNK_ROWS = 50_000  # vector rows read per query when a reader opens
+# Snapshot files are kept in `files` as parts of at most this many bytes: one bytea value holds at
+# most 1 GB (the token vectors pass that at ~8 000 passages), and publishing or opening a snapshot
+# holds one part in memory, never a whole file.
+FILE_PART_BYTES = 64 * 2**20
 MAX_EF_SEARCH = 1000  # pgvector's limit for hnsw.ef_search
 KEEP_PREVIOUS = 1  # schemas before the live one kept for readers still on them
 _TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
@@ -161,13 +168,25 @@ def _copy_vectors(conn: Any, table: str, matrix: np.ndarray, dimension: int) -> 
 
 
 def _copy_files(conn: Any, schema: str, snapshot: Path, manifest: dict[str, Any]) -> None:
-    conn.execute(f"CREATE TABLE {schema}.files (name text PRIMARY KEY, data bytea NOT NULL)")
-    files = [(MANIFEST, json.dumps(manifest).encode()), (TOKEN_VECTORS, (snapshot / TOKEN_VECTORS).read_bytes())]
-    for folder in FILE_FOLDERS:
-        files += [(p.relative_to(snapshot).as_posix(), p.read_bytes())
-                  for p in sorted((snapshot / folder).rglob("*")) if p.is_file()]
-    with conn.cursor() as cur:
-        cur.executemany(f"INSERT INTO {schema}.files (name, data) VALUES (%s, %s)", files)
+    """The manifest and the snapshot's files (`FILE_FOLDERS`, the token vectors) into `files`,
+    each file as numbered parts of at most `FILE_PART_BYTES`."""
+    conn.execute(f"CREATE TABLE {schema}.files (name text, part integer, data bytea NOT NULL, PRIMARY KEY (name, part))")
+    insert = f"INSERT INTO {schema}.files (name, part, data) VALUES (%s, %s, %s)"
+    conn.execute(insert, (MANIFEST, 0, json.dumps(manifest).encode()))
+    paths = [snapshot / TOKEN_VECTORS] + [p for folder in FILE_FOLDERS
+                                         for p in sorted((snapshot / folder).rglob("*")) if p.is_file()]
+    for path in paths:
+        for part, data in enumerate(_parts(path)):
+            conn.execute(insert, (path.relative_to(snapshot).as_posix(), part, data))
+
+
+def _parts(path: Path) -> Iterator[bytes]:
+    """The file's bytes in parts of at most `FILE_PART_BYTES` (an empty file: one empty part)."""
+    with path.open("rb") as f:
+        data = f.read(FILE_PART_BYTES)
+        yield data
+        while len(data) == FILE_PART_BYTES and (data := f.read(FILE_PART_BYTES)):
+            yield data
 
 
 # --------------------------------------------------------------------------- reading
@@ -250,6 +269,10 @@ class PgSnapshot(OpenSnapshot):
             self.conn.execute(f"SET search_path TO {self.schema}, public")
             (raw,) = self.query("SELECT data FROM files WHERE name = ?", (MANIFEST,))
             self.manifest = json.loads(bytes(raw[0]))
+            if self.manifest.get("schema_version") != SCHEMA_VERSION:  # its files may be laid out otherwise
+                raise IndexMismatchError(
+                    f"The PostgreSQL store {_shown(uri)} holds an index of schema {self.manifest.get('schema_version')}; "
+                    f"this program needs schema {SCHEMA_VERSION}. Run: python -m indexer build --store {_shown(uri)}")
             self.dense_spec = DenseIndexSpec.from_json(self.manifest.get("dense_index"))
             self.path = self._materialise(cache or Path(tempfile.gettempdir()) / "tesesok-pg")
             self.passage_index = self.passage_vectors = self.sentence_vectors = self.window_vectors = None
@@ -298,10 +321,12 @@ class PgSnapshot(OpenSnapshot):
             return folder
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
-        for name, data in self.query("SELECT name, data FROM files ORDER BY name"):
+        for name, part in self.query("SELECT name, part FROM files ORDER BY name, part"):
             target = tmp / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(bytes(data))
+            (data,) = self.query("SELECT data FROM files WHERE name = ? AND part = ?", (name, part))
+            with target.open("ab" if part else "wb") as f:
+                f.write(data[0])
         try:
             os.rename(tmp, folder)
         except OSError:  # another process materialised it first

@@ -28,8 +28,10 @@ from qa.params import DEFAULT
 from qa.search import search
 from store import reader
 from store.backends import parse_store
-from store.errors import IndexMissingError, StoreError
-from store.layout import PASSAGE_VECTORS
+from store import pgstore
+from store.errors import IndexMismatchError, IndexMissingError, StoreError
+from store.layout import MANIFEST, PASSAGE_VECTORS, TOKEN_VECTORS, current_snapshot
+from store.manifest import SCHEMA_VERSION
 from store.pgstore import KEEP_PREVIOUS, PgSnapshot, connect, live_schema, publish
 from tests.robustness.conftest import EXCERPTS, QUESTIONS
 from tests.stores import BACKENDS, Store, new_database
@@ -183,6 +185,39 @@ def test_the_reader_cache_keeps_only_the_snapshots_the_database_still_has(tmp_pa
     (database,) = cache.iterdir()
     assert len(schemas) == 1 + KEEP_PREVIOUS
     assert {folder.name for folder in database.iterdir()} == schemas  # 4 snapshots opened, 2 kept
+
+
+def test_files_are_published_and_read_back_in_parts(tmp_path, tiny, pg_uri, monkeypatch):
+    """Every snapshot file goes into `files` in parts of at most FILE_PART_BYTES and comes back whole."""
+    monkeypatch.setattr(pgstore, "FILE_PART_BYTES", 4096)
+    snapshot, uri = current_snapshot(tiny[1]), new_database(pg_uri)
+    publish(snapshot, uri)
+    conn = connect(uri)
+    rows = conn.execute(f"SELECT name, count(*), max(length(data)) FROM {live_schema(conn)}.files GROUP BY name").fetchall()
+    conn.close()
+    parts = {name: (count, longest) for name, count, longest in rows}
+    tokens = (snapshot / TOKEN_VECTORS).stat().st_size
+    assert parts[TOKEN_VECTORS] == (-(-tokens // 4096), 4096) and tokens > 10 * 4096
+    read = PgSnapshot(uri, vectors=True, cache=tmp_path / "cache")
+    try:
+        for name in parts:
+            if name != MANIFEST:
+                assert (read.path / name).read_bytes() == (snapshot / name).read_bytes(), name
+        assert np.array_equal(read.token_vectors, np.load(snapshot / TOKEN_VECTORS))
+    finally:
+        read.close()
+
+
+def test_a_store_of_another_schema_says_to_rebuild_it(tmp_path, tiny, pg_uri):
+    older = tmp_path / current_snapshot(tiny[1]).name
+    shutil.copytree(current_snapshot(tiny[1]), older)
+    manifest = json.loads((older / MANIFEST).read_text(encoding="utf-8"))
+    (older / MANIFEST).write_text(json.dumps({**manifest, "schema_version": SCHEMA_VERSION - 1}), encoding="utf-8")
+    uri = new_database(pg_uri)
+    publish(older, uri)
+    with pytest.raises(IndexMismatchError, match=f"schema {SCHEMA_VERSION - 1}.*indexer build --store"):
+        PgSnapshot(uri, cache=tmp_path / "cache")
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.npy"))
 
 
 def test_bad_store_values_are_refused_with_a_message(tmp_path, pg_uri, capsys):
