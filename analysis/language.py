@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
@@ -13,10 +14,15 @@ DetectorFactory.seed = 0
 _NORWEGIAN = {"no", "nb", "nn", "da", "sv"}
 
 
+_PROFILES_LOCK = threading.Lock()
+
+
 def load_profiles() -> None:
-    """Read langdetect's language profiles now (about 0.5 s, once per process), not on the first
-    text that needs them: a server calls this at start-up so that its first question is not slow."""
-    init_factory()
+    """Read langdetect's language profiles (0.3-0.5 s, once per process). The first text that needs
+    them does; a server calls this at start-up so that its first question is not slow. Locked:
+    langdetect publishes its factory before filling it, so a second thread could use it half-read."""
+    with _PROFILES_LOCK:
+        init_factory()
 
 
 @lru_cache(maxsize=4096)
@@ -24,6 +30,7 @@ def detect_language(text: str, default: str = "no") -> str:
     """`"no"`, `"en"` or another ISO 639-1 code; `default` when the text has too few letters."""
     if sum(ch.isalpha() for ch in text) < 3:
         return default
+    load_profiles()
     try:
         best = max(detect_langs(text), key=lambda lang: lang.prob).lang
     except LangDetectException:

@@ -28,5 +28,8 @@ def index_dir() -> Path | str:
 
 
 def get_engine(index: Path | str) -> Engine:
-    """The shared engine for `index`. Raises IndexMissingError / StoreError as `Engine` does."""
-    return qa.load(index)
+    """The shared engine for `index`, warmed up (`Engine.warm_up`; after the first call this costs
+    nothing). Raises IndexMissingError / StoreError as `Engine` does."""
+    engine = qa.load(index)
+    engine.warm_up()
+    return engine

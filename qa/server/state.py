@@ -41,7 +41,9 @@ class EngineHolder:
 
     def _load_first(self) -> None:
         try:
-            self._engine = load(self.index_dir)
+            engine = load(self.index_dir)
+            engine.warm_up()
+            self._engine = engine
         except Exception as exc:  # reported by /health and every request, never a traceback
             self._error = str(exc)
             log.error("could not load the index: %s", exc)
