@@ -5,7 +5,8 @@ A question that asks for a quantity ("Hvor mange …?", "How much …?", "Hva va
 a citation or a page reference, or a number word of the sentence's language. A quantity the
 question itself names ("the eight informants", "the 537 participants") is not an answer to it.
 A question that asks only for a share, a sum of money, a duration or a dose
-(`quantity_kinds`) takes only a sentence stating one of that kind. Restricting answer sentences
+(`quantity_kinds`) takes only a sentence stating one of that kind, and a count ("how many
+beds") is not answered by a time of day, a duration or an age. Restricting answer sentences
 this way finds the figure the reader wants, and lets the system abstain when the passages only
 talk around it.
 
@@ -81,7 +82,14 @@ def states_quantity(sentence: str, language: str = "no", named: set[object] = fr
             return True
         if "count" not in kinds:
             return False
-    return bool(quantities(sentence, language) - named)
+    return bool(quantities(_not_counts(sentence) if "count" in kinds else sentence, language) - named)
+
+
+def _not_counts(sentence: str) -> str:
+    """``sentence`` without the numbers that count no things: ages, durations and times of day. "Hvor
+    mange sengeplasser" is not answered by "kl 20.00" nor "How many people die …" by "de siste 10
+    årene" (a count of time units, "hvor mange år", asks for a duration: ``_KIND_QUESTION``)."""
+    return _CLOCK.sub(" ", _KIND_ANSWER["duration"].sub(" ", _AGE.sub(" ", sentence)))
 
 
 # What a question names when it asks for a typed quantity, and what a sentence must hold to state
@@ -94,7 +102,9 @@ _KIND_QUESTION = {kind: re.compile(rf"\b({pattern})\b", re.IGNORECASE) for kind,
              r"share|fraction|how\s+(common|widespread|prevalent)",
     "money": r"kost(e|er|et|nad\w*)|pris|prisen|priser|prisene|penger|beløp\w*|budsjett\w*|bevilg\w*|lønn\w*|"
              r"økonomisk\w*|cost\w*|price\w*|money|budget\w*|funding|salar\w+|wages?|financial",
-    "duration": r"hvor\s+lenge|hvor\s+lang\s+tid|varighet\w*|how\s+long|duration|how\s+much\s+time",
+    "duration": r"hvor\s+lenge|hvor\s+lang\s+tid|varighet\w*|how\s+long|duration|how\s+much\s+time|"
+                r"hvor\s+mange\s+(sekunder|minutter|timer|døgn|dager|uker|måneder|år)|"
+                r"how\s+many\s+(seconds|minutes|hours|days|weeks|months|years)",
     "dose": r"dose\w*|dosering\w*|dosage\w*",
 }.items()}
 _NUMBER_OR_WORD = (r"(\d+(?:[.,]\d+)?|"
@@ -116,6 +126,8 @@ _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
                 r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
     "dose": r"\d\s*(mg|milligram\w*|ml|mcg|µg|gram)\b",
 }.items()}
+# Times of day ("kl 20.00", "klokken 8", "20:00").
+_CLOCK = re.compile(r"\b(kl|klokk\w*)\.?\s*\d{1,2}(?:[.:]\d{2})?\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 # Ages ("48 år gammel", "i alderen 20 til 60 år"): years that are no duration.
 _AGE = re.compile(r"\b\d+\s*(år|years?)\s+(gam\w+|old)\b|\bi\s+alder(en)?\s+[^.;]*?\d+\s*år\b|\baged\s+[^.;]*?\d+",
                   re.IGNORECASE)

@@ -87,6 +87,8 @@ def test_a_quantity_the_question_names_is_not_an_answer():
     ("Hvor lenge varte intervjuene?", {"duration"}),
     ("What daily dose do patients usually receive?", {"dose"}),
     ("Hvor mange ble intervjuet, og hvor lenge varte intervjuene?", {"count", "duration"}),
+    ("Hvor mange år hadde de vært rusfrie?", {"count", "duration"}),  # a count of time units
+    ("How many months did the stay last?", {"count", "duration"}),
     ("Hvor gamle var informantene?", set()),  # ages: any number
     ("Hva er kostholdet til de innlagte?", set()),  # kosthold: no cost
 ])
@@ -132,6 +134,26 @@ def test_a_count_takes_any_quantity_beside_a_typed_kind():
     kinds = frozenset({"count", "duration"})
     assert states_quantity("Vi intervjuet 5 kvinner og 3 menn.", "no", frozenset(), kinds)
     assert not states_quantity("Informantene beskriver en type rusmestring.", "no", frozenset(), kinds)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Natthjemmet har 12 senger.", True),
+    ("Natthjemmet åpnet dørene kl 20.00 hver kveld.", False),  # a time of day
+    ("Dørene åpnes klokken 8 og stenger 16:30.", False),
+    ("Overdose har de siste 10 årene vært den nest viktigste dødsårsaken.", False),  # a duration
+    ("En 48 år gammel mann forteller om fellesskapet.", False),  # an age
+    ("I løpet av 5 måneder døde fem av de sju.", True),  # counts beside a duration
+    ("Vi intervjuet to informanter i to timer.", True),
+])
+def test_a_count_is_not_answered_by_a_time_of_day_a_duration_or_an_age(sentence, expected):
+    kinds = quantity_kinds("Hvor mange plasser har natthjemmet?")
+    assert kinds == {"count"} and states_quantity(sentence, "no", frozenset(), kinds) is expected
+
+
+def test_a_count_of_years_takes_a_duration():
+    kinds = quantity_kinds("Hvor mange år hadde de vært rusfrie?")
+    assert states_quantity("De hadde vært rusfrie i minst tre år.", "no", frozenset(), kinds)
+    assert not states_quantity("De ble intervjuet kl 14.00.", "no", frozenset(), kinds)
 
 
 def _quoted(text: str, start: int = 0, end: int | None = None) -> list[str]:
