@@ -59,6 +59,22 @@ def test_numpy_fallback_without_onnxruntime(vectors, monkeypatch):
     np.testing.assert_array_equal(widen.widened_product(half, single), half.astype(np.float32) @ single)
 
 
+@pytest.mark.skipif(not onnxruntime_available(), reason="onnxruntime cannot run here")
+def test_numpy_fallback_when_onnxruntime_cannot_run_the_graph(vectors, monkeypatch):
+    import onnxruntime
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Unsupported model IR version")
+
+    half, single = vectors
+    monkeypatch.setattr(onnxruntime, "InferenceSession", refuse)
+    widen._session.cache_clear()
+    try:
+        np.testing.assert_array_equal(widen.widened_product(half, single), half.astype(np.float32) @ single)
+    finally:
+        widen._session.cache_clear()
+
+
 def test_empty_sides(vectors):
     half, single = vectors
     assert widen.widened_product(half[:0], single).shape == (0, single.shape[1])
