@@ -176,8 +176,9 @@ class Params:
     # Weights chosen by cross-validation (`qa.evaluation.cv.SCORE_SPACE`); the values here (and
     # term_weight, extra_sentence_cost, hit_weight, same_language_penalty, context_weight,
     # window_weight, span_window, typicality_weight, quote_weight and the thresholds) are what it
-    # chose on all 122 project questions with fp32 query vectors and the token evidence (phase 17);
-    # held-out figures in eval/README.md.
+    # chose on all 122 project questions with fp32 query vectors and the token evidence (phase 17;
+    # the same choice again in phase 18, with the count rule of `qa.answer_type`); held-out figures
+    # in eval/README.md.
     margin_weight: float = 0.0
     coverage_weight: float = 0.0
     presence_weight: float = 0.0
