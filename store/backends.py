@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from store.errors import StoreError
+from store.errors import PGSERVER_PREFIX, POSTGRESQL_PREFIXES, StoreError
 
 T = TypeVar("T")
 _servers: dict[Path, Any] = {}  # pgserver folders started by this process, kept running until it exits
@@ -41,10 +41,10 @@ def parse_store(value: str | Path) -> StoreSpec:
     text = str(value).strip()
     if not text:
         raise StoreError("--store is empty; give a folder, postgresql://… or pgserver:DIR")
-    if text.startswith(("postgresql://", "postgres://")):
+    if text.startswith(POSTGRESQL_PREFIXES):
         return StoreSpec("postgresql", text, text)
-    if text.startswith("pgserver:"):
-        folder = text.removeprefix("pgserver:")
+    if text.startswith(PGSERVER_PREFIX):
+        folder = text.removeprefix(PGSERVER_PREFIX)
         if not folder:
             raise StoreError("pgserver: needs a folder for the server's data, e.g. pgserver:pgdata")
         return StoreSpec("postgresql", _pgserver_uri(Path(folder)), text)

@@ -26,6 +26,12 @@ class IndexBusyError(StoreError):
     """Another build holds the index's lock."""
 
 
+# What names a database store rather than an index folder (`store.backends.parse_store`).
+POSTGRESQL_PREFIXES = ("postgresql://", "postgres://")
+PGSERVER_PREFIX = "pgserver:"
+DATABASE_PREFIXES = (*POSTGRESQL_PREFIXES, PGSERVER_PREFIX)
+
+
 def shown(index_dir: Path | str) -> str:
     """`index_dir` as messages show it: with a trailing slash."""
     return f"{str(index_dir).rstrip('/')}/"
@@ -36,7 +42,9 @@ def build_command(index_dir: Path | str, model_id: str | None = None) -> str:
     from models.materialise import DEFAULT_MODEL_ID
 
     command = "python -m indexer build"
-    if Path(index_dir) != Path("index"):
+    if str(index_dir).startswith(DATABASE_PREFIXES):
+        command += f" --store {str(index_dir).rstrip('/')}"
+    elif Path(index_dir) != Path("index"):
         command += f" --index {index_dir}"
     if model_id and model_id != DEFAULT_MODEL_ID:
         command += f" --model {model_id}"

@@ -32,10 +32,10 @@ import numpy as np
 
 from store.ann import DenseIndexSpec
 from store.columns import FOLDER as COLUMNS_FOLDER
-from store.errors import IndexDamagedError, IndexMismatchError, IndexMissingError, StoreError, import_optional
+from store.errors import IndexDamagedError, IndexMissingError, StoreError, import_optional
 from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS
 from store.lexical import FOLDER as LEXICAL_FOLDER
-from store.manifest import SCHEMA_VERSION
+from store.manifest import check_compatible
 from store.columns import load_array
 from store.reader import OpenSnapshot
 
@@ -269,10 +269,7 @@ class PgSnapshot(OpenSnapshot):
             self.conn.execute(f"SET search_path TO {self.schema}, public")
             (raw,) = self.query("SELECT data FROM files WHERE name = ?", (MANIFEST,))
             self.manifest = json.loads(bytes(raw[0]))
-            if self.manifest.get("schema_version") != SCHEMA_VERSION:  # its files may be laid out otherwise
-                raise IndexMismatchError(
-                    f"The PostgreSQL store {_shown(uri)} holds an index of schema {self.manifest.get('schema_version')}; "
-                    f"this program needs schema {SCHEMA_VERSION}. Run: python -m indexer build --store {_shown(uri)}")
+            check_compatible(_shown(uri), self.manifest)  # before its files: another schema may lay them out otherwise
             self.dense_spec = DenseIndexSpec.from_json(self.manifest.get("dense_index"))
             self.path = self._materialise(cache or Path(tempfile.gettempdir()) / "tesesok-pg")
             self.passage_index = self.passage_vectors = self.sentence_vectors = self.window_vectors = None
