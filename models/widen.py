@@ -28,7 +28,7 @@ GRAPH = base64.b64decode(
 
 def widened_product(half: np.ndarray, single: np.ndarray) -> np.ndarray:
     """`half` (float16, n x d) @ `single` (float32, d x m) in float32."""
-    session = _session() if onnxruntime_available() else None
+    session = _session()
     if session is None or not len(half) or not single.shape[1]:
         return np.asarray(half, dtype=np.float32) @ single
     (out,) = session.run(None, {"half": np.ascontiguousarray(half, dtype=np.float16),
@@ -38,9 +38,12 @@ def widened_product(half: np.ndarray, single: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _session() -> Any:
-    """One single-threaded session over `GRAPH`, or None if this onnxruntime cannot make one. One
-    thread: the search's other NumPy work runs beside it, and a second cost more than it gained
-    here (4.5 ms against 3.0)."""
+    """One single-threaded session over `GRAPH`, or None where onnxruntime is missing or cannot make
+    one (decided once: a failed import on every search would cost more than it saves). One thread:
+    the search's other NumPy work runs beside it, and a second cost more than it gained here (4.5 ms
+    against 3.0)."""
+    if not onnxruntime_available():
+        return None
     import onnxruntime as ort
 
     options = ort.SessionOptions()

@@ -56,7 +56,11 @@ def test_onnxruntime_product_matches_numpy(vectors):
 def test_numpy_fallback_without_onnxruntime(vectors, monkeypatch):
     half, single = vectors
     monkeypatch.setattr(widen, "onnxruntime_available", lambda: False)
-    np.testing.assert_array_equal(widen.widened_product(half, single), half.astype(np.float32) @ single)
+    widen._session.cache_clear()
+    try:
+        np.testing.assert_array_equal(widen.widened_product(half, single), half.astype(np.float32) @ single)
+    finally:
+        widen._session.cache_clear()
 
 
 @pytest.mark.skipif(not onnxruntime_available(), reason="onnxruntime cannot run here")
