@@ -1,11 +1,11 @@
-"""A float16 matrix times a float32 one, the float16 side widened on the way.
+"""int8 token codes times a float32 matrix, each row times its scale, widened on the way.
 
-The late-interaction scores of a search (`qa.search`) multiply the float16 token vectors of its
-best candidates (~17 000 x 384 on the project corpus) by the query's float32 token vectors.
-NumPy widens float16 one element at a time: 9 ms of a 29 ms search, and the product 3 ms more.
-ONNX Runtime's Cast is vectorised: its Cast + MatMul graph took 3.0 ms for both on an AMD EPYC
-with AVX-512 (bench/README.md). Where onnxruntime cannot run, NumPy does it; the two agree to
-~1e-6 (a different summation order).
+The late-interaction scores of a search (`qa.search`) multiply the stored token vectors of its
+best candidates (~17 000 x 384 on the project corpus; int8 codes with a float32 scale per row,
+`store.int8`) by the query's float32 token vectors. NumPy widens one element at a time (for the
+float16 rows stored before: 9 ms of a 29 ms search, the product 3 ms more). ONNX Runtime's Cast is
+vectorised: its Cast + MatMul + Mul graph does all of it in ~3 ms (bench/README.md). Where
+onnxruntime cannot run, NumPy does it; the two agree to ~1e-6 (a different summation order).
 """
 from __future__ import annotations
 
@@ -17,21 +17,23 @@ import numpy as np
 
 from models.precision import onnxruntime_available
 
-# The Cast + MatMul graph, serialised (175 bytes): building it with the `onnx` package would cost
-# every cold start 0.45 s of imports. tests/models/test_widen.py rebuilds it with `onnx.helper`
-# (inputs "half" float16 [n, d] and "single" float32 [d, m], output "product"; opset 17, IR 8).
+# The Cast + MatMul + Mul graph, serialised (229 bytes): building it with the `onnx` package would
+# cost every cold start 0.45 s of imports. tests/models/test_widen.py rebuilds it with `onnx.helper`
+# (inputs "codes" int8 [n, d], "scales" float32 [n, 1] and "single" float32 [d, m], output
+# "product"; opset 17, IR 8).
 GRAPH = base64.b64decode(
-    "CAg6pAEKHQoEaGFsZhIEd2lkZSIEQ2FzdCoJCgJ0bxgBoAECCh8KBHdpZGUKBnNpbmdsZRIHcHJvZHVjdCIGTWF0TXVsEg93aWRlbmVk"
-    "X3Byb2R1Y3RaGAoEaGFsZhIQCg4IChIKCgMSAW4KAxIBZFoaCgZzaW5nbGUSEAoOCAESCgoDEgFkCgMSAW1iGwoHcHJvZHVjdBIQCg4I"
-    "ARIKCgMSAW4KAxIBbUIECgAQEQ==")
+    "CAg62gEKHgoFY29kZXMSBHdpZGUiBENhc3QqCQoCdG8YAaABAgobCgR3aWRlCgZzaW5nbGUSA3JhdyIGTWF0TXVsChsKA3JhdwoGc2Nh"
+    "bGVzEgdwcm9kdWN0IgNNdWwSD3dpZGVuZWRfcHJvZHVjdFoZCgVjb2RlcxIQCg4IAxIKCgMSAW4KAxIBZFoZCgZzY2FsZXMSDwoNCAES"
+    "CQoDEgFuCgIIAVoaCgZzaW5nbGUSEAoOCAESCgoDEgFkCgMSAW1iGwoHcHJvZHVjdBIQCg4IARIKCgMSAW4KAxIBbUIECgAQEQ==")
 
 
-def widened_product(half: np.ndarray, single: np.ndarray) -> np.ndarray:
-    """`half` (float16, n x d) @ `single` (float32, d x m) in float32."""
+def widened_product(codes: np.ndarray, scales: np.ndarray, single: np.ndarray) -> np.ndarray:
+    """(`codes` (int8, n x d) @ `single` (float32, d x m)) x `scales` (float32, n) row by row, in float32."""
     session = _session()
-    if session is None or not len(half) or not single.shape[1]:
-        return np.asarray(half, dtype=np.float32) @ single
-    (out,) = session.run(None, {"half": np.ascontiguousarray(half, dtype=np.float16),
+    if session is None or not len(codes) or not single.shape[1]:
+        return (np.asarray(codes, dtype=np.float32) @ single) * np.asarray(scales, dtype=np.float32)[:, None]
+    (out,) = session.run(None, {"codes": np.ascontiguousarray(codes, dtype=np.int8),
+                                "scales": np.ascontiguousarray(scales, dtype=np.float32).reshape(-1, 1),
                                 "single": np.ascontiguousarray(single, dtype=np.float32)})
     return out
 

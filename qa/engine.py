@@ -161,9 +161,11 @@ class Engine:
         self.p_window_hi = np.searchsorted(self.w_first, self.p_sentence_hi - 1)
         self.passage_vectors, self.sentence_vectors = db.passage_vectors, db.sentence_vectors
         self.window_vectors = db.window_vectors
-        # Late interaction (qa.search): passage p's contextual token vectors (float16) are rows
-        # p_token_lo[p]..p_token_hi[p]-1 of token_vectors, their token ids those rows of token_ids.
-        self.token_vectors, self.token_ids = db.token_vectors, load_columns(folder, "tokens")["id"]
+        # Late interaction (qa.search): passage p's contextual token vectors are rows
+        # p_token_lo[p]..p_token_hi[p]-1 of token_vectors (int8 codes, each row times its
+        # token_scales entry: store.int8), their token ids those rows of token_ids.
+        tokens = load_columns(folder, "tokens")
+        self.token_vectors, self.token_ids, self.token_scales = db.token_vectors, tokens["id"], tokens["scale"]
         self.p_token_lo, self.p_token_hi = passages["token_lo"], passages["token_hi"]
         self._idf = _token_idf(self.token_ids, self.p_token_hi - self.p_token_lo)
         if (len(self.passage_vectors), len(self.sentence_vectors), len(self.window_vectors),

@@ -309,7 +309,8 @@ def _token_scores(engine: Engine, rows: np.ndarray, score: np.ndarray, query: To
         return out
     top = np.lexsort((rows, -score))[:TOKEN_DEPTH]  # ties: lower id first, as `rank` orders them
     lo, hi = engine.p_token_lo[rows[top]], engine.p_token_hi[rows[top]]
-    products = widened_product(engine.token_vectors[_segment_rows(lo, hi)], query.vectors.T)
+    stored = _segment_rows(lo, hi)
+    products = widened_product(engine.token_vectors[stored], engine.token_scales[stored], query.vectors.T)
     best = _segment_max(products, hi - lo)  # passages x query tokens
     weights = engine.token_idf(query.ids) ** TOKEN_IDF_POWER
     scored = np.where(hi > lo, (np.where(np.isfinite(best), best, 0.0) @ weights) / weights.sum(), 0.0)

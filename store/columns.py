@@ -25,8 +25,8 @@ SCHEMA: dict[str, dict[str, str]] = {
     # Windows (indexer.windows): sentence rows first..last, inclusive, in (first, last) order.
     "windows": {"thesis": "int64", "first": "int64", "last": "int64"},
     # The passages' kept tokens (models.encoder.Encoder.encode_tokens): the token id of each row of
-    # vectors/tokens.npy, passage by passage.
-    "tokens": {"id": "int32"},
+    # vectors/tokens.npy, passage by passage, and the scale of its int8 codes (store.int8).
+    "tokens": {"id": "int32", "scale": "float32"},
 }
 
 

@@ -2,9 +2,10 @@
 
 The build records the size and SHA-256 of every file of the snapshot in the manifest
 (`files`); `check_snapshot` compares them, runs SQLite's `quick_check`, and looks at the vectors
-themselves (the encoder writes unit-length rows, so a zeroed or NaN row is damage even in a
-snapshot whose checksums were recorded over damaged files). `indexer status` and every build
-(before it reuses the live snapshot's theses) run it.
+themselves (the encoder writes unit-length rows, stored as such or as int8 codes whose largest is
+±127, so a zeroed or NaN row is damage even in a snapshot whose checksums were recorded over
+damaged files). `indexer status` and every build (before it reuses the live snapshot's theses)
+run it.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from store.columns import load_array
+from store.int8 import LEVELS
 from store.layout import DATABASE, MANIFEST, PASSAGE_VECTORS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS
 
 _CHUNK = 1 << 20
@@ -87,12 +89,18 @@ def _vector_problems(path: Path) -> list[str]:
         matrix = load_array(path)
     except (OSError, ValueError) as exc:
         return [f"{path.parent.name}/{path.name}: {exc}"]
-    bad = 0
-    for first in range(0, len(matrix), _VECTOR_ROWS):
-        norms = np.linalg.norm(np.asarray(matrix[first:first + _VECTOR_ROWS], dtype=np.float32), axis=1)
-        bad += int(np.count_nonzero(~(np.abs(norms - 1.0) <= _NORM_TOLERANCE)))
+    bad = sum(_bad_rows(matrix[first:first + _VECTOR_ROWS]) for first in range(0, len(matrix), _VECTOR_ROWS))
     return [f"{path.parent.name}/{path.name}: {bad} of {len(matrix)} rows are not unit vectors (zeroed or "
             f"overwritten)"] if bad else []
+
+
+def _bad_rows(block: np.ndarray) -> int:
+    """How many rows of `block` are not what the build writes: unit vectors, or for int8 token codes
+    (store.int8) rows whose largest code is ±127."""
+    if block.dtype == np.int8:
+        return int(np.count_nonzero(np.abs(block.astype(np.int16)).max(axis=1, initial=0) != LEVELS))
+    norms = np.linalg.norm(np.asarray(block, dtype=np.float32), axis=1)
+    return int(np.count_nonzero(~(np.abs(norms - 1.0) <= _NORM_TOLERANCE)))
 
 
 def _sha256(path: Path) -> str:

@@ -11,8 +11,9 @@ Layout::
         vectors/sentences.npy          float32 sentence embeddings, row = sentences.id - 1
         vectors/windows.npy            float32 embeddings of runs of 2-3 sentences (indexer.windows),
                                        row = the row of columns/windows.*
-        vectors/tokens.npy             float16 contextual token vectors of the passages (late
-                                       interaction, qa.search), row = the row of columns/tokens.id;
+        vectors/tokens.npy             int8 codes of the contextual token vectors of the passages
+                                       (late interaction, qa.search; scaled by columns/tokens.scale,
+                                       store.int8), row = the row of columns/tokens.id;
                                        passage p's are rows columns/passages.token_lo..token_hi - 1
         passages.faiss                 search index over the passage rows (store.ann; the kind
                                        is chosen by corpus size and named in the manifest)

@@ -8,9 +8,10 @@ from typing import Any
 from store.errors import IndexDamagedError, IndexMismatchError, rebuild_hint, shown
 from store.layout import MANIFEST
 
-SCHEMA_VERSION = 9  # 5: pages.label, the label printed on each page; 6: theses.topic and theses.derived; 7: windows;
+SCHEMA_VERSION = 10  # 5: pages.label, the label printed on each page; 6: theses.topic and theses.derived; 7: windows;
 # 8: token vectors (vectors/tokens.npy, columns/tokens.id, passages.token_lo/token_hi); 9: a PostgreSQL
-# store keeps the snapshot's files in parts (`files.part`, store.pgstore.FILE_PART_BYTES)
+# store keeps the snapshot's files in parts (`files.part`, store.pgstore.FILE_PART_BYTES); 10: token vectors
+# as int8 codes with a scale per row (columns/tokens.scale, store.int8)
 
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:

@@ -3,7 +3,7 @@ embedded snapshot (`store.reader.IndexSnapshot`), dense search by pgvector HNSW.
 
 Each published snapshot is a schema `snap_<name>` holding the tables of `store.schema` (same
 columns; `end` is quoted), `passage_vectors` / `sentence_vectors` / `window_vectors` (pgvector, an HNSW index on the
-passages) and `files`: the manifest, the per-row columns, the BM25 index and the float16 token
+passages) and `files`: the manifest, the per-row columns, the BM25 index and the int8 token
 vectors of the snapshot (`store.columns`, `store.lexical`, `store.layout.TOKEN_VECTORS`) as bytes in
 parts of at most `FILE_PART_BYTES`,
 so that lexical scoring is the project's own BM25, identical to the embedded store's, and the

@@ -22,6 +22,7 @@ from store.layout import (
     with_live_snapshot,
 )
 from store.manifest import check_compatible, read_manifest
+from store.int8 import dequantise
 from store.records import Page, Passage, PassageTokens, Section, Sentence, SourceMap, Suggestion, Thesis
 
 T = TypeVar("T")
@@ -68,7 +69,7 @@ class IndexSnapshot(OpenSnapshot):
         self.passage_vectors: np.ndarray | None = None
         self.sentence_vectors: np.ndarray | None = None
         self.window_vectors: np.ndarray | None = None
-        self.token_vectors: np.ndarray | None = None  # float16 (store.layout)
+        self.token_vectors: np.ndarray | None = None  # int8 codes (store.layout, store.int8)
         if vectors:
             self.passage_index = faiss.read_index(str(path / PASSAGES_FAISS))
             self.passage_vectors = load_array(path / PASSAGE_VECTORS, random_access=True)
@@ -170,8 +171,9 @@ def _tokens(snapshot: IndexSnapshot, passage_ids: list[int]) -> PassageTokens:
     rows = np.asarray(passage_ids, dtype=np.int64) - 1
     lo, hi = passages["token_lo"][rows], passages["token_hi"][rows]
     first, last = int(lo[0]), int(hi[-1])
-    return PassageTokens(np.array(load_columns(folder, "tokens")["id"][first:last]),
-                         np.array(snapshot.token_vectors[first:last]), hi - lo)
+    tokens = load_columns(folder, "tokens")
+    return PassageTokens(np.array(tokens["id"][first:last]),
+                         dequantise(snapshot.token_vectors[first:last], tokens["scale"][first:last]), hi - lo)
 
 
 def _pages(rows: list[sqlite3.Row]) -> list[Page]:

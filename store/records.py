@@ -178,7 +178,7 @@ class PassageTokens(NamedTuple):
     late-interaction evidence of `qa.search`; `models.encoder.Encoder.encode_tokens`)."""
 
     ids: np.ndarray  # int32 token id of each row
-    vectors: np.ndarray  # float16, one L2-normalised row per token
+    vectors: np.ndarray  # float16 or float32, one L2-normalised row per token (stored as int8: store.int8)
     counts: np.ndarray  # int64, how many of the rows belong to each passage, in passage order
 
     @classmethod

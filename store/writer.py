@@ -26,6 +26,7 @@ from store.layout import (
 from store.lexical import ANALYSIS, LexicalIndex
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.manifest import SCHEMA_VERSION, write_manifest
+from store.int8 import quantise
 from store.records import PassageTokens, Thesis, ThesisMeta
 from store.schema import SCHEMA
 from store.vectorfile import FOLDER as VECTORS_FOLDER
@@ -58,7 +59,7 @@ class SnapshotWriter:
         self.passage_vectors = VectorFile(self.tmp / PASSAGE_VECTORS, dimension)
         self.sentence_vectors = VectorFile(self.tmp / SENTENCE_VECTORS, dimension)
         self.window_vectors = VectorFile(self.tmp / WINDOW_VECTORS, dimension)
-        self.token_vectors = VectorFile(self.tmp / TOKEN_VECTORS, dimension, np.float16)
+        self.token_vectors = VectorFile(self.tmp / TOKEN_VECTORS, dimension, np.int8)  # store.int8
         self.columns = ColumnWriter()
         self.theses: dict[str, dict[str, Any]] = {}
         self._next = {"theses": 1, "sections": 1, "passages": 1, "sentences": 1}
@@ -93,7 +94,8 @@ class SnapshotWriter:
         self.sentence_vectors.append(sentence_vectors)
         self.window_vectors.append(window_vectors)
         token_lo = self.token_vectors.rows + np.cumsum(tokens.counts) - tokens.counts
-        self.token_vectors.append(tokens.vectors)
+        codes, scales = quantise(tokens.vectors)
+        self.token_vectors.append(codes)
         first_row = sentence_ids[0] - 1 if sentence_ids else 0
         self.columns.append(
             "passages", thesis=[tid] * len(passage_ids), section=[section_ids[p.section] for p in thesis.passages],
@@ -103,7 +105,7 @@ class SnapshotWriter:
             sentence_hi=[first_row + p.last_sentence + 1 for p in thesis.passages],
             part=[p.part for p in thesis.passages], language=[p.language for p in thesis.passages],
             token_lo=token_lo, token_hi=token_lo + tokens.counts)
-        self.columns.append("tokens", id=tokens.ids)
+        self.columns.append("tokens", id=tokens.ids, scale=scales)
         self.columns.append(
             "sentences", thesis=[tid] * len(sentence_ids), start=[s.start for s in thesis.sentences],
             end=[s.end for s in thesis.sentences], page=[s.page for s in thesis.sentences],
@@ -179,7 +181,7 @@ class SnapshotWriter:
         faiss.write_index(dense, str(self.tmp / PASSAGES_FAISS))
         artefacts["vectors"] = {"folder": VECTORS_FOLDER, "passages": self.passage_vectors.rows,
                                 "sentences": self.sentence_vectors.rows, "windows": self.window_vectors.rows,
-                                "tokens": self.token_vectors.rows, "dtype": "float32", "tokens_dtype": "float16"}
+                                "tokens": self.token_vectors.rows, "dtype": "float32", "tokens_dtype": "int8"}
         write_manifest(self.tmp, {"schema_version": SCHEMA_VERSION, "snapshot": self.name, **manifest,
                                   "dense_index": dense_spec.to_json(), "theses": self.theses,
                                   "totals": self.totals(), "artefacts": artefacts,

@@ -1,7 +1,7 @@
-"""models.widen: the float16 x float32 product of the late-interaction scores, against NumPy.
+"""models.widen: the scaled int8 x float32 product of the late-interaction scores, against NumPy.
 
 Real token vectors of the real model (the session-wide `encoder` fixture, tests/conftest.py),
-stored as float16 the way the index stores them.
+quantised to int8 codes and scales the way the index stores them (`store.int8`).
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from models import widen
 from models.precision import onnxruntime_available
+from store.int8 import dequantise, quantise
 
 PASSAGES = [
     "Informantene beskriver hvordan sosial støtte fra familie og venner var avgjørende i bedringsprosessen.",
@@ -19,11 +20,15 @@ QUESTION = "What role did family support play in recovery from addiction?"
 
 
 @pytest.fixture(scope="module")
-def vectors(encoder) -> tuple[np.ndarray, np.ndarray]:
+def vectors(encoder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     _, passages = encoder.encode_tokens(PASSAGES, "passage")
     _, (query,) = encoder.encode_tokens([QUESTION], "query")
-    half = np.concatenate([p.vectors for p in passages]).astype(np.float16)
-    return half, query.vectors.T
+    codes, scales = quantise(np.concatenate([p.vectors for p in passages]))
+    return codes, scales, query.vectors.T
+
+
+def numpy_product(codes: np.ndarray, scales: np.ndarray, single: np.ndarray) -> np.ndarray:
+    return dequantise(codes, scales) @ single
 
 
 @pytest.mark.skipif(not onnxruntime_available(), reason="onnxruntime cannot run here")
@@ -31,11 +36,13 @@ def test_graph_is_the_cast_and_matmul_it_claims():
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto, helper
 
-    nodes = [helper.make_node("Cast", ["half"], ["wide"], to=TensorProto.FLOAT),
-             helper.make_node("MatMul", ["wide", "single"], ["product"])]
+    nodes = [helper.make_node("Cast", ["codes"], ["wide"], to=TensorProto.FLOAT),
+             helper.make_node("MatMul", ["wide", "single"], ["raw"]),
+             helper.make_node("Mul", ["raw", "scales"], ["product"])]
     graph = helper.make_graph(
         nodes, "widened_product",
-        [helper.make_tensor_value_info("half", TensorProto.FLOAT16, ["n", "d"]),
+        [helper.make_tensor_value_info("codes", TensorProto.INT8, ["n", "d"]),
+         helper.make_tensor_value_info("scales", TensorProto.FLOAT, ["n", 1]),
          helper.make_tensor_value_info("single", TensorProto.FLOAT, ["d", "m"])],
         [helper.make_tensor_value_info("product", TensorProto.FLOAT, ["n", "m"])])
     built = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
@@ -45,20 +52,21 @@ def test_graph_is_the_cast_and_matmul_it_claims():
 
 @pytest.mark.skipif(not onnxruntime_available(), reason="onnxruntime cannot run here")
 def test_onnxruntime_product_matches_numpy(vectors):
-    half, single = vectors
-    reference = half.astype(np.float32) @ single
-    product = widen.widened_product(half, single)
-    assert product.dtype == np.float32 and product.shape == reference.shape == (len(half), single.shape[1])
+    codes, scales, single = vectors
+    reference = numpy_product(codes, scales, single)
+    product = widen.widened_product(codes, scales, single)
+    assert product.dtype == np.float32 and product.shape == reference.shape == (len(codes), single.shape[1])
     np.testing.assert_allclose(product, reference, atol=1e-5)
     assert reference.max() > 0.5  # real, related vectors: the comparison is not over zeros
 
 
 def test_numpy_fallback_without_onnxruntime(vectors, monkeypatch):
-    half, single = vectors
+    codes, scales, single = vectors
     monkeypatch.setattr(widen, "onnxruntime_available", lambda: False)
     widen._session.cache_clear()
     try:
-        np.testing.assert_array_equal(widen.widened_product(half, single), half.astype(np.float32) @ single)
+        np.testing.assert_allclose(widen.widened_product(codes, scales, single), numpy_product(codes, scales, single),
+                                   atol=1e-6)
     finally:
         widen._session.cache_clear()
 
@@ -70,16 +78,17 @@ def test_numpy_fallback_when_onnxruntime_cannot_run_the_graph(vectors, monkeypat
     def refuse(*args, **kwargs):
         raise RuntimeError("Unsupported model IR version")
 
-    half, single = vectors
+    codes, scales, single = vectors
     monkeypatch.setattr(onnxruntime, "InferenceSession", refuse)
     widen._session.cache_clear()
     try:
-        np.testing.assert_array_equal(widen.widened_product(half, single), half.astype(np.float32) @ single)
+        np.testing.assert_allclose(widen.widened_product(codes, scales, single), numpy_product(codes, scales, single),
+                                   atol=1e-6)
     finally:
         widen._session.cache_clear()
 
 
 def test_empty_sides(vectors):
-    half, single = vectors
-    assert widen.widened_product(half[:0], single).shape == (0, single.shape[1])
-    assert widen.widened_product(half, single[:, :0]).shape == (len(half), 0)
+    codes, scales, single = vectors
+    assert widen.widened_product(codes[:0], scales[:0], single).shape == (0, single.shape[1])
+    assert widen.widened_product(codes, scales, single[:, :0]).shape == (len(codes), 0)

@@ -219,7 +219,8 @@ def test_token_scores_match_a_plain_loop(engine):
     top = sorted(rows, key=lambda r: (-score[r], r))[:TOKEN_DEPTH]
     expected = {}
     for r in top[:5] + top[-3:]:
-        matrix = np.asarray(engine.token_vectors[engine.p_token_lo[r]:engine.p_token_hi[r]], dtype=np.float32)
+        stored = slice(engine.p_token_lo[r], engine.p_token_hi[r])
+        matrix = np.asarray(engine.token_vectors[stored], dtype=np.float32) * engine.token_scales[stored, None]
         total = weight_sum = 0.0
         for token_id, q in zip(tokens.ids.tolist(), tokens.vectors):
             df = sum(token_id in ids for ids in passage_ids)

@@ -101,7 +101,7 @@ def test_every_reader_query_gives_the_same_rows_on_both_backends(both):
         for mine, theirs in ((a.passage_vectors, b.passage_vectors), (a.sentence_vectors, b.sentence_vectors),
                              (a.window_vectors, b.window_vectors), *zip(a.tokens, b.tokens)):
             assert np.array_equal(mine, theirs)
-        assert a.tokens.vectors.dtype == np.float16 and len(a.tokens.ids) > 0
+        assert a.tokens.vectors.dtype == np.float32 and len(a.tokens.ids) > 0
         ids = [int(i) for i in embedded.passage_ids[embedded.p_thesis == thesis_id][1:3]]
         assert reader.neighbours(pg.snapshot, thesis_id, ids) == reader.neighbours(embedded.snapshot, thesis_id, ids)
 

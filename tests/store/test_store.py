@@ -50,15 +50,20 @@ def test_vectors_are_normalised(snap, attr):
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
 
 
-def test_token_vectors_are_float16_unit_rows_tiled_passage_by_passage(snap):
-    """vectors/tokens.npy: float16 unit rows, one per kept token (columns/tokens.id); passage p's are
-    rows token_lo..token_hi - 1, the passages' ranges in order, without gaps, covering every row."""
+def test_token_vectors_are_int8_codes_of_unit_rows_tiled_passage_by_passage(snap):
+    """vectors/tokens.npy: int8 codes of unit rows (each row's largest component at ±127, times its
+    columns/tokens.scale), one per kept token (columns/tokens.id); passage p's are rows
+    token_lo..token_hi - 1, the passages' ranges in order, without gaps, covering every row."""
     from store.columns import FOLDER, load_columns
+    from store.int8 import dequantise
 
-    vectors, ids = snap.token_vectors, load_columns(snap.path / FOLDER, "tokens")["id"]
+    codes, tokens = snap.token_vectors, load_columns(snap.path / FOLDER, "tokens")
+    ids, scales = tokens["id"], tokens["scale"]
     passages = load_columns(snap.path / FOLDER, "passages")
-    assert vectors.dtype == np.float16 and ids.dtype == np.int32 and vectors.shape == (len(ids), snap.dimension)
-    np.testing.assert_allclose(np.linalg.norm(vectors[::50].astype(np.float32), axis=1), 1.0, atol=2e-3)
+    assert codes.dtype == np.int8 and ids.dtype == np.int32 and scales.dtype == np.float32
+    assert codes.shape == (len(ids), snap.dimension) and scales.shape == ids.shape
+    assert np.all(np.abs(codes[::50].astype(np.int16)).max(axis=1) == 127)
+    np.testing.assert_allclose(np.linalg.norm(dequantise(codes[::50], scales[::50]), axis=1), 1.0, atol=5e-3)
     lo, hi = passages["token_lo"], passages["token_hi"]
     assert lo[0] == 0 and np.array_equal(lo[1:], hi[:-1]) and hi[-1] == len(ids) == snap.manifest["totals"]["tokens"]
     assert (hi > lo).all() and len(ids) > 100 * len(lo)
