@@ -373,8 +373,8 @@ class _Window:
 
 
 def _passage_tokens(tokens: list[TokenVectors], dimension: int) -> PassageTokens:
-    """One thesis's passage token vectors (`Executor.embed_tokens`, passage by passage) as handed to the store: float16 (it
-    keeps int8 codes, `store.int8`)."""
+    """One thesis's passage token vectors (`Executor.embed_tokens`, passage by passage) as handed
+    to the store: float16 (it keeps int8 codes, `store.int8`)."""
     if not tokens:
         return PassageTokens.empty(0, dimension)
     return PassageTokens(np.concatenate([t.ids for t in tokens]).astype(np.int32),

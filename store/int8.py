@@ -2,10 +2,10 @@
 
 A row v is stored as codes round(v / s) with s = max |v_i| / 127, so its largest component maps to
 ±127 and code × scale gives v back to within s / 2 a component. Late-interaction scores computed
-from them (`models.widen`) ranked and answered the 122 project questions exactly as float16 rows
-did (eval/README.md, phase 19). Quantising a row decoded from its codes gives the same codes back (and
-its scale to float32 rounding), so a thesis whose rows are copied from an older snapshot into a new
-one keeps them.
+from them (`models.widen`) ranked and answered the 122 project questions exactly as float16
+rows did (eval/README.md, phase 19). Quantising a row decoded from its codes gives the same codes
+back (and its scale to float32 rounding), so a thesis whose rows are copied from an older snapshot
+into a new one keeps them.
 """
 from __future__ import annotations
 

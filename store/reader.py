@@ -13,16 +13,15 @@ import faiss
 import numpy as np
 
 from store.ann import DenseIndexSpec
-from store.columns import load_array
-from store.errors import StoreError
 from store.columns import FOLDER as COLUMNS_FOLDER
-from store.columns import load_columns
+from store.columns import load_array, load_columns
+from store.errors import StoreError
+from store.int8 import dequantise
 from store.layout import (
     DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, TOKEN_VECTORS, WINDOW_VECTORS,
     with_live_snapshot,
 )
 from store.manifest import check_compatible, read_manifest
-from store.int8 import dequantise
 from store.records import Page, Passage, PassageTokens, Section, Sentence, SourceMap, Suggestion, Thesis
 
 T = TypeVar("T")

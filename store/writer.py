@@ -18,6 +18,7 @@ from store.ann import DenseIndexSpec
 from store.columns import FOLDER as COLUMNS_FOLDER
 from store.columns import ColumnWriter, load_array
 from store.health import file_records
+from store.int8 import quantise
 from store.layout import (
     CURRENT, DATABASE, PASSAGE_VECTORS, PASSAGES_FAISS, SENTENCE_VECTORS, SNAPSHOTS, TMP_PREFIX, TOKEN_VECTORS,
     WINDOW_VECTORS,
@@ -26,7 +27,6 @@ from store.layout import (
 from store.lexical import ANALYSIS, LexicalIndex
 from store.lexical import FOLDER as LEXICAL_FOLDER
 from store.manifest import SCHEMA_VERSION, write_manifest
-from store.int8 import quantise
 from store.records import PassageTokens, Thesis, ThesisMeta
 from store.schema import SCHEMA
 from store.vectorfile import FOLDER as VECTORS_FOLDER
