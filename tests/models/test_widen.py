@@ -60,15 +60,20 @@ def test_onnxruntime_product_matches_numpy(vectors):
     assert reference.max() > 0.5  # real, related vectors: the comparison is not over zeros
 
 
-def test_numpy_fallback_without_onnxruntime(vectors, monkeypatch):
-    codes, scales, single = vectors
-    monkeypatch.setattr(widen, "onnxruntime_available", lambda: False)
+def assert_numpy_fallback(codes: np.ndarray, scales: np.ndarray, single: np.ndarray) -> None:
+    """With the session decided anew (under the caller's patch), the product is NumPy's."""
     widen._session.cache_clear()
     try:
+        assert widen._session() is None
         np.testing.assert_allclose(widen.widened_product(codes, scales, single), numpy_product(codes, scales, single),
                                    atol=1e-6)
     finally:
         widen._session.cache_clear()
+
+
+def test_numpy_fallback_without_onnxruntime(vectors, monkeypatch):
+    monkeypatch.setattr(widen, "onnxruntime_available", lambda: False)
+    assert_numpy_fallback(*vectors)
 
 
 @pytest.mark.skipif(not onnxruntime_available(), reason="onnxruntime cannot run here")
@@ -78,14 +83,8 @@ def test_numpy_fallback_when_onnxruntime_cannot_run_the_graph(vectors, monkeypat
     def refuse(*args, **kwargs):
         raise RuntimeError("Unsupported model IR version")
 
-    codes, scales, single = vectors
     monkeypatch.setattr(onnxruntime, "InferenceSession", refuse)
-    widen._session.cache_clear()
-    try:
-        np.testing.assert_allclose(widen.widened_product(codes, scales, single), numpy_product(codes, scales, single),
-                                   atol=1e-6)
-    finally:
-        widen._session.cache_clear()
+    assert_numpy_fallback(*vectors)
 
 
 def test_empty_sides(vectors):
