@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from models.onnx_export import EMBEDDING_OUTPUT, EMBEDDINGS_FILE, TOKENS_OUTPUT
+from models.unigram import UnigramTokenizer
 
 TOKEN_BUDGET = 8192  # padded tokens per batch (batch rows x longest row)
 
@@ -136,22 +137,18 @@ class OnnxBackend:
 
 
 class JsonTokenizer:
-    """The model's ``tokenizer.json`` run by the `tokenizers` library, behind the small part of the
-    transformers tokenizer interface the encoder uses. The ONNX path needs no transformers (and
-    so no torch) import: a query process starts seconds sooner and uses less memory.
+    """The model's ``tokenizer.json`` run by `models.unigram` (what `tokenizers` would give, in a
+    quarter of its memory), behind the small part of the transformers tokenizer interface the
+    encoder uses. The ONNX path needs no transformers (and so no torch) import: a query process
+    starts seconds sooner and uses less memory.
     """
 
     def __init__(self, path: Path, config: dict) -> None:
-        from tokenizers import Tokenizer
-
-        self._tokenizer = Tokenizer.from_file(str(path))
-        self._tokenizer.no_truncation()
-        self._tokenizer.no_padding()
+        self._tokenizer = UnigramTokenizer(path)
         pad = config.get("pad_token")
         pad = pad.get("content") if isinstance(pad, dict) else pad
         self.pad_token_id = self._tokenizer.token_to_id(pad) if pad else None
         self.model_max_length = int(config.get("model_max_length") or 512)
 
     def __call__(self, texts: list[str], add_special_tokens: bool = True, **_: object) -> dict[str, list[list[int]]]:
-        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=add_special_tokens)
-        return {"input_ids": [e.ids for e in encodings]}
+        return {"input_ids": [self._tokenizer.encode(text, add_special_tokens) for text in texts]}

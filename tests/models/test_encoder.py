@@ -230,7 +230,7 @@ def test_int8_onnx_backend_is_faithful_to_fp32(passages_fp32_encoder):
     assert cos.min() >= 0.98 and cos.mean() >= 0.99
     q = int8.encode_queries(TEXTS[:1])
     assert float(q[0] @ passages_fp32_encoder.encode_queries(TEXTS[:1])[0]) > 0.98
-    assert int8._token_ids(texts) == passages_fp32_encoder._token_ids(texts)  # tokenizers == transformers
+    assert int8._token_ids(texts) == passages_fp32_encoder._token_ids(texts)  # models.unigram == transformers
     exported = onnx_variant_dir(ensure_default_model(), "int8")
     assert exported.parent == REPO / "models" and (exported / "model.onnx").is_file()
 
