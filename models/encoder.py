@@ -147,7 +147,7 @@ class Encoder:
         self.token_budget = TOKEN_BUDGET
         self.threads = available_cores()
         path, self.model_id, local = resolve_model(model)
-        self._path, self._local = path, local
+        self._path, self._local, self._for_queries = path, local, for_queries
         self._token_cache: dict[str, list[int]] = {}
         if self._dtype in ONNX_VARIANTS:
             try:
@@ -204,7 +204,8 @@ class Encoder:
         if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]) or not mean:
             raise ValueError(f"dtype {self._dtype!r} supports Transformer + mean Pooling [+ Normalize] models, "
                              f"not {' + '.join(kinds)} ({path})")
-        self._tokenizer = JsonTokenizer(folder / "tokenizer.json", _read_json(folder, "tokenizer_config.json"))
+        self._tokenizer = JsonTokenizer(folder / "tokenizer.json", _read_json(folder, "tokenizer_config.json"),
+                                        self._for_queries)
         self._dimension = _dimension(pooling, _read_json(folder, "config.json"))
         self._max_tokens = int(_read_json(folder, "sentence_bert_config.json").get("max_seq_length")
                                or self._tokenizer.model_max_length)
