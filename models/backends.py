@@ -146,8 +146,8 @@ class JsonTokenizer:
     """
 
     def __init__(self, path: Path, config: dict, for_queries: bool = False) -> None:
-        if for_queries:
-            unigram = UnigramTokenizer(path)
+        unigram = _query_tokenizer(path) if for_queries else None
+        if unigram is not None:
             self._batch = lambda texts, special: [unigram.encode(text, special) for text in texts]
             token_to_id = unigram.token_to_id
         else:
@@ -166,3 +166,11 @@ class JsonTokenizer:
 
     def __call__(self, texts: list[str], add_special_tokens: bool = True, **_: object) -> dict[str, list[list[int]]]:
         return {"input_ids": self._batch(texts, add_special_tokens)}
+
+
+def _query_tokenizer(path: Path) -> UnigramTokenizer | None:
+    """`models.unigram` over `path`, or None (the library then reads it) for a file of another layout."""
+    try:
+        return UnigramTokenizer(path)
+    except ValueError:
+        return None

@@ -15,7 +15,8 @@ compares them on the corpus, the questions and awkward strings):
 * runs of spaces collapsed to one; spaces written as ``▁``, one prepended to the first segment
   (unless it is empty or starts with one);
 * every character no piece contains isolated (each its own ``<unk>``);
-* Viterbi over the pieces' scores per segment (ties keep the shorter piece), a character that no
+* Viterbi over the pieces' scores per segment (of equal paths to a position, the one found first:
+  the earliest start), a character that no
   one-character piece covers scoring as ``<unk>`` (the lowest score less 10), adjacent ones fused;
   the scores read from the JSON as serde_json reads them (`serde_float`), since exact ties between
   the same pieces in another order are decided by their last bit.
@@ -46,7 +47,13 @@ class UnigramTokenizer:
     `models.tokenizer.build_tokenizer` writes) without `tokenizers`."""
 
     def __init__(self, path: Path) -> None:
-        spec = json.loads(Path(path).read_text(encoding="utf-8"), parse_float=serde_float)
+        """ValueError if `path` is not such a file (OSError if it cannot be read)."""
+        try:
+            self._load(json.loads(Path(path).read_text(encoding="utf-8"), parse_float=serde_float))
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path} is not a tokenizer.json as models.tokenizer writes it ({exc!r})") from exc
+
+    def _load(self, spec: dict) -> None:
         vocab = spec["model"]["vocab"]
         self.ids = {piece: i for i, (piece, _) in enumerate(vocab)}
         self.scores = array("d", (score for _, score in vocab))
@@ -54,7 +61,7 @@ class UnigramTokenizer:
         self.unk_id = int(spec["model"]["unk_id"])
         self.unk_score = min(self.scores) - UNK_PENALTY
         self.specials = {t["content"]: t["id"] for t in spec["added_tokens"] if t["special"]}
-        self._special = re.compile("|".join(map(re.escape, sorted(self.specials, key=len, reverse=True))))
+        self._special = re.compile("|".join(map(re.escape, sorted(self.specials, key=len, reverse=True))) or "(?!)")
         self._map = _Charsmap(base64.b64decode(spec["normalizer"]["normalizers"][0]["precompiled_charsmap"]))
         self._unknown = re.compile("(" + spec["pre_tokenizer"]["pretokenizers"][1]["pattern"]["Regex"] + ")")
         single = spec["post_processor"]["single"]

@@ -77,3 +77,17 @@ def test_scores_are_read_as_serde_json_reads_them():
     assert serde_float("-12.863308906555176") == -12.863308906555176
     assert serde_float("0.0") == 0.0 and serde_float("-3") == -3.0
     assert serde_float("1.5e-3") == 15 / 1e4 and serde_float("2E2") == 200.0
+
+
+def test_a_file_of_another_layout_is_refused_and_the_library_reads_it(tmp_path):
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    from models.backends import JsonTokenizer
+
+    other = Tokenizer(models.WordLevel({"<pad>": 0, "[UNK]": 1, "hei": 2, "verden": 3}, unk_token="[UNK]"))
+    other.pre_tokenizer = pre_tokenizers.Whitespace()
+    other.save(str(tmp_path / "tokenizer.json"))
+    with pytest.raises(ValueError, match="not a tokenizer.json as models.tokenizer writes it"):
+        UnigramTokenizer(tmp_path / "tokenizer.json")
+    tokenizer = JsonTokenizer(tmp_path / "tokenizer.json", {"pad_token": "<pad>"}, for_queries=True)
+    assert tokenizer(["hei verden ukjent"])["input_ids"] == [[2, 3, 1]] and tokenizer.pad_token_id == 0
