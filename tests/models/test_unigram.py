@@ -21,6 +21,7 @@ AWKWARD = [
     "▁metaspace", "▁", "▁▁ a", "ﾊﾝｶｸ カタカナ 漢字", "\x01kontroll\x7f",
     "a<s>b x </s> y", "<s>", " <s> x", "<unk>", "<mask>a", "<pad></s>",
     "\x7f", "\x9f",  # mapped to nothing: no metaspace either
+    "a\x00b", "".join(map(chr, range(32))), "\ufeffBOM", "\U0010ffff", "a" * 600,
     "⁓\x9aŐ′′′è",  # a tie between two orders of the same pieces, decided by how the scores were parsed
 ]
 
