@@ -17,7 +17,7 @@ LEVELS = 127
 def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(int8 codes, float32 scales) of the rows of `vectors`; an all-zero row gets scale 0."""
     vectors = np.asarray(vectors, dtype=np.float32)
-    scales = np.abs(vectors).max(axis=1) / LEVELS if len(vectors) else np.zeros(0, dtype=np.float32)
+    scales = np.abs(vectors).max(axis=1, initial=0.0) / LEVELS
     safe = np.where(scales > 0, scales, 1.0)[:, None]
     return np.rint(vectors / safe).clip(-LEVELS, LEVELS).astype(np.int8), scales.astype(np.float32)
 
