@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("gold", type=Path, nargs="+")
     calibrate.add_argument("--dry-run", action="store_true", help="print the thresholds, do not write them")
     calibrate.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    calibrate.set_defaults(store=None)  # the thresholds are written into an index folder
 
     serve = sub.add_parser("serve", help="serve the HTTP API (FastAPI on uvicorn)")
     serve.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")

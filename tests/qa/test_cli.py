@@ -38,3 +38,11 @@ def test_ask_empty_question_and_missing_index(built_index, tmp_path):
 def test_unknown_filter_from_the_command_line(built_index):
     result = run_qa("ask", "rus", "--part", "middle", "--index", str(built_index))
     assert result.returncode == 2 and "unknown part filter 'middle'" in result.stderr
+
+
+def test_calibrate_dry_run_prints_thresholds_and_writes_nothing(built_index):
+    before = sorted(p.name for p in built_index.rglob("*"))
+    result = run_qa("calibrate", "eval/dev.jsonl", "--dry-run", "--index", str(built_index))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "no: none below " in result.stdout and "en: none below " in result.stdout
+    assert "written to" not in result.stdout and sorted(p.name for p in built_index.rglob("*")) == before
