@@ -15,7 +15,7 @@ from qa.answer import ask
 from qa.search import search
 
 REPO = Path(__file__).resolve().parents[2]
-PROJECT_SETS = ("dev.jsonl", "unanswerable.jsonl", "heldout.jsonl", "fresh.jsonl")  # never sealed.jsonl
+PROJECT_SETS = ("dev.jsonl", "unanswerable.jsonl", "heldout.jsonl", "fresh.jsonl", "fresh2.jsonl")  # never sealed.jsonl
 
 
 @pytest.fixture(scope="module")

@@ -29,13 +29,16 @@ def test_folds_hold_every_question_once_and_spread_each_stratum_evenly():
     assert cv.folds(qs, 5, seed=3) == split and cv.folds(qs, 5, seed=4) != split
 
 
-def test_thresholds_sit_a_margin_under_the_lowest_answerable_score_and_high_above_the_unanswerable():
-    qs = questions(30)
+@pytest.mark.parametrize("n", [30, 120])
+def test_thresholds_refuse_the_budget_a_margin_under_and_high_above_the_unanswerable(n):
+    qs = questions(n)
     rows = [row(q, 1.0 + 0.01 * i) for i, q in enumerate(qs)]
     t = cv.choose_thresholds(rows)
     for lang in ("no", "en"):
-        lowest = min(r["score"] for r in rows if r["lang"] == lang and not r["unanswerable"])
-        assert t.none_below[lang] == pytest.approx(lowest - cv.THRESHOLD_MARGIN)
+        answerable = sorted(r["score"] for r in rows if r["lang"] == lang and not r["unanswerable"])
+        skipped = int(cv.REFUSAL_BUDGET * len(answerable))  # 0 of 10 a language, 2 of 40
+        assert skipped == (0 if n == 30 else 2)
+        assert t.none_below[lang] == pytest.approx(answerable[skipped] - cv.THRESHOLD_MARGIN)
         unanswerable = sorted(r["score"] for r in rows if r["lang"] == lang and r["unanswerable"])
         share = sum(s < t.high_from[lang] for s in unanswerable) / len(unanswerable)
         assert share >= cv.HIGH_ABOVE_UNANSWERABLE and t.high_from[lang] >= t.none_below[lang]
@@ -63,8 +66,8 @@ def test_a_fold_judges_retrieval_by_ranking_even_when_a_worse_ranking_refuses_mo
     unanswerable questions under the `none` threshold. The ranking decides the retrieval knob,
     and the answer and confidence stages choose among what is left."""
     qs = questions(30)
-    better = candidate(qs, {"window_weight": 1.0}, ndcg=0.9, hit=False, unanswerable_score=0.5)
-    lucky = candidate(qs, {"window_weight": 0.0}, ndcg=0.5, hit=True, unanswerable_score=0.5)
+    better = candidate(qs, {"window_weight": 1.0, "term_weight": 0.2}, ndcg=0.9, hit=False, unanswerable_score=0.5)
+    lucky = candidate(qs, {"window_weight": 0.0, "term_weight": 0.2}, ndcg=0.5, hit=True, unanswerable_score=0.5)
     worse_answers = candidate(qs, {"window_weight": 1.0, "term_weight": 0.3}, ndcg=0.9, hit=False, unanswerable_score=2.0)
     hits = candidate(qs, {"window_weight": 1.0, "term_weight": 0.1}, ndcg=0.9, hit=True, unanswerable_score=2.0)
     everything = set(range(len(qs)))
