@@ -85,7 +85,8 @@ class Params:
     # passage in the question's language loses this much of each dense evidence. Dev set, 13
     # English questions: nDCG@10 0.691 → 0.744 (0.01), 0.764 (0.02), 0.771 (0.03-0.05); Norwegian
     # questions unchanged. In `cv.SPACE` (0.02 / 0.03): with the token evidence, chosen on all 122
-    # project questions, 0.03 (10 of 15 folds; eval/README.md, phase 17).
+    # project questions, 0.03 (10 of 15 folds; eval/README.md, phase 17); on all 162, 0.03 again
+    # (14 of 15 folds; phase 20).
     same_language_penalty: float = 0.03
     # Below this many (allowed) passages every passage is scored in full; above it only the `pool`
     # nearest passages of the dense index and the `pool` best of BM25 are (bench/scale.py).
