@@ -42,6 +42,9 @@ _NUMBER_WORDS = {
 }
 _CITATION = re.compile(r"\([^()]*\d{4}[^()]*\)")  # (Topor, 2006, s. 12)
 _PAGE_REF = re.compile(r"\b(s|side|p|pp)\.\s*\d+", re.IGNORECASE)
+# A numbered label names a part of the text, not a quantity: "Figur 3", "tabell 2", "kapittel 4.1".
+_LABEL = re.compile(r"\b(fig|figur|figuren|figure|tabell|tabellen|table|kapittel|kapitlet|chapter|vedlegg|appendix|"
+                    r"avsnitt|section|del|part|punkt|modell|model)\.?\s*\d+(?:\.\d+)*\b", re.IGNORECASE)
 _MONTHS = ("januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
            "january|february|march|may|june|july|october|december")
 _DATE = re.compile(rf"\b\d{{1,2}}\.?\s+({_MONTHS})\b|\b({_MONTHS})\s+\d{{1,2}}\b", re.IGNORECASE)  # 14. januar
@@ -126,8 +129,9 @@ _KIND_ANSWER = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in {
                 r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b",
     "dose": r"\d\s*(mg|milligram\w*|ml|mcg|µg|gram)\b",
 }.items()}
-# Times of day ("kl 20.00", "klokken 8", "20:00").
-_CLOCK = re.compile(r"\b(kl|klokk\w*)\.?\s*\d{1,2}(?:[.:]\d{2})?\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+# Times of day ("kl 20.00", "klokken 8", "klokken halv ti", "20:00", "at nine o'clock").
+_CLOCK = re.compile(rf"\b(kl|klokk\w*)\.?\s*((halv|kvart\s+(over|på))\s+)?({_NUMBER_OR_WORD}(?:[.:]\d{{2}})?)\b|"
+                    rf"\b\d{{1,2}}:\d{{2}}\b|\b{_NUMBER_OR_WORD}\s+o['’]clock\b", re.IGNORECASE)
 # Ages ("48 år gammel", "i alderen 20 til 60 år"): years that are no duration.
 _AGE = re.compile(r"\b\d+\s*(år|years?)\s+(gam\w+|old)\b|\bi\s+alder(en)?\s+[^.;]*?\d+\s*år\b|\baged\s+[^.;]*?\d+",
                   re.IGNORECASE)
@@ -139,8 +143,9 @@ def quantity_kinds(question: str) -> frozenset[str]:
 
 
 def _strip_references(text: str) -> str:
-    """``text`` without citations, page references and dates, whose numbers state no quantity."""
-    return _DATE.sub(" ", _PAGE_REF.sub(" ", _CITATION.sub(" ", text)))
+    """``text`` without citations, page references, numbered labels and dates, whose numbers state no
+    quantity."""
+    return _DATE.sub(" ", _LABEL.sub(" ", _PAGE_REF.sub(" ", _CITATION.sub(" ", text))))
 
 
 _QUOTE_QUESTION = re.compile(

@@ -54,6 +54,9 @@ def test_what_a_question_asks_for(detect, question, expected):
     ("Dette er beskrevet tidligere (Topor, 2006, s. 12).", False),
     ("Loven ble endret i 2004 etter lang debatt.", False),
     ("Se s. 45 for en oversikt.", False),
+    ("Nåværende situasjon og erfaringer Innsats/Bistand Fremtidsmål Figur 3", False),  # a label
+    ("Funnene drøftes i kapittel 4.2 og i tabell 2.", False),
+    ("Oppgaven har fire kapitler.", True),
     ("Fredrikstad 14. januar 2010 Ragnhild Fugletveit og Trude Tonholm", False),
     ("The interviews took place on March 3 and lasted long.", False),
     ("Informantene beskriver en type rusmestring.", False),
@@ -140,6 +143,7 @@ def test_a_count_takes_any_quantity_beside_a_typed_kind():
     ("Natthjemmet har 12 senger.", True),
     ("Natthjemmet åpnet dørene kl 20.00 hver kveld.", False),  # a time of day
     ("Dørene åpnes klokken 8 og stenger 16:30.", False),
+    ("Klokken halv ti neste morgen måtte alle være ute igjen av natthjemmet.", False),  # in words
     ("Overdose har de siste 10 årene vært den nest viktigste dødsårsaken.", False),  # a duration
     ("En 48 år gammel mann forteller om fellesskapet.", False),  # an age
     ("I løpet av 5 måneder døde fem av de sju.", True),  # counts beside a duration
@@ -148,6 +152,12 @@ def test_a_count_takes_any_quantity_beside_a_typed_kind():
 def test_a_count_is_not_answered_by_a_time_of_day_a_duration_or_an_age(sentence, expected):
     kinds = quantity_kinds("Hvor mange plasser har natthjemmet?")
     assert kinds == {"count"} and states_quantity(sentence, "no", frozenset(), kinds) is expected
+
+
+def test_an_english_time_of_day_is_no_count():
+    kinds = quantity_kinds("How many beds does the night shelter have?")
+    assert not states_quantity("The doors opened at nine o'clock.", "en", frozenset(), kinds)
+    assert states_quantity("The shelter had nine beds.", "en", frozenset(), kinds)
 
 
 def test_a_count_of_years_takes_a_duration():
