@@ -46,9 +46,12 @@ def _parser() -> argparse.ArgumentParser:
                           help="also write the judgements as TREC qrels, for trec_eval-style tools (see qa.evaluation.qrels)")
     evaluate.add_argument("--qrels", type=Path, default=None, metavar="FILE",
                           help="also score the run against these TREC qrels, as trec_eval does")
-    evaluate.add_argument("--cv", type=int, default=0, metavar="N",
-                          help="N-fold cross-validation of the tuned knobs: held-out figures (N >= 2)")
+    folds = evaluate.add_mutually_exclusive_group()
+    folds.add_argument("--cv", type=int, default=0, metavar="N",
+                       help="N-fold cross-validation of the tuned knobs: held-out figures (N >= 2)")
     evaluate.add_argument("--repeats", type=int, default=1, help="repeats of the cross-validation (default: 1)")
+    folds.add_argument("--by-set", action="store_true",
+                       help="cross-validate with one fold per question file (leave-one-set-out) instead of --cv N")
     common(evaluate, 10)
 
     calibrate = sub.add_parser("calibrate", help="choose this index's confidence thresholds on gold question sets")
@@ -149,10 +152,10 @@ def _questions(args: argparse.Namespace) -> list[dict]:
 
 def _evaluate(engine: Engine, questions: list[dict], args: argparse.Namespace) -> None:
     """`qa eval`: the shipped system's figures, or held-out ones with `--cv`."""
-    if args.cv:
+    if args.cv or args.by_set:
         from qa.evaluation.cv import run_cv
 
-        print(run_cv(engine, questions, args.cv, args.repeats, progress=True))
+        print(run_cv(engine, questions, args.cv, args.repeats, progress=True, by_set=args.by_set))
         return
     from qa.evaluation.evaluate import format_report, format_table
     from qa.evaluation.predict import evaluate_methods

@@ -5,7 +5,9 @@ of the held-out fold, as mean ± sd over folds and repeats. A fold chooses in st
 retrieval knobs by ranking, then the answer knobs by answer hits, then the confidence weights and
 thresholds; a retrieval or confidence knob moves from neutral only for more than one standard error
 of gain. Folds are stratified by question
-language and kind, with a fixed seed.
+language and kind, with a fixed seed. With `--by-set` each question file is a fold instead
+(leave-one-set-out): the held-out questions then come from an author and a round of writing that no
+training question does, which is how questions nobody tuned on arrive.
 
 It stays cheap because the expensive part of a question (encoding it, BM25) is done once
 (`qa.search.gather`), each grid point is scored once over every question, and a fold only picks
@@ -218,6 +220,14 @@ def folds(questions: Sequence[dict], n: int, seed: int) -> list[list[int]]:
     return out
 
 
+def set_folds(questions: Sequence[dict]) -> list[list[int]]:
+    """One fold per question set (each question's `set`, its file), in name order."""
+    out: dict[str, list[int]] = {}
+    for i, q in enumerate(questions):
+        out.setdefault(q.get("set", ""), []).append(i)
+    return [out[name] for name in sorted(out)]
+
+
 @dataclass
 class Candidate:
     """One grid point's per-question rows, with the params that produced them."""
@@ -308,16 +318,15 @@ def _best_group(candidates: list[Candidate], knobs: Sequence[str], values: Calla
     return members[min(close, key=lambda i: (_departures(members[i][0].params), i))]
 
 
-def cross_validate(candidates: list[Candidate], questions: Sequence[dict], n_folds: int, repeats: int = 1,
-                   seed: int = 0) -> dict:
-    """Held-out figures of choosing params and thresholds on the training folds.
+def cross_validate(candidates: list[Candidate], questions: Sequence[dict], splits: Sequence[list[list[int]]]) -> dict:
+    """Held-out figures of choosing params and thresholds on the training folds of each split
+    (a split: folds of question indices, `folds` or `set_folds`; one split per repeat).
 
     Returns `{"folds": [held-out figures per fold], "mean": {...}, "sd": {...}, "chosen": [params per
     fold], "by_set": {question set: figures of its questions pooled over the held-out folds}}`.
     """
     per_fold, chosen, held = [], [], []
-    for r in range(repeats):
-        split = folds(questions, n_folds, seed + r)
+    for split in splits:
         for test in split:
             train = set(range(len(questions))) - set(test)
             c, thresholds = _pick(candidates, train)
@@ -335,9 +344,10 @@ def cross_validate(candidates: list[Candidate], questions: Sequence[dict], n_fol
 SET_FIGURES = ("ndcg@10", "ndcg@10_en", "answer_hit", "answerable_refused", "unanswerable_none")
 
 
-def format_cv(result: dict, n_questions: int, n_folds: int, repeats: int) -> str:
-    """The held-out figures as `name  mean ± sd` lines, then the params each fold chose."""
-    lines = [f"held-out figures, {n_folds}-fold CV x {repeats} repeat(s), {n_questions} questions (mean ± sd over folds)"]
+def format_cv(result: dict, n_questions: int, design: str) -> str:
+    """The held-out figures as `name  mean ± sd` lines, then the params each fold chose; `design`
+    names the folds ("5-fold CV x 3 repeat(s)")."""
+    lines = [f"held-out figures, {design}, {n_questions} questions (mean ± sd over folds)"]
     for name, value in result["mean"].items():
         sd = result["sd"][name]
         lines.append(f"  {name:22s} {'-' if value is None else f'{value:.3f}'}" + ("" if sd is None else f" ± {sd:.3f}"))
@@ -351,16 +361,23 @@ def format_cv(result: dict, n_questions: int, n_folds: int, repeats: int) -> str
 
 
 def run_cv(engine: Engine, questions: list[dict], n_folds: int, repeats: int = 1, seed: int = 0,
-           progress: bool = False) -> str:
-    """`qa eval --cv N`: score the grid once (with a progress bar if `progress`), cross-validate,
-    and format the held-out figures."""
-    if n_folds < 2 or n_folds > len(questions):
-        raise ValueError(f"--cv needs between 2 and {len(questions)} folds, got {n_folds}")
-    if repeats < 1:
-        raise ValueError(f"--repeats must be at least 1, got {repeats}")
+           progress: bool = False, by_set: bool = False) -> str:
+    """`qa eval --cv N` (or `--by-set`: one fold per question set): score the grid once (with a
+    progress bar if `progress`), cross-validate, and format the held-out figures."""
+    if by_set:
+        splits, design = [set_folds(questions)], "one fold per question set"
+        if len(splits[0]) < 2:
+            raise ValueError("--by-set needs at least two question sets (files)")
+    else:
+        if n_folds < 2 or n_folds > len(questions):
+            raise ValueError(f"--cv needs between 2 and {len(questions)} folds, got {n_folds}")
+        if repeats < 1:
+            raise ValueError(f"--repeats must be at least 1, got {repeats}")
+        splits = [folds(questions, n_folds, seed + r) for r in range(repeats)]
+        design = f"{n_folds}-fold CV x {repeats} repeat(s)"
     items = cache(engine, questions)
     candidates = score_grid(engine, items, grid(SPACE), progress)
-    report = format_cv(cross_validate(candidates, questions, n_folds, repeats, seed), len(questions), n_folds, repeats)
+    report = format_cv(cross_validate(candidates, questions, splits), len(questions), design)
     c, thresholds = _pick(candidates, set(range(len(questions))))
     shipped = {**_chosen(c.params), **thresholds.to_json()}
     in_sample = figures(c.rows, thresholds)

@@ -46,3 +46,11 @@ def test_calibrate_dry_run_prints_thresholds_and_writes_nothing(built_index):
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "no: none below " in result.stdout and "en: none below " in result.stdout
     assert "written to" not in result.stdout and sorted(p.name for p in built_index.rglob("*")) == before
+
+
+def test_leave_one_set_out_needs_two_sets_and_excludes_cv(built_index):
+    one = run_qa("eval", "eval/dev.jsonl", "--by-set", "--index", str(built_index))
+    assert one.returncode == 2 and "--by-set needs at least two question sets" in one.stderr
+    assert "Traceback" not in one.stderr
+    both = run_qa("eval", "eval/dev.jsonl", "eval/fresh.jsonl", "--by-set", "--cv", "5", "--index", str(built_index))
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr

@@ -29,6 +29,13 @@ def test_folds_hold_every_question_once_and_spread_each_stratum_evenly():
     assert cv.folds(qs, 5, seed=3) == split and cv.folds(qs, 5, seed=4) != split
 
 
+def test_set_folds_hold_out_one_question_set_each():
+    qs = [{**q, "set": ("dev", "fresh", "heldout")[i % 3]} for i, q in enumerate(questions(31))]
+    split = cv.set_folds(qs)
+    assert sorted(i for fold in split for i in fold) == list(range(len(qs)))
+    assert [{qs[i]["set"] for i in fold} for fold in split] == [{"dev"}, {"fresh"}, {"heldout"}]
+
+
 @pytest.mark.parametrize("n", [30, 120])
 def test_thresholds_refuse_the_budget_a_margin_under_and_high_above_the_unanswerable(n):
     qs = questions(n)
@@ -80,7 +87,7 @@ def test_a_fold_judges_retrieval_by_ranking_even_when_a_worse_ranking_refuses_mo
 def test_the_figures_of_a_fold_are_those_of_its_held_out_questions():
     qs = questions(30)
     good = candidate(qs, {"term_weight": 0.1}, ndcg=1.0, hit=True, unanswerable_score=0.0)
-    result = cv.cross_validate([good], qs, n_folds=3)
+    result = cv.cross_validate([good], qs, [cv.folds(qs, 3, seed=0)])
     assert len(result["folds"]) == 3
     for figures in result["folds"]:
         assert figures["ndcg@10"] == 1.0 and figures["answerable_refused"] == 0.0
