@@ -198,6 +198,8 @@ def rank(engine: Engine, evidence: Evidence, k: int, params: Params) -> Retrieva
                  - (w.dense + w.sentence) * params.same_language_penalty * same_language)
         if params.token_weight > 0 and evidence.tokens is not None:
             score = score + params.token_weight * _token_scores(engine, rows, score, evidence.tokens)
+        if params.front_penalty > 0:
+            score = score - params.front_penalty * (engine.p_part[rows] == "front")
     if params.thesis_weight > 0 and len(rows):
         score = score + params.thesis_weight * _thesis_prior(engine, rows, score)
     if params.context_weight > 0 and len(rows):

@@ -59,6 +59,7 @@ SE_RULE = 1.0
 # and hit weight 3.0 (eval/README.md, phases 3-5).
 SPACE: dict[str, tuple] = {
     "same_language_penalty": (0.02, 0.03),
+    "front_penalty": (0.0, 0.05, 0.1),
     "extra_sentence_cost": (-0.02, 0.0, 0.01),
     "term_weight": (0.1, 0.2, 0.3),
     "span_window": (0.0, 0.5, 1.0),
@@ -120,7 +121,8 @@ def cache(engine: Engine, questions: Iterable[dict]) -> list[Cached]:
 
 
 RETRIEVAL_KNOBS = ("sentence_no", "sentence_en", "lexical_no", "lexical_en", "same_language_penalty", "prf_weight",
-                   "prf_depth", "merge_depth", "thesis_weight", "context_weight", "window_weight", "token_weight")
+                   "prf_depth", "merge_depth", "thesis_weight", "context_weight", "window_weight", "token_weight",
+                   "front_penalty")
 
 
 def outcome(engine: Engine, item: Cached, params: Params) -> dict:

@@ -20,3 +20,15 @@ def dev_questions() -> list[dict]:
     from qa.evaluation.evaluate import load_questions
 
     return load_questions(REPO / "eval" / "dev.jsonl")
+
+
+PROJECT_SETS = ("dev.jsonl", "unanswerable.jsonl", "heldout.jsonl", "fresh.jsonl", "fresh2.jsonl",
+                "fresh3.jsonl")  # never sealed.jsonl
+
+
+@pytest.fixture(scope="session")
+def project_questions() -> list[dict]:
+    """Every project question set's questions (the cross-validation pool of eval/README.md)."""
+    from qa.evaluation.evaluate import load_questions
+
+    return [q for name in PROJECT_SETS for q in load_questions(REPO / "eval" / name)]

@@ -14,15 +14,6 @@ from models.precision import bf16_is_fast, resolve_dtype
 from qa.answer import ask
 from qa.search import search
 
-REPO = Path(__file__).resolve().parents[2]
-PROJECT_SETS = ("dev.jsonl", "unanswerable.jsonl", "heldout.jsonl", "fresh.jsonl", "fresh2.jsonl")  # never sealed.jsonl
-
-
-@pytest.fixture(scope="module")
-def project_questions() -> list[dict]:
-    from qa.evaluation.evaluate import load_questions
-
-    return [q for name in PROJECT_SETS for q in load_questions(REPO / "eval" / name)]
 
 
 def test_the_first_k_hits_do_not_depend_on_k(engine, project_questions):
