@@ -151,7 +151,7 @@ def _questions(args: argparse.Namespace) -> list[dict]:
 
 
 def _evaluate(engine: Engine, questions: list[dict], args: argparse.Namespace) -> None:
-    """`qa eval`: the shipped system's figures, or held-out ones with `--cv`."""
+    """`qa eval`: the shipped system's figures, or held-out ones with `--cv` or `--by-set`."""
     if args.cv or args.by_set:
         from qa.evaluation.cv import run_cv
 

@@ -44,7 +44,7 @@ _CITATION = re.compile(r"\([^()]*\d{4}[^()]*\)")  # (Topor, 2006, s. 12)
 _PAGE_REF = re.compile(r"\b(s|side|p|pp)\.\s*\d+", re.IGNORECASE)
 # A numbered label names a part of the text, not a quantity: "Figur 3", "tabell 2", "kapittel 4.1".
 _LABEL = re.compile(r"\b(fig|figur|figuren|figure|tabell|tabellen|table|kapittel|kapitlet|chapter|vedlegg|appendix|"
-                    r"avsnitt|section|del|part|punkt|modell|model)\.?\s*\d+(?:\.\d+)*\b", re.IGNORECASE)
+                    r"avsnitt|section)\.?\s*\d+(?:\.\d+)*\b", re.IGNORECASE)
 _MONTHS = ("januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
            "january|february|march|may|june|july|october|december")
 _DATE = re.compile(rf"\b\d{{1,2}}\.?\s+({_MONTHS})\b|\b({_MONTHS})\s+\d{{1,2}}\b", re.IGNORECASE)  # 14. januar

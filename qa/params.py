@@ -59,10 +59,11 @@ class Thresholds:
 # ones. fp32 is what every machine runs for queries (ONNX Runtime or PyTorch, the same vectors:
 # `models.choice.MIN_QUERY_COSINE`); chosen on them on an AMD EPYC with AVX-512 with the knobs below
 # (eval/README.md, phase 21); they serve bf16 queries too, whose scores sit within 0.005 of fp32's
-# (the same rule on bf16 vectors: 0.931 / 0.852, `high` 1.092 / 1.029). int8 and bf16 queries run only when `--dtype` asks for them; int8's thresholds are the
-# same rule applied to int8 vectors with the shipped knobs (`TESESOK_ENCODER_DTYPE=int8 python -m qa
-# calibrate … --dry-run`, phase 21), whose scores sit up to 0.07 from fp32's (near-ties then change
-# first sources and levels, tests/qa/test_stability.py). An index built with another model has none
+# (the same rule on bf16 vectors: 0.931 / 0.852, `high` 1.092 / 1.029). int8 and bf16 queries run
+# only when `--dtype` asks for them; int8's thresholds are the same rule applied to int8 vectors
+# with the shipped knobs (`TESESOK_ENCODER_DTYPE=int8 python -m qa calibrate … --dry-run`, phase
+# 21), whose scores sit up to 0.07 from fp32's (near-ties then change first sources and levels,
+# tests/qa/test_stability.py). An index built with another model has none
 # (its answers are `low` at best, with a notice) until `python -m qa calibrate` writes its own into
 # the index (`store.calibration`).
 _FP32_THRESHOLDS = Thresholds(MappingProxyType({"no": 0.931, "en": 0.853}),
