@@ -110,6 +110,10 @@ def _run(args: argparse.Namespace) -> int:
 
         check_k(args.k, MAX_K)  # before a batch answers a line or the model loads
     questions = _questions(args)  # a bad question file fails before the model loads
+    if args.command == "eval" and (args.cv or args.by_set):
+        from qa.evaluation.cv import design
+
+        args.design = design(questions, args.cv, args.repeats, args.by_set)  # so do impossible folds
     engine = Engine(args.store or args.index)
     if args.command == "ask":
         from qa.answer import ask
@@ -155,7 +159,7 @@ def _evaluate(engine: Engine, questions: list[dict], args: argparse.Namespace) -
     if args.cv or args.by_set:
         from qa.evaluation.cv import run_cv
 
-        print(run_cv(engine, questions, args.cv, args.repeats, progress=True, by_set=args.by_set))
+        print(run_cv(engine, questions, *args.design, progress=True))
         return
     from qa.evaluation.evaluate import format_report, format_table
     from qa.evaluation.predict import evaluate_methods

@@ -346,10 +346,10 @@ def cross_validate(candidates: list[Candidate], questions: Sequence[dict], split
 SET_FIGURES = ("ndcg@10", "ndcg@10_en", "answer_hit", "answerable_refused", "unanswerable_none")
 
 
-def format_cv(result: dict, n_questions: int, design: str) -> str:
-    """The held-out figures as `name  mean ± sd` lines, then the params each fold chose; `design`
+def format_cv(result: dict, n_questions: int, folds_name: str) -> str:
+    """The held-out figures as `name  mean ± sd` lines, then the params each fold chose; `folds_name`
     names the folds ("5-fold CV x 3 repeat(s)")."""
-    lines = [f"held-out figures, {design}, {n_questions} questions (mean ± sd over folds)"]
+    lines = [f"held-out figures, {folds_name}, {n_questions} questions (mean ± sd over folds)"]
     for name, value in result["mean"].items():
         sd = result["sd"][name]
         lines.append(f"  {name:22s} {'-' if value is None else f'{value:.3f}'}" + ("" if sd is None else f" ± {sd:.3f}"))
@@ -362,24 +362,29 @@ def format_cv(result: dict, n_questions: int, design: str) -> str:
     return "\n".join(lines)
 
 
-def run_cv(engine: Engine, questions: list[dict], n_folds: int, repeats: int = 1, seed: int = 0,
-           progress: bool = False, by_set: bool = False) -> str:
-    """`qa eval --cv N` (or `--by-set`: one fold per question set): score the grid once (with a
-    progress bar if `progress`), cross-validate, and format the held-out figures."""
+def design(questions: Sequence[dict], n_folds: int, repeats: int = 1, by_set: bool = False,
+           seed: int = 0) -> tuple[list[list[list[int]]], str]:
+    """The splits of `qa eval --cv N` (`repeats` of `folds`) or `--by-set` (`set_folds`) and how
+    they are named; a ValueError for folds that cannot be made of `questions`."""
     if by_set:
-        splits, design = [set_folds(questions)], "one fold per question set"
-        if len(splits[0]) < 2:
+        split = set_folds(questions)
+        if len(split) < 2:
             raise ValueError("--by-set needs at least two question sets (files)")
-    else:
-        if n_folds < 2 or n_folds > len(questions):
-            raise ValueError(f"--cv needs between 2 and {len(questions)} folds, got {n_folds}")
-        if repeats < 1:
-            raise ValueError(f"--repeats must be at least 1, got {repeats}")
-        splits = [folds(questions, n_folds, seed + r) for r in range(repeats)]
-        design = f"{n_folds}-fold CV x {repeats} repeat(s)"
+        return [split], "one fold per question set"
+    if n_folds < 2 or n_folds > len(questions):
+        raise ValueError(f"--cv needs between 2 and {len(questions)} folds, got {n_folds}")
+    if repeats < 1:
+        raise ValueError(f"--repeats must be at least 1, got {repeats}")
+    return [folds(questions, n_folds, seed + r) for r in range(repeats)], f"{n_folds}-fold CV x {repeats} repeat(s)"
+
+
+def run_cv(engine: Engine, questions: list[dict], splits: list[list[list[int]]], name: str,
+           progress: bool = False) -> str:
+    """`qa eval --cv N` or `--by-set` with the `splits` named `name` (`design`): score the grid once
+    (with a progress bar if `progress`), cross-validate, and format the held-out figures."""
     items = cache(engine, questions)
     candidates = score_grid(engine, items, grid(SPACE), progress)
-    report = format_cv(cross_validate(candidates, questions, splits), len(questions), design)
+    report = format_cv(cross_validate(candidates, questions, splits), len(questions), name)
     c, thresholds = _pick(candidates, set(range(len(questions))))
     shipped = {**_chosen(c.params), **thresholds.to_json()}
     in_sample = figures(c.rows, thresholds)

@@ -48,9 +48,13 @@ def test_calibrate_dry_run_prints_thresholds_and_writes_nothing(built_index):
     assert "written to" not in result.stdout and sorted(p.name for p in built_index.rglob("*")) == before
 
 
-def test_leave_one_set_out_needs_two_sets_and_excludes_cv(built_index):
-    one = run_qa("eval", "eval/dev.jsonl", "--by-set", "--index", str(built_index))
+def test_impossible_folds_fail_before_the_model_loads(tmp_path):
+    """No index is needed to learn that the folds cannot be made (the index named does not exist)."""
+    missing = str(tmp_path / "none")
+    one = run_qa("eval", "eval/dev.jsonl", "--by-set", "--index", missing)
     assert one.returncode == 2 and "--by-set needs at least two question sets" in one.stderr
-    assert "Traceback" not in one.stderr
-    both = run_qa("eval", "eval/dev.jsonl", "eval/fresh.jsonl", "--by-set", "--cv", "5", "--index", str(built_index))
+    too_many = run_qa("eval", "eval/dev.jsonl", "--cv", "37", "--index", missing)
+    assert too_many.returncode == 2 and "--cv needs between 2 and 36 folds, got 37" in too_many.stderr
+    assert "Traceback" not in one.stderr + too_many.stderr
+    both = run_qa("eval", "eval/dev.jsonl", "eval/fresh.jsonl", "--by-set", "--cv", "5", "--index", missing)
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
