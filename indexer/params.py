@@ -23,7 +23,8 @@ class BuildParams:
     bm25_b: float = 0.75
     # A sentence's typicality is its mean cosine to this many most similar passages of its own
     # thesis (`indexer.typicality`); tuned together with `qa.params.Params.typicality_weight`,
-    # which cross-validation now sets to 0 (it stays in the CV space, so the column is kept).
+    # which cross-validation chooses (0 in phases 5 and 20, 1.25 on the 202 project questions of
+    # phase 21; eval/README.md).
     typicality_neighbours: int = 5
     # Every run of this many consecutive sentences inside one passage is embedded as its own text
     # (`indexer.windows`): the answer spans of `qa.span` get their own vectors, and a passage's
