@@ -58,3 +58,19 @@ def test_impossible_folds_fail_before_the_model_loads(tmp_path):
     assert "Traceback" not in one.stderr + too_many.stderr
     both = run_qa("eval", "eval/dev.jsonl", "eval/fresh.jsonl", "--by-set", "--cv", "5", "--index", missing)
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
+def test_backends_refuses_unknown_variants_and_keeps_the_choice_when_timing_a_subset(built_index):
+    """A misspelt variant is an error; timing fewer variants than this installation has never replaces
+    the cached choice (it could lack the fastest one)."""
+    from models.choice import choice_path
+
+    path = choice_path()
+    before = path.read_bytes() if path.exists() else None
+    bogus = run_qa("backends", "--variants", "fp32,bogus", "--index", str(built_index))
+    assert bogus.returncode == 2 and "unknown encoder variant 'bogus'" in bogus.stderr
+    assert "fp32, bf16, onnx-fp32, int8" in bogus.stderr and "Traceback" not in bogus.stderr
+    subset = run_qa("backends", "--variants", "fp32", "--index", str(built_index))
+    assert subset.returncode == 0, subset.stderr
+    assert "the cached choice is unchanged" in subset.stderr and "fp32" in subset.stdout
+    assert (path.read_bytes() if path.exists() else None) == before
