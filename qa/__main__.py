@@ -110,11 +110,17 @@ def _run(args: argparse.Namespace) -> int:
 
         check_k(args.k, MAX_K)  # before a batch answers a line or the model loads
     questions = _questions(args)  # a bad question file fails before the model loads
+    if args.command == "eval" and args.repeats != 1 and not args.cv:
+        raise ValueError("--repeats applies to --cv N only")
     if args.command == "eval" and (args.cv or args.by_set):
         from qa.evaluation.cv import design
 
         args.design = design(questions, args.cv, args.repeats, args.by_set)  # so do impossible folds
     engine = Engine(args.store or args.index)
+    if questions:
+        from qa.evaluation.evaluate import check_gold_docs
+
+        check_gold_docs(questions, engine.docs)
     if args.command == "ask":
         from qa.answer import ask
         from qa.filters import Filters

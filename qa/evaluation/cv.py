@@ -372,7 +372,11 @@ def design(questions: Sequence[dict], n_folds: int, repeats: int = 1, by_set: bo
             raise ValueError("--by-set needs at least two question sets (files)")
         return [split], "one fold per question set"
     if n_folds < 2 or n_folds > len(questions):
-        raise ValueError(f"--cv needs between 2 and {len(questions)} folds, got {n_folds}")
+        n = len(questions)
+        if n < 2:
+            raise ValueError(f"--cv needs at least 2 questions, got {n}")
+        raise ValueError(f"--cv needs between 2 and {n} folds, got {n_folds}" if n > 2
+                         else f"--cv with 2 questions needs 2 folds, got {n_folds}")
     if repeats < 1:
         raise ValueError(f"--repeats must be at least 1, got {repeats}")
     return [folds(questions, n_folds, seed + r) for r in range(repeats)], f"{n_folds}-fold CV x {repeats} repeat(s)"

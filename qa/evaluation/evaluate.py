@@ -11,12 +11,13 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from qa.evaluation.metrics import answer_hits, ranking_metrics
 
 UNANSWERABLE = "unanswerable"
+LANGUAGES = ("no", "en")  # a question's `lang`
 DEFAULT_KS = (1, 5, 10)
 TOP = 10  # passages per question that count (ranking metrics and mean passage length)
 
@@ -43,8 +44,9 @@ def load_questions(path: Path) -> list[dict]:
     """Read a JSONL question set (`id, lang, kind, question, gold[{doc, quote}], answer`).
 
     Blank lines are skipped. A bad line raises `ValueError` naming the file and line number: not
-    JSON, not an object, a missing or mistyped field, a duplicate id, or gold quotes on a question
-    of kind `unanswerable`. `answer` is optional (defaults to "").
+    JSON, not an object, a missing or mistyped field, a `lang` other than "no" or "en", a duplicate
+    id, or gold quotes on a question of kind `unanswerable`; so does a file without questions.
+    `answer` is optional (defaults to "").
     """
     path = Path(path)
     questions: list[dict] = []
@@ -65,6 +67,8 @@ def load_questions(path: Path) -> list[dict]:
         for key in ("id", "lang", "kind", "question"):
             if not isinstance(q.get(key), str) or not q[key].strip():
                 raise bad(f"field {key!r} must be a non-empty string")
+        if q["lang"] not in LANGUAGES:
+            raise bad(f"field 'lang' must be one of {', '.join(map(repr, LANGUAGES))}, got {q['lang']!r}")
         gold = q.get("gold")
         if not isinstance(gold, list):
             raise bad("field 'gold' must be a list of {doc, quote}")
@@ -79,14 +83,28 @@ def load_questions(path: Path) -> list[dict]:
             raise bad(f"duplicate id {q['id']!r} (first on line {seen[q['id']]})")
         seen[q["id"]] = lineno
         questions.append(q)
+    if not questions:
+        raise ValueError(f"{path}: no questions (the file is empty)")
     return questions
+
+
+def check_gold_docs(questions: Sequence[dict], docs: Iterable[str]) -> None:
+    """ValueError if a gold quote names a file that is not in the index (`docs`): it could never be
+    found, and its question would score 0 without a word."""
+    known = {PurePath(doc).name for doc in docs}  # as the metrics compare them (`corpus/x.txt` is `x.txt`)
+    missing = [(q["id"], g["doc"]) for q in questions for g in q["gold"] if PurePath(g["doc"]).name not in known]
+    if missing:
+        listed = "; ".join(f"{qid}: {doc!r}" for qid, doc in missing[:3]) + (" …" if len(missing) > 3 else "")
+        raise ValueError(f"{len(missing)} gold quote(s) name a file the index does not hold ({listed})")
 
 
 def _text_lines(path: Path) -> list[str]:
     """The lines of a UTF-8 text file; ValueError naming the file and the line if it is not UTF-8."""
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8").split("\n")  # not splitlines(): U+2028 may stand inside a JSON string
+        # utf-8-sig: a byte-order mark (Notepad, Excel) is no part of the first line; not splitlines():
+        # U+2028 may stand inside a JSON string.
+        return raw.decode("utf-8-sig").split("\n")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ValueError(f"{path}:{line}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None

@@ -58,6 +58,8 @@ def test_impossible_folds_fail_before_the_model_loads(tmp_path):
     assert "Traceback" not in one.stderr + too_many.stderr
     both = run_qa("eval", "eval/dev.jsonl", "eval/fresh.jsonl", "--by-set", "--cv", "5", "--index", missing)
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    repeats = run_qa("eval", "eval/dev.jsonl", "--repeats", "0", "--index", missing)
+    assert repeats.returncode == 2 and "--repeats applies to --cv N only" in repeats.stderr
 
 
 def test_backends_refuses_unknown_variants_and_keeps_the_choice_when_timing_a_subset(built_index):

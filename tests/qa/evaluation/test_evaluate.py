@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluation.evaluate import Prediction, evaluate, format_report, format_table, load_questions
+from qa.evaluation.evaluate import Prediction, check_gold_docs, evaluate, format_report, format_table, load_questions
 from qa.evaluation.metrics import normalise
 
 REPO = Path(__file__).resolve().parents[3]
@@ -169,12 +169,28 @@ def test_load_questions_round_trip_skips_blank_lines(tmp_path):
         ('{"id": "x", "lang": "no", "kind": "factoid", "question": "?", "gold": [{"doc": "a.txt"}]}', "gold[0]"),
         ('{"id": "x", "lang": "no", "kind": "unanswerable", "question": "?", "gold": [{"doc": "a", "quote": "b"}]}', "empty 'gold'"),
         ('{"id": "t1", "lang": "no", "kind": "factoid", "question": "?", "gold": []}', "duplicate id 't1' (first on line 1)"),
+        ('{"id": "x", "lang": "de", "kind": "factoid", "question": "?", "gold": []}', "'lang' must be one of 'no', 'en'"),
     ],
 )
 def test_load_questions_bad_line_names_the_line(tmp_path, bad, message):
     path = write(tmp_path, [json.dumps(QUESTIONS[0]), "", bad])
     with pytest.raises(ValueError, match=re.escape("q.jsonl:3: ") + ".*" + re.escape(message)):
         load_questions(path)
+
+
+def test_load_questions_reads_past_a_byte_order_mark_and_refuses_an_empty_file(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(QUESTIONS[0]).encode() + b"\n")  # as Notepad and Excel save
+    assert [q["id"] for q in load_questions(path)] == ["t1"]
+    path.write_bytes(b"\n  \n")
+    with pytest.raises(ValueError, match="no questions"):
+        load_questions(path)
+
+
+def test_gold_quotes_must_name_files_of_the_index():
+    check_gold_docs(QUESTIONS, [f"corpus/{q['gold'][0]['doc']}" for q in QUESTIONS if q["gold"]])
+    with pytest.raises(ValueError, match=r"1 gold quote\(s\) name a file the index does not hold \(t1: "):
+        check_gold_docs(QUESTIONS[:1], ["other.txt"])
 
 
 # --- the project's question sets ---------------------------------------------------------------
