@@ -12,6 +12,7 @@ from qa.errors import QueryError
 from qa.answer import ask
 from qa.engine import Engine
 from qa.filters import Filters
+from qa.search import MAX_K, check_k
 from qa.terminal import terminal_json
 from qa.trec import query_id, run_lines
 
@@ -19,7 +20,7 @@ from qa.trec import query_id, run_lines
 def parse_line(raw: bytes) -> dict:
     """One input line as a JSON object; ValueError says what is wrong."""
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark (Notepad, Excel) is no JSON
     except UnicodeDecodeError as exc:
         raise ValueError(f"not valid UTF-8 (byte {exc.start})") from None
     try:
@@ -86,6 +87,7 @@ def answer_line(engine: Engine, raw: bytes, number: int, k: int) -> dict:
     try:
         item = parse_line(raw.rstrip(b"\r\n"))
         question, filters = read_item(item)
+        k = check_k(item.get("k", k), MAX_K)  # a line's own "k", as the HTTP API's /ask takes it
         return ask(engine, question, k=k, filters=filters).to_json(item.get("id"))
     except (ValueError, QueryError) as exc:
         return error_line(raw, number, str(exc), item)
@@ -141,6 +143,8 @@ def run_batch(engine: Engine, source: IO[bytes], out: IO[str], k: int, *, progre
         result = once_per_query(answer_line(engine, raw, number, k), number, fmt, seen)
         out.write(format_result(result, number, fmt))
         out.flush()
+        if fmt == "trec" and "error" in result:  # a run has no place for it, so it goes to the person
+            bar.write(f"error: {result['error']}", file=sys.stderr)
         errors += "error" in result
         answered += "error" not in result
         bar.update()
