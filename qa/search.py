@@ -70,15 +70,22 @@ class Hit:
     merged: tuple[int, ...] = field(default=())  # ids of further passages merged into this one
 
 
+# A terminal's colour or cursor code pasted with a question (ESC [ … letter, or ESC ] … BEL or ESC backslash):
+# without its ESC, "[31m" would be searched as a word.
+_TERMINAL_CODE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
+
+
 def clean_query(query: str) -> str:
-    """The query with control characters removed and white space collapsed; QueryError if empty.
+    """The query with terminal codes and control characters removed and white space collapsed;
+    QueryError if empty.
 
     Characters invisible inside words (zero-width space, soft hyphen, …) are dropped, not turned
     into spaces, so `beh\u200bandling` is searched as `behandling`, as the indexed text holds it.
     """
     if not isinstance(query, str):
         raise QueryError("the question must be text")
-    text = "".join("" if ch in INVISIBLE else ch if ch.isprintable() else " " for ch in query)
+    text = _TERMINAL_CODE.sub(" ", query)
+    text = "".join("" if ch in INVISIBLE else ch if ch.isprintable() else " " for ch in text)
     text = " ".join(text.split())
     if not text:
         raise QueryError("the question is empty")
