@@ -219,8 +219,8 @@ def answer_for(engine: Engine, question: str, settings: Settings, lang: str) -> 
 def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -> None:
     st.html(render.question_html(answer.question, lang))
     filter_chips(engine, answer, settings, lang)
-    for notice in answer.notices:
-        st.info(notice, icon=":material/info:")
+    for note in answer.notes:  # in the interface language, not the question's (`answer.notices`)
+        st.info(note.text(lang), icon=":material/info:")
     if not answer.sources:
         st.warning(t(lang, "no_passages"), icon=":material/filter_alt_off:")
         return

@@ -5,7 +5,10 @@ Spans are scored with the embeddings stored in the index (no model call beyond t
 it, each the best span of its source scoring nearly as well, none a near-duplicate of another.
 Each is followed by its source number `[n]`. Every answer carries a confidence (`high`, `low`,
 `none`; `qa.confidence`): with `none` the answer says no answer was found, but the nearest
-passages are still listed. The knobs are in `qa.params`.
+passages are still listed. Notices (`Notice`: the question was cut, is in a third language, or
+no threshold is calibrated) are codes with values: `Answer.notices` words them in the question's
+language (a third language is read as Norwegian), `Notice.text` in the interface's. The knobs are
+in `qa.params`.
 """
 from __future__ import annotations
 
@@ -37,12 +40,54 @@ NO_THRESHOLDS = {
     "no": "Ingen terskel er kalibrert for modellen {model} ({dtype}); svaret kan være lite relevant.",
     "en": "No threshold is calibrated for the model {model} ({dtype}); the answer may not be relevant.",
 }
+OTHER_LANGUAGE = {
+    "no": "Spørsmålet ser ut til å være på {name}. Tesesøk forstår norsk og engelsk: spørsmålet er søkt "
+          "som om det var norsk, og svaret kan bli dårligere. Still det gjerne på norsk eller engelsk.",
+    "en": "The question seems to be in {name}. Tesesøk understands Norwegian and English: the question was "
+          "searched as if it were Norwegian, and the answer may be worse. Feel free to ask it in Norwegian or "
+          "English.",
+}
+_NOTICES = {"truncated": TRUNCATED, "no_thresholds": NO_THRESHOLDS, "other_language": OTHER_LANGUAGE}
+# Names of the languages `analysis.language.other_language` can report, (Norwegian, English).
+LANGUAGE_NAMES = {
+    "de": ("tysk", "German"), "fr": ("fransk", "French"), "es": ("spansk", "Spanish"),
+    "it": ("italiensk", "Italian"), "nl": ("nederlandsk", "Dutch"), "pl": ("polsk", "Polish"),
+    "pt": ("portugisisk", "Portuguese"), "fi": ("finsk", "Finnish"), "ru": ("russisk", "Russian"),
+    "sv": ("svensk", "Swedish"), "da": ("dansk", "Danish"), "is": ("islandsk", "Icelandic"),
+    "et": ("estisk", "Estonian"), "lv": ("latvisk", "Latvian"), "lt": ("litauisk", "Lithuanian"),
+    "cs": ("tsjekkisk", "Czech"), "sk": ("slovakisk", "Slovak"), "hu": ("ungarsk", "Hungarian"),
+    "ro": ("rumensk", "Romanian"), "hr": ("kroatisk", "Croatian"), "uk": ("ukrainsk", "Ukrainian"),
+    "el": ("gresk", "Greek"), "tr": ("tyrkisk", "Turkish"), "ar": ("arabisk", "Arabic"),
+    "fa": ("persisk", "Persian"), "he": ("hebraisk", "Hebrew"), "hi": ("hindi", "Hindi"),
+    "ur": ("urdu", "Urdu"), "so": ("somali", "Somali"), "sw": ("swahili", "Swahili"),
+    "tl": ("tagalog", "Tagalog"), "vi": ("vietnamesisk", "Vietnamese"), "th": ("thai", "Thai"),
+    "zh-cn": ("kinesisk", "Chinese"), "zh-tw": ("kinesisk", "Chinese"), "ja": ("japansk", "Japanese"),
+    "ko": ("koreansk", "Korean"),
+}
+UNKNOWN_LANGUAGE = ("et annet språk", "another language")
 
-# A question in another language is read as Norwegian (analysis.language), so it is told so in Norwegian.
-OTHER_LANGUAGE = ("Spørsmålet ser ut til å være på {name}. Tesesøk forstår norsk og engelsk: spørsmålet er søkt "
-                  "som om det var norsk, og svaret kan bli dårligere. Still det gjerne på norsk eller engelsk.")
-_LANGUAGE_NAMES = {"de": "tysk", "fr": "fransk", "es": "spansk", "it": "italiensk", "nl": "nederlandsk",
-                   "pl": "polsk", "pt": "portugisisk", "fi": "finsk", "ru": "russisk"}
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader should know about how the question was read: a code ("truncated",
+    "no_thresholds", "other_language") and its values; `text` words it in Norwegian or English."""
+
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **values: str) -> Notice:
+        """The notice `code` with `values` ("language" holds an ISO 639-1 code, named by `text`)."""
+        return cls(code, tuple(sorted(values.items())))
+
+    def text(self, language: str) -> str:
+        """The notice in `language`: "en" for English, any other ("no", "nb") for Norwegian."""
+        english = language == "en"
+        values = dict(self.values)
+        if "language" in values:
+            values["name"] = LANGUAGE_NAMES.get(values["language"], UNKNOWN_LANGUAGE)[english]
+        return _NOTICES[self.code]["en" if english else "no"].format(**values)
+
 
 Scored = tuple[float, int, Quote]  # (score, hit index, quote)
 
@@ -104,9 +149,14 @@ class Answer:
     sources: list[Source]
     best_score: float
     cited: list[tuple[int, Quote]] = field(default_factory=list)  # (source number, quote): answer, then support
-    notices: list[str] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)  # worded in any language by `Notice.text`
     confidence: Confidence = field(default_factory=lambda: Confidence("high", 0.0))
     signals: Signals | None = None  # what the confidence was computed from
+
+    @property
+    def notices(self) -> list[str]:
+        """The notes in the question's language, as `ask --json`, `batch`, the API and the CLI show them."""
+        return [note.text(self.language) for note in self.notes]
 
     def to_json(self, id_: object = None) -> dict:
         """The batch output line: id, question, answer, abstained, confidence (level, score,
@@ -144,17 +194,17 @@ def ask(engine: Engine, question: str, k: int = 5, filters: Filters | None = Non
     return answer_from(engine, retrieval, params, _question_notices(question, retrieval))
 
 
-def _question_notices(question: str, retrieval: Retrieval) -> list[str]:
+def _question_notices(question: str, retrieval: Retrieval) -> list[Notice]:
     """What the reader should know about how `question` was read: it was cut (to `retrieval.query`),
     or it is in a language other than Norwegian and English."""
-    notices = [TRUNCATED[retrieval.language]] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
+    notices = [Notice.of("truncated")] if len(" ".join(question.split())) > MAX_QUERY_CHARS else []
     other = other_language(retrieval.query)
     if other:
-        notices.append(OTHER_LANGUAGE.format(name=_LANGUAGE_NAMES.get(other, f"språket «{other}»")))
+        notices.append(Notice.of("other_language", language=other))
     return notices
 
 
-def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: list[str] | None = None) -> Answer:
+def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: list[Notice] | None = None) -> Answer:
     """The answer built from a retrieval's hits (`ask` without the retrieval)."""
     language = retrieval.language
     terms = set(sentence_terms(retrieval.query, language))
@@ -167,7 +217,7 @@ def answer_from(engine: Engine, retrieval: Retrieval, params: Params, notices: l
     thresholds = params.confidence_thresholds(engine.encoder.model_id, engine.encoder.dtype)
     notices = list(notices or [])
     if thresholds is None:
-        notices.append(NO_THRESHOLDS[language].format(model=engine.encoder.model_id, dtype=engine.encoder.dtype))
+        notices.append(Notice.of("no_thresholds", model=engine.encoder.model_id, dtype=engine.encoder.dtype))
     confidence = grade(signals, language, params, thresholds)
     if confidence.level == "none":
         chosen = []

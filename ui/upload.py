@@ -15,6 +15,7 @@ import streamlit as st
 
 from qa.library import MAX_FILE_BYTES, MAX_FILES, BuildJob, Checked, Upload, UploadError, add_theses, current_job
 from ui.loader import PROJECT_DIR
+from ui.reasons import reason_text
 from ui.strings import t
 
 UPLOAD_VAR = "TESESOK_UPLOAD"
@@ -70,7 +71,7 @@ def _picker(index: Path, lang: str) -> None:
     try:
         checked, job = add_theses([Upload(f.name, f.getvalue()) for f in files], corpus_dir(), index)
     except UploadError as exc:
-        st.error(_md(str(exc)))
+        st.error(_md(reason_text(str(exc), lang)))
         return
     st.session_state["upload_checked"] = checked
     if job is not None:
@@ -86,7 +87,8 @@ def _md(value: str) -> str:
 def _refused(checked: list[Checked], lang: str) -> None:
     for item in checked:
         if item.problem:
-            st.warning(t(lang, "upload_refused", name=_md(item.original), why=_md(item.problem)))
+            why = reason_text(item.problem, lang)
+            st.warning(t(lang, "upload_refused", name=_md(item.original), why=_md(why)))
 
 
 def _outcome(job: BuildJob, lang: str) -> None:
@@ -94,4 +96,4 @@ def _outcome(job: BuildJob, lang: str) -> None:
     for name in job.indexed:
         st.success(t(lang, "upload_added", name=_md(name)))
     for name, why in job.failed.items():
-        st.error(t(lang, "upload_failed", name=_md(name), why=_md(why)))
+        st.error(t(lang, "upload_failed", name=_md(name), why=_md(reason_text(why, lang, name))))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer import NO_ANSWER, OTHER_LANGUAGE, ask
+from qa.answer import NO_ANSWER, OTHER_LANGUAGE, TRUNCATED, Notice, ask
 from qa.answer_type import (asks_for_quantity, asks_for_quote, quantity_kinds, quoted_regions, quoted_share,
                             states_quantity)
 from qa.batch import answer_lines
@@ -124,15 +124,37 @@ def test_empty_query_is_a_clear_error(engine):
 def test_long_query_is_truncated_with_a_notice(engine):
     question = ("Hva betyr sosialt nettverk for recovery? " * 130)[:5000]
     answer = ask(engine, question)
-    assert answer.notices and "2000" in answer.notices[0]
+    assert answer.notes == [Notice.of("truncated")] and answer.notices == [TRUNCATED["no"]]
+    assert "2000" in answer.notices[0] and "first 2000 characters" in answer.notes[0].text("en")
     assert len(answer.question) == 2000 and answer.sources
 
 
 def test_a_question_in_a_third_language_is_answered_with_a_notice(engine):
     answer = ask(engine, "Welche Rolle spielt die Familie für die Genesung?")
     assert answer.language == "no" and answer.sources
-    assert answer.notices == [OTHER_LANGUAGE.format(name="tysk")]
-    assert ask(engine, "Hvilken rolle spiller familien i recovery?").notices == []
+    assert answer.notes == [Notice.of("other_language", language="de")]
+    assert answer.notices == [OTHER_LANGUAGE["no"].format(name="tysk")]  # read as Norwegian, told so in Norwegian
+    assert answer.notes[0].text("en") == OTHER_LANGUAGE["en"].format(name="German")
+    assert answer.to_json()["notices"] == answer.notices
+    assert ask(engine, "Hvilken rolle spiller familien i recovery?").notes == []
+
+
+@pytest.mark.parametrize("code, norwegian, english", [
+    ("de", "tysk", "German"), ("sv", "svensk", "Swedish"), ("ar", "arabisk", "Arabic"),
+    ("xx", "et annet språk", "another language"),
+])
+def test_a_third_language_is_named_in_either_language_never_by_its_code(code, norwegian, english):
+    notice = Notice.of("other_language", language=code)
+    assert notice.text("no") == notice.text("nb") == OTHER_LANGUAGE["no"].format(name=norwegian)
+    assert notice.text("en") == OTHER_LANGUAGE["en"].format(name=english)
+
+
+def test_notices_are_worded_in_the_interface_language():
+    cut = Notice.of("truncated")
+    assert cut.text("no") == TRUNCATED["no"] and cut.text("en") == TRUNCATED["en"]
+    uncalibrated = Notice.of("no_thresholds", model="m/e5", dtype="int8")
+    assert uncalibrated.text("en").startswith("No threshold is calibrated for the model m/e5 (int8)")
+    assert uncalibrated.text("nb").startswith("Ingen terskel er kalibrert for modellen m/e5 (int8)")
 
 
 def test_abstention_message_follows_the_question_language(engine):

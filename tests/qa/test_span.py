@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from qa.answer import NO_THRESHOLDS, ask
+from qa.answer import NO_THRESHOLDS, Notice, ask
 from qa.confidence import Confidence, Signals, grade
 from qa.params import DEFAULT, Thresholds
 from qa.span import CUT_OFF, LEAD_IN, never_answer
@@ -115,8 +115,11 @@ def test_an_uncalibrated_model_answers_low_with_a_notice(engine):
     answer = ask(engine, "Hva er gatekapital?", params=params)
     assert answer.confidence.level == "low" and "uncalibrated" in answer.confidence.reasons
     assert answer.cited and not answer.abstained
-    expected = NO_THRESHOLDS["no"].format(model=engine.encoder.model_id, dtype=engine.encoder.dtype)
-    assert expected in answer.notices
+    values = {"model": engine.encoder.model_id, "dtype": engine.encoder.dtype}
+    assert Notice.of("no_thresholds", **values) in answer.notes
+    assert NO_THRESHOLDS["no"].format(**values) in answer.notices
+    english = ask(engine, "What is street capital?", params=params)
+    assert english.language == "en" and NO_THRESHOLDS["en"].format(**values) in english.notices
 
 
 def test_grade_levels_follow_the_thresholds():

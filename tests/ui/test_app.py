@@ -124,6 +124,18 @@ def test_english_question_and_english_interface(app):
     assert app.download_button[0].label == "Answer and sources (JSON)"
 
 
+@pytest.mark.parametrize("lang, expected, other", [
+    ("en", "The question seems to be in German.", "Spørsmålet"),
+    ("nb", "Spørsmålet ser ut til å være på tysk.", "seems to be"),
+])
+def test_a_notice_is_in_the_interface_language_whatever_the_question_is_in(app, lang, expected, other):
+    app.radio(key="ui_lang").set_value(lang).run()
+    ask(app, "Welche Rolle spielt das soziale Netzwerk?")
+    notices = [info.value for info in app.info]
+    assert len(notices) == 1 and notices[0].startswith(expected) and other not in notices[0]
+    assert last_answer(app).notices[0].startswith("Spørsmålet ser ut til å være på tysk.")  # the API's, unchanged
+
+
 def test_example_question_is_asked_when_picked(app):
     example = app.button_group(key="example").options[0]
     app.button_group(key="example").select(example).run()

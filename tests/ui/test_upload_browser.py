@@ -54,3 +54,23 @@ def test_upload_a_pdf_then_find_a_sentence_of_it(page, upload_server, artifacts,
     assert SAVED.removesuffix(".pdf") in first.inner_text() and "s. 1" in first.inner_text()
     shot(page, artifacts, "22-upload-found", height=1600)
     assert not page.dialogs
+
+
+@pytest.mark.parametrize("language, tab, button, expected", [
+    (None, "Legg til", "Legg til og indekser", "Ikke lagt til: notpdf.pdf (ikke en PDF-fil)"),
+    ("English", "Add theses", "Add and index", "Not added: notpdf.pdf (not a PDF file)"),
+])
+def test_a_refused_upload_says_why_in_the_interface_language(page, upload_server, tmp_path,  # noqa: F811
+                                                             language, tab, button, expected):
+    url, corpus = upload_server
+    fake = tmp_path / "notpdf.pdf"
+    fake.write_text("<html>not a thesis</html>", encoding="utf-8")
+    open_app(page, url)
+    if language:
+        page.locator('[data-testid="stSidebar"]').get_by_text(language).click()
+        wait_idle(page)
+    page.get_by_role("tab", name=tab).click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(fake))
+    page.get_by_role("button", name=button).click()
+    page.get_by_text(expected, exact=True).wait_for()
+    assert not (corpus / "opplastet-notpdf.pdf").exists()
