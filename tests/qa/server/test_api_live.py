@@ -152,3 +152,14 @@ def test_serve_on_postgresql_answers_as_on_the_embedded_store(tiny_built, tiny_p
     finally:
         for process, _ in servers:
             _stop(process)
+
+
+def test_serve_refuses_a_missing_folder_and_a_taken_port_before_it_says_it_is_up(tiny_built, tmp_path):
+    missing = subprocess.run([sys.executable, "-m", "qa", "serve", "--index", str(tmp_path / "none")],
+                             cwd=REPO, capture_output=True, text=True, timeout=120, env=_env())
+    assert missing.returncode == 2 and missing.stderr.startswith("error: No index in ")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        busy = subprocess.run([sys.executable, "-m", "qa", "serve", "--index", str(tiny_built[1]), "--port", port],
+                              cwd=REPO, capture_output=True, text=True, timeout=120, env=_env())
+    assert busy.returncode == 2 and busy.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
