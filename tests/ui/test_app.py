@@ -66,7 +66,7 @@ def test_first_page_explains_what_to_do(app):
     assert app.title[0].value == "Tesesøk"
     assert "Skriv et spørsmål" in app.info[0].value
     assert app.text_input(key="question").value == ""
-    assert len(app.tabs) == 3  # ask, read a thesis, corpus
+    assert len(app.tabs) == 4  # ask, read a thesis, corpus, add theses (localhost only: .streamlit/config.toml)
 
 
 def test_asking_shows_answer_with_markers_and_source_cards(app, engine):
