@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     common(ask, 5)
 
     batch = sub.add_parser("batch", help="answer a JSONL file of questions")
-    batch.add_argument("input", type=Path, help='JSONL lines {"id": ..., "question": ...}')
+    batch.add_argument("input", type=Path, help='JSONL lines {"id": ..., "question": ...}; - for standard input')
     batch.add_argument("--out", type=Path, default=None, help="output JSONL (default: standard output)")
     batch.add_argument("--format", choices=["jsonl", "trec"], default="jsonl",
                        help="jsonl (one answer per line) or trec (a TREC run file); default: jsonl")
@@ -133,9 +134,9 @@ def _run(args: argparse.Namespace) -> int:
               else terminal_text(render_answer(answer)))
     elif args.command == "batch":
         from qa.batch import run_batch
-        from qa.output import replacing
+        from qa.output import STDIN, replacing
 
-        with args.input.open("rb") as source:
+        with (nullcontext(sys.stdin.buffer) if str(args.input) == STDIN else args.input.open("rb")) as source:
             if args.out:
                 with replacing(args.out) as out:
                     answered, errors = run_batch(engine, source, out, args.k, fmt=args.format)

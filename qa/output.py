@@ -9,15 +9,20 @@ from pathlib import Path
 from typing import IO
 
 
+STDIN = "-"  # `qa batch -`: the questions come from standard input
+
+
 def check_batch_paths(source: Path, out: Path | None) -> str | None:
-    """What is wrong with reading `source` and writing `out`, or None when both are usable.
+    """What is wrong with reading `source` (`-`: standard input) and writing `out`, or None when
+    both are usable.
 
     `out` may not be `source` under any name (the same path, a symbolic or a hard link): the
     input would be emptied before it is read.
     """
-    if source.is_dir():
+    piped = str(source) == STDIN
+    if not piped and source.is_dir():
         return f"{source} is a folder, not a file of questions"
-    if not source.exists():
+    if not piped and not source.exists():
         return f"no such file {source}"
     if out is None:
         return None
@@ -26,7 +31,7 @@ def check_batch_paths(source: Path, out: Path | None) -> str | None:
     if not out.parent.is_dir():
         return f"--out {out}: the folder {out.parent} does not exist"
     try:
-        same = out.exists() and os.path.samefile(source, out)
+        same = not piped and out.exists() and os.path.samefile(source, out)
     except OSError as exc:
         return f"--out {out}: {exc.strerror or exc}"
     if same:

@@ -84,3 +84,11 @@ def test_cli_reports_the_lines_a_trec_run_leaves_out(built_index, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "error: line 2: not valid JSON" in result.stderr and "1 answered, 1 with errors" in result.stderr
     assert [line.split()[0] for line in target.read_text(encoding="utf-8").splitlines()] == ["a"] * 3
+
+
+def test_cli_reads_standard_input_for_a_dash(built_index):
+    result = subprocess.run([sys.executable, "-m", "qa", "batch", "-", "--k", "2", "--index", str(built_index)],
+                            cwd=REPO, input=LINES[0] + b"\n" + LINES[1] + b"\n", capture_output=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [line.get("id") for line in lines] == ["a", None] and len(lines[0]["passages"]) == 2
