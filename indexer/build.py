@@ -27,6 +27,7 @@ from indexer.errors import CatalogError, IndexerError, ThesisReadError
 from indexer.executors import Executor, make_executor
 from indexer.names import catalog_key, is_thesis_name, name_problem, shown_name
 from indexer.params import DEFAULT_BUILD, BuildParams
+from indexer.reader import inside
 from indexer.formats import SUFFIXES, file_bytes
 from indexer.typicality import thesis_typicality
 from indexer.windows import thesis_windows, window_texts
@@ -178,7 +179,7 @@ def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, Thes
     check_corpus_folder(corpus_dir)
     root = corpus_dir.resolve()
     catalog_path = corpus_dir / CATALOG_NAME
-    if catalog_path.exists() and not _inside(catalog_path, root):
+    if catalog_path.exists() and not inside(catalog_path, root):
         raise CatalogError(f"{catalog_path} is a link to {catalog_path.resolve()}, outside {corpus_dir}/; "
                            f"put the catalog itself in the corpus folder")
     catalog = load_catalog(catalog_path)
@@ -186,7 +187,7 @@ def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, Thes
     for path in sorted(p for p in corpus_dir.iterdir() if is_thesis_name(p.name)):
         if problem := name_problem(path.name):
             report.problems.append((shown_name(path.name), problem))
-        elif not _inside(path, root):  # never follow a link out of the corpus folder
+        elif not inside(path, root):  # never follow a link out of the corpus folder
             report.problems.append((path.name, f"{path.name}: a link to {path.resolve()}, outside "
                                                f"{corpus_dir}/; refused (only files in the corpus folder are read)"))
         elif path.is_file():
@@ -289,14 +290,6 @@ def _check_apart(corpus_dir: Path, index_dir: Path) -> None:
     if corpus == index or index.is_relative_to(corpus) or corpus.is_relative_to(index):
         raise IndexerError(f"The index folder {index_dir}/ and the corpus folder {corpus_dir}/ overlap; "
                            f"give an index folder outside the corpus (default: index)")
-
-
-def _inside(path: Path, root: Path) -> bool:
-    """Whether `path`, links followed, lies in the folder `root` (already resolved)."""
-    try:
-        return path.resolve().is_relative_to(root)
-    except (OSError, RuntimeError):  # a link loop
-        return False
 
 
 class _Window:

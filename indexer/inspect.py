@@ -8,6 +8,7 @@ from store.records import Page, Thesis
 from indexer.errors import ThesisReadError
 from indexer.passages import TokenCounter
 from indexer.formats import read_source
+from indexer.reader import inside
 from indexer.layout import roman_value
 from indexer.thesis import DEFAULT_TOKEN_BUDGET, parse_source
 
@@ -62,6 +63,9 @@ def inspect_file(
     """Parse `path` and describe it; bad input raises ThesisReadError with a readable message."""
     if token_budget is not None and token_budget < 16:
         raise ThesisReadError(f"--budget must be at least 16 tokens, got {token_budget}")
+    if not inside(path, path.parent.resolve()):  # as `build` refuses it in the corpus folder
+        raise ThesisReadError(f"{path.name}: a link to {path.resolve()}, outside {path.parent}/; refused "
+                              f"(a link is read only where it points inside its own folder)")
     source = read_source(path)  # fail fast on bad input, before loading the tokenizer
     if count_tokens is None:
         from models.tokens import passage_token_counter

@@ -91,3 +91,11 @@ def read_thesis(path: Path) -> tuple[str, bytes, list[str]]:
     data = read_bytes(path)
     text, warnings = decode_thesis(data, path.name)
     return text, data, warnings
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, lies in the folder `root` (already resolved)."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return False

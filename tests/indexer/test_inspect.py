@@ -38,6 +38,24 @@ def test_bad_input_gives_a_message_and_non_zero_exit(tmp_path, name, content, me
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_link_out_of_its_folder_is_refused_as_the_build_refuses_it(tmp_path):
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("Hemmelig: passord 1234\n" * 20, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "010_notes.txt").symlink_to(secret)
+    (corpus / "011_same.txt").symlink_to(corpus / "010_notes.txt")  # a link to a link that leaves: refused too
+    for name in ("010_notes.txt", "011_same.txt"):
+        result = run_inspect(str(corpus / name))
+        assert result.returncode == 2 and "outside" in result.stderr and "refused" in result.stderr
+        assert "Hemmelig" not in result.stdout + result.stderr
+    (corpus / "012_inside.txt").write_text((ROOT / "corpus" / "000_56c92893e0805444.txt").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    (corpus / "013_alias.txt").symlink_to(corpus / "012_inside.txt")  # a link inside its folder is read
+    assert run_inspect(str(corpus / "013_alias.txt")).returncode == 0
+
+
 def test_missing_file_and_folder(tmp_path):
     for target in (tmp_path / "missing.txt", tmp_path):
         result = run_inspect(str(target))
