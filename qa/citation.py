@@ -160,6 +160,11 @@ def thesis_type(degree: str, lang: str = "nb") -> str | None:
 
 # --- in-text citations -----------------------------------------------------------------------
 
+def year_part(work: Work, lang: str = "nb") -> str:
+    """The work's year, or "u.å." / "n.d." without one."""
+    return work.year or _WORDS[language(lang)]["no_year"]
+
+
 def page_part(pages: Pages, lang: str = "nb") -> str:
     """ "s. 30" / "p. 30", or for a range "s. 30–31" / "pp. 30–31"; "" for None. A printed label
     ("iv") is cited as printed.
@@ -219,7 +224,7 @@ def in_text(work: Work, pages: Pages = None, style: str = "apa", lang: str = "nb
         who = f"{names[0]} {many}"
     else:
         who = _title_as_author(work, lang)
-    parts = [who, work.year or words["no_year"], page_part(pages, lang)]
+    parts = [who, year_part(work, lang), page_part(pages, lang)]
     return "(" + ", ".join(p for p in parts if p) + ")"
 
 
@@ -260,7 +265,7 @@ def reference(work: Work, lang: str = "nb") -> str:
     the thesis type and the institution where known.
     """
     lang = language(lang)
-    year = f"({work.year or _WORDS[lang]['no_year']})."
+    year = f"({year_part(work, lang)})."
     element = _end(_title_element(work, lang))
     if work.authors:
         return f"{_end(_apa_authors(work.authors, lang))} {year} {element}"

@@ -4,14 +4,15 @@ from __future__ import annotations
 import textwrap
 
 from qa.answer import Answer
+from qa.citation import page_part, year_part
 
 _LABELS = {
-    "no": {"answer": "Svar", "sources": "Kilder", "page": "s.", "passage": "Utdrag",
+    "no": {"answer": "Svar", "sources": "Kilder", "passage": "Utdrag",
            "no_sources": "Ingen passasjer passer filtrene; fjern noen av dem",
            "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet",
            "unknown": "Oppgavene bruker aldri disse ordene fra spørsmålet",
            "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall"},
-    "en": {"answer": "Answer", "sources": "Sources", "page": "p.", "passage": "Excerpt",
+    "en": {"answer": "Answer", "sources": "Sources", "passage": "Excerpt",
            "no_sources": "No passages match the filters; remove some of them",
            "low": "Uncertain answer: the sources may not answer exactly this question",
            "unknown": "The theses never use these words of the question",
@@ -36,13 +37,15 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     for source in answer.sources:
         work = source.work
         who = "; ".join(work.authors) or work.title
-        thesis = f"{who} ({work.year or 'u.å.'}) · {work.doc}" if who else work.doc
+        thesis = f"{who} ({year_part(work, answer.language)}) · {work.doc}" if who else work.doc
         section = source.section or "—"
-        page = f" · {labels['page']} {source.pages_text}" if source.pages else ""
+        page = f" · {page_part(source.pages, answer.language)}" if source.pages else ""
         lines.append(f"[{source.number}] {thesis} · {section}{page}")
         if source.quote:
             lines += textwrap.wrap(f"«{source.quote.text}»", width, initial_indent="    ", subsequent_indent="    ")
-            lines.append(f"    {source.citation['norwegian']}  ·  APA: {source.citation['apa']}")
+            cite = source.citations(answer.language)  # in the question's language, as the labels
+            prose = "" if cite["norwegian"] == cite["apa"] else f"{cite['norwegian']}  ·  "
+            lines.append(f"    {prose}APA: {cite['apa']}")
         else:
             excerpt = source.hit.text if len(source.hit.text) <= _EXCERPT else source.hit.text[:_EXCERPT] + " …"
             lines += textwrap.wrap(f"{labels['passage']}: {excerpt}", width, initial_indent="    ", subsequent_indent="    ")

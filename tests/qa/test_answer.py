@@ -111,6 +111,15 @@ def test_english_question_gets_a_norwegian_quote(engine):
     assert any("Barnes" in q.text for _, q in answer.cited)
 
 
+def test_the_terminal_cites_in_the_question_language(engine):
+    """An English question's sources read "p."/"pp." and "n.d." in their citations, a Norwegian one's "s."."""
+    english = render_answer(ask(engine, "What is street capital?", k=10))
+    assert "Sources:" in english and "APA: (" in english and (" p. " in english or " pp. " in english)
+    assert " s. " not in english and "u.å." not in english
+    norwegian = render_answer(ask(engine, "Hva er gatekapital?", k=10))
+    assert "Kilder:" in norwegian and " s. " in norwegian and " p. " not in norwegian and "n.d." not in norwegian
+
+
 def test_one_word_query(engine):
     answer = ask(engine, "recovery")
     assert answer.sources and answer.language in ("no", "en")
