@@ -244,13 +244,19 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+def _derived_title(work: Work) -> str:
+    """A derived title in a reference list or an export, in brackets: the whole research question
+    it was cut from when that was derived too ("[Hvilke faktorer … liv …]" helps no reader)."""
+    return f"[{work.topic if 'topic' in work.derived and work.topic else work.title}]"
+
+
 def _title_element(work: Work, lang: str) -> str:
     """The title and its bracketed description: "Tittel [Masteroppgave, Nord universitet]"."""
     kind = thesis_type(work.degree, lang)
     described = [p for p in (kind, work.institution) if p]
     bracket = "[" + ", ".join(described) + "]" if described else ""
     if work.title_is_derived:
-        title = f"[{work.title}]"
+        title = _derived_title(work)
     else:
         title = work.title or ("" if bracket else _WORDS[lang]["untitled"])
     return " ".join(p for p in (title, bracket) if p)
@@ -314,7 +320,7 @@ def bibtex_escape(text: str) -> str:
 def _export_title(work: Work, lang: str) -> str:
     """The title an export carries: stated, "[derived]", or the bracketed description."""
     if work.title_is_derived:
-        return f"[{work.title}]"
+        return _derived_title(work)
     return work.title or _description(work, lang)
 
 

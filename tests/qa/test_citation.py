@@ -31,7 +31,8 @@ DERIVED = Work(title="Hvilken betydning har sosialt nettverk for en rusavhengig 
                degree="Bachelor i sosialt arbeid", doc="002_70b37341d0292a91.txt",
                topic="Hvilken betydning har sosialt nettverk for en rusavhengig sin recoveryprosess?",
                derived={"title", "degree", "topic"})
-D = "[Hvilken betydning har sosialt nettverk for en rusavhengig …]"
+D = "[Hvilken betydning har sosialt nettverk for en rusavhengig …]"  # in-text: the short display title
+FULL = "[Hvilken betydning har sosialt nettverk for en rusavhengig sin recoveryprosess?]"  # references, exports
 
 CASES = {"one": (ONE, 12), "two": (TWO, (30, 31)), "three": (THREE, 7), "no_author": (NO_AUTHOR, 4),
          "no_year": (NO_YEAR, (5, 5)), "derived": (DERIVED, 19), "no_page": (TWO, None)}
@@ -66,7 +67,7 @@ REFERENCE = {
         "three": "Hansen, K., Berg, P. & Lie, O. (2020). Tre stemmer.",
         "no_author": "Barn i barnevernet: en kvalitativ studie [Masteroppgave, NTNU]. (2015).",
         "no_year": "Øydgard, G. (u.å.). Veien videre [Masteroppgave, Universitetet i Nordland].",
-        "derived": f"{D} [Bacheloroppgave]. (u.å.).",
+        "derived": f"{FULL} [Bacheloroppgave]. (u.å.).",
     },
     "en": {
         "one": "Hansen, K. M. (2019). Mestring i hverdagen [Master's thesis, Universitetet i Oslo].",
@@ -74,7 +75,7 @@ REFERENCE = {
         "three": "Hansen, K., Berg, P., & Lie, O. (2020). Tre stemmer.",
         "no_author": "Barn i barnevernet: en kvalitativ studie [Master's thesis, NTNU]. (2015).",
         "no_year": "Øydgard, G. (n.d.). Veien videre [Master's thesis, Universitetet i Nordland].",
-        "derived": f"{D} [Bachelor's thesis]. (n.d.).",
+        "derived": f"{FULL} [Bachelor's thesis]. (n.d.).",
     },
 }
 
@@ -232,7 +233,7 @@ def test_bibtex_three_authors_unknown_degree():
 def test_bibtex_no_author_no_year_derived_title():
     entry_type, key, fields = _parse_bibtex(bibtex(DERIVED, "nb"))
     assert (entry_type, key) == ("misc", "hvilkennd_002")
-    assert fields == {"title": D, "note": "Bacheloroppgave. Tittelen er utledet fra teksten, ikke oppgitt i oppgaven"}
+    assert fields == {"title": FULL, "note": "Bacheloroppgave. Tittelen er utledet fra teksten, ikke oppgitt i oppgaven"}
     entry_type, key, fields = _parse_bibtex(bibtex(NO_AUTHOR, "en"))
     assert (entry_type, key) == ("mastersthesis", "barn2015_020")
     assert fields == {"title": "Barn i barnevernet: en kvalitativ studie", "school": "NTNU",
@@ -293,7 +294,7 @@ def test_ris_three_authors_unknown_fields_left_out():
 
 def test_ris_no_author_no_year_derived_title():
     assert _parse_ris(ris(DERIVED, "nb")) == {
-        "type_of_reference": "THES", "title": D, "type_of_work": "Bacheloroppgave",
+        "type_of_reference": "THES", "title": FULL, "type_of_work": "Bacheloroppgave",
         "notes": ["Tittelen er utledet fra teksten, ikke oppgitt i oppgaven"],
         "accession_number": "002_70b37341d0292a91.txt"}
     record = _parse_ris(ris(Work(doc="000_x.txt"), "en"))
@@ -381,5 +382,5 @@ def test_with_derived_fills_only_empty_fields_and_marks_them():
                                                     "Hvilke mål?", "")
     assert w.derived == {"title", "topic"}
     assert in_text(w, 4) == "(Øydgard, u.å., s. 4)"
-    assert reference(w) == "Øydgard, G. (u.å.). [Hvilke mål har de for fremtiden …] [Masteroppgave]."
+    assert reference(w) == "Øydgard, G. (u.å.). [Hvilke mål?] [Masteroppgave]."  # the whole question it was cut from
     assert stated.with_derived({}) == stated and stated.with_derived({"title": "  "}) == stated

@@ -71,6 +71,8 @@ def test_a_refused_upload_says_why_in_the_interface_language(page, upload_server
         wait_idle(page)
     page.get_by_role("tab", name=tab).click()
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(fake))
+    page.locator('[data-testid="stFileUploader"]').get_by_text("notpdf.pdf").wait_for()  # uploaded, not only chosen
+    wait_idle(page)
     page.get_by_role("button", name=button).click()
     page.get_by_text(expected, exact=True).wait_for()
     assert not (corpus / "opplastet-notpdf.pdf").exists()
