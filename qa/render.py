@@ -9,11 +9,13 @@ from qa.citation import page_part, year_part
 _LABELS = {
     "no": {"answer": "Svar", "sources": "Kilder", "passage": "Utdrag",
            "no_sources": "Ingen passasjer passer filtrene; fjern noen av dem",
+           "high": "Godt belegg: kildene svarer på spørsmålet", "score": "poengsum",
            "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet",
            "unknown": "Oppgavene bruker aldri disse ordene fra spørsmålet",
            "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall"},
     "en": {"answer": "Answer", "sources": "Sources", "passage": "Excerpt",
            "no_sources": "No passages match the filters; remove some of them",
+           "high": "Well supported: the sources answer the question", "score": "score",
            "low": "Uncertain answer: the sources may not answer exactly this question",
            "unknown": "The theses never use these words of the question",
            "no_figure": "The question asks for a figure, but none of the sources states one of that kind"},
@@ -25,8 +27,9 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     """The answer with its [n] markers, then the numbered sources with section, page and quote."""
     labels = _LABELS[answer.language]
     lines = [*(f"({notice})" for notice in answer.notices)]
-    if answer.confidence.level == "low":
-        lines.append(f"({labels['low']}; {answer.confidence.score:.3f})")
+    if answer.confidence.level in ("high", "low"):  # `none` says so in the answer itself
+        level = answer.confidence.level
+        lines.append(f"({labels[level]}; {labels['score']} {answer.confidence.score:.3f})")
     if "no_figure" in answer.confidence.reasons:
         lines.append(f"({labels['no_figure']})")
     if answer.signals and answer.signals.unknown:

@@ -1,5 +1,6 @@
 """`python -m qa ask|eval`: output for people and programs, clear errors."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,9 @@ def run_qa(*args: str) -> subprocess.CompletedProcess[str]:
 def test_ask_prints_answer_and_numbered_sources(built_index):
     result = run_qa("ask", "Hva skiller legemidlene Subuxone og Subutex?", "--index", str(built_index), "--k", "3")
     assert result.returncode == 0, result.stderr
-    # A `low` answer is preceded by its marker line (qa.render); the answer line comes next.
-    low = result.stdout.startswith("(Usikkert svar: ")
-    answer = result.stdout.split("\n", 1)[1] if low else result.stdout
+    # A `high` or `low` answer is preceded by its marker line with the score (qa.render); the answer comes next.
+    marker, answer = result.stdout.split("\n", 1)
+    assert re.fullmatch(r"\((Godt belegg|Usikkert svar): .+; poengsum \d\.\d{3}\)", marker), marker
     assert answer.startswith("Svar: ") and "\nKilder:\n[1] " in answer and "[3] " in answer
     assert "s. " in result.stdout
 
