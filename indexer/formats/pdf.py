@@ -38,6 +38,8 @@ def read_pdf(path: Path) -> SourceText:
     """Read the PDF at `path`; ThesisReadError with the reason when it cannot be indexed."""
     name = Path(path).name
     data = file_bytes(path)
+    if not data.strip():
+        raise ThesisReadError(f"{name}: the file is empty")
     if b"%PDF-" not in data[:1024]:
         raise ThesisReadError(f"{name}: not a PDF file (no %PDF- header); rename it if it is another format")
     if b"%%EOF" not in data[-2048:]:

@@ -13,3 +13,11 @@ def test_not_a_pdf(tmp_path, data):
     path.write_bytes(data)
     with pytest.raises(ThesisReadError, match="thesis.pdf: not a PDF file"):
         read_source(path)
+
+
+@pytest.mark.parametrize("data", [b"", b" \n\r\n"])
+def test_an_empty_pdf_is_called_empty(tmp_path, data):
+    path = tmp_path / "thesis.pdf"
+    path.write_bytes(data)
+    with pytest.raises(ThesisReadError, match="thesis.pdf: the file is empty"):
+        read_source(path)
