@@ -13,12 +13,20 @@ from indexer.bibliography import missing_from
 from indexer.catalog import CATALOG_NAME, check_corpus_folder, format_suggestions, load_catalog
 from store.records import ThesisMeta
 from indexer.errors import IndexerError
-from indexer.reader import read_thesis
+from indexer.formats import read_source
+from indexer.formats.metadata import suggest_metadata
+from indexer.names import is_thesis_name
+from indexer.reader import inside
 from indexer.thesis import parse_structure
 
-HEADER = ("# Suggested fields for {catalog}, derived from each thesis's text (never from its file name).\n"
+HEADER = ("# Suggested fields for {catalog}, from each thesis file's own metadata, title page and text\n"
+          "# (never from its file name).\n"
           "# Check each value against its evidence, then copy the lines you confirm into the\n"
           "# thesis's table in {catalog}. Fields the catalog already fills are not suggested.\n")
+
+# Formats whose files state their own title, author and year (document information, properties, a
+# title page); a text dump's first lines are whatever the export put there (an abstract, a chapter).
+STATED_IN_FILE = (".pdf", ".docx")
 
 
 @dataclass
@@ -40,19 +48,20 @@ def suggest_catalog(corpus_dir: Path) -> SuggestReport:
     root = corpus_dir.resolve()
     report = SuggestReport()
     blocks = [HEADER.format(catalog=corpus_dir / CATALOG_NAME)]
-    for path in sorted(corpus_dir.glob("*.txt")):
-        if not path.resolve().is_relative_to(root):
+    for path in sorted(p for p in corpus_dir.iterdir() if is_thesis_name(p.name)):
+        if not inside(path, root):
             report.problems.append(f"{path.name}: a link out of {corpus_dir}/; not read")
             continue
         try:
-            text, _, _ = read_thesis(path)
+            source = read_source(path)
             meta = catalog.get(path.name, ThesisMeta())
-            thesis = parse_structure(path.name, text, mask_personal_data=not meta.keep_personal_data)
+            thesis = parse_structure(path.name, source.text, mask_personal_data=not meta.keep_personal_data)
         except IndexerError as exc:
             report.problems.append(str(exc))
             continue
         report.read += 1
-        found = missing_from(thesis.derived, meta)
+        stated = suggest_metadata(source, meta) if path.suffix.lower() in STATED_IN_FILE else []
+        found = missing_from(stated + thesis.derived, meta)  # what the file states about itself first
         if found:
             blocks.append(format_suggestions(path.name, found.values()))
         else:

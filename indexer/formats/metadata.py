@@ -8,9 +8,9 @@ catalog always wins (the citations issue prints them with `indexer catalog --sug
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from indexer.catalog import ThesisMeta
+from store.records import Suggestion
 from indexer.formats import SourceText
 from indexer.headings import FRONT_MATTER
 
@@ -20,12 +20,7 @@ _AUTHOR_LINE = re.compile(r"^(?:av|by|forfatter(?:e)?|author(?:s)?|skrevet av|ka
 _TITLE_PAGE_LINES = 25
 _PRODUCER_TITLES = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|pdf|tex))$", re.IGNORECASE)
 
-
-@dataclass(frozen=True)
-class Suggestion:
-    field: str  # "title", "authors" or "year"
-    value: str
-    evidence: str
+SOURCE = "file"  # `Suggestion.source`: the file's own metadata or its title page
 
 
 def _title_page(source: SourceText) -> list[str]:
@@ -34,18 +29,27 @@ def _title_page(source: SourceText) -> list[str]:
     return [line for line in lines if line][:_TITLE_PAGE_LINES]
 
 
+def _where(source: SourceText) -> str:
+    return "the PDF's document information" if source.paged else "the file's properties"
+
+
 def _from_metadata(source: SourceText) -> list[Suggestion]:
-    what = "the PDF's document information" if source.paged else "the file's properties"
+    what = _where(source)
     out: list[Suggestion] = []
     title = source.metadata.get("title", "")
     if title and not _PRODUCER_TITLES.match(title):
-        out.append(Suggestion("title", title, f"{what} (Title)"))
+        out.append(Suggestion("title", title, f"{what} (Title)", SOURCE))
     if source.metadata.get("author"):
-        out.append(Suggestion("authors", source.metadata["author"], f"{what} (Author)"))
-    if source.metadata.get("date"):
-        out.append(Suggestion("year", source.metadata["date"], f"{what} (creation date; the year of the file, "
-                                                               f"which may be later than the thesis)"))
+        out.append(Suggestion("authors", source.metadata["author"], f"{what} (Author)", SOURCE))
     return out
+
+
+def _file_date(source: SourceText) -> list[Suggestion]:
+    """The file's creation year: after a year the title page states, which is the thesis's own."""
+    if not source.metadata.get("date"):
+        return []
+    return [Suggestion("year", source.metadata["date"], f"{_where(source)} (creation date; the year of the file, "
+                                                        f"which may be later than the thesis)", SOURCE)]
 
 
 def _from_title_page(lines: list[str]) -> list[Suggestion]:
@@ -53,14 +57,14 @@ def _from_title_page(lines: list[str]) -> list[Suggestion]:
     words = [line for line in lines if len(line.split()) >= 3 and line.casefold() not in FRONT_MATTER
              and not _YEAR.fullmatch(line) and not _AUTHOR_LINE.match(line)]
     if words:
-        out.append(Suggestion("title", words[0], f"title page, line {lines.index(words[0]) + 1}: {words[0]!r}"))
+        out.append(Suggestion("title", words[0], f"title page, line {lines.index(words[0]) + 1}: {words[0]!r}", SOURCE))
     for n, line in enumerate(lines, 1):
         if m := _AUTHOR_LINE.match(line):
-            out.append(Suggestion("authors", m["name"].strip(), f"title page, line {n}: {line!r}"))
+            out.append(Suggestion("authors", m["name"].strip(), f"title page, line {n}: {line!r}", SOURCE))
             break
     for n, line in enumerate(lines, 1):
         if m := _YEAR.search(line):
-            out.append(Suggestion("year", m.group(1), f"title page, line {n}: {line!r}"))
+            out.append(Suggestion("year", m.group(1), f"title page, line {n}: {line!r}", SOURCE))
             break
     return out
 
@@ -69,5 +73,5 @@ def suggest_metadata(source: SourceText, known: ThesisMeta | None = None) -> lis
     """Suggestions for the catalog fields `known` (the catalog's entry) leaves empty, best first."""
     known = known or ThesisMeta()
     filled = {"title": bool(known.title), "authors": bool(known.authors), "year": known.year is not None}
-    suggestions = _from_metadata(source) + _from_title_page(_title_page(source))
+    suggestions = _from_metadata(source) + _from_title_page(_title_page(source)) + _file_date(source)
     return [s for s in suggestions if not filled[s.field]]

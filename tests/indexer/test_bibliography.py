@@ -185,3 +185,23 @@ def test_suggest_command_skips_bad_files_and_links(tmp_path, capsys):
     assert "link.txt: a link out of" in captured.err and "utenfor" not in captured.out
     assert main(["catalog", "--suggest", "--corpus", str(tmp_path / "none")]) == 2
     assert "No corpus folder" in capsys.readouterr().err
+
+
+def test_suggest_command_reads_a_pdf_and_what_it_states_about_itself(tmp_path, capsys):
+    """A PDF's document information and title page come first; its research question is still read."""
+    from bench.pdfgen import PageSpec, PdfSpec, write_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    title_page = PageSpec(["Fjordfiske og kystkultur i Nordland", "Av: Kari Nordmann", "Bacheloroppgave i sosialt arbeid",
+                           "Nord universitet, våren 2021"], "")
+    body = PageSpec(["1 Innledning", "Problemstillingen er: Hvordan påvirker kvotesystemet rekrutteringen av unge "
+                     "fiskere i Lofoten?", "Denne oppgaven bygger på intervjuer med seks fiskere og to rektorer."], "1")
+    write_pdf(PdfSpec([title_page, body], title="Fjordfiske og kystkultur i Nordland", author="Kari Nordmann"),
+              corpus / "010_fiske.PDF")
+    assert main(["catalog", "--suggest", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    fields = tomllib.loads(out)["010_fiske.PDF"]
+    assert fields["title"] == "Fjordfiske og kystkultur i Nordland" and fields["authors"] == "Kari Nordmann"
+    assert fields["year"] == "2021" and fields["topic"].startswith("Hvordan påvirker kvotesystemet")
+    assert "# title (file): the PDF's document information (Title)" in out
