@@ -176,7 +176,7 @@ def _source_json(source: Source) -> dict:
     hit = source.hit
     title = source.work.title or source.work.doc
     return {
-        "doc": hit.doc, "thesis": title, "section": source.section,
+        "doc": hit.doc, "thesis": title, "section": source.section, "part": hit.part, "language": hit.language,
         "page": source.page, "page_label": source.page_label, "last_page_label": source.last_page_label,
         "start": source.quote.start if source.quote else hit.start,
         "end": source.quote.end if source.quote else hit.end, "score": round(hit.score, 4),

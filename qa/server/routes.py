@@ -144,7 +144,7 @@ async def search_endpoint(request: Request) -> JSONLineResponse:
 
 def hit_json(engine: Engine, hit: Hit) -> dict:
     """A search hit as JSON (scores rounded as in answers)."""
-    return {"doc": hit.doc, "thesis": engine.theses[hit.thesis_id].title or hit.doc, "section": hit.section,
+    return {"doc": hit.doc, "thesis": engine.theses[hit.thesis_id].work.title or hit.doc, "section": hit.section,
             "part": hit.part, "language": hit.language, "page": hit.page_start, "page_end": hit.page_end,
             "page_label": engine.page_label(hit.thesis_id, hit.start),
             "page_end_label": engine.page_label(hit.thesis_id, max(hit.start, hit.end - 1)),

@@ -46,6 +46,8 @@ class PassageOut(BaseModel):
     doc: str
     thesis: str
     section: str
+    part: str = Field(description='"front", "body" or "appendix"')
+    language: str = Field(description='the passage\'s language: "no" or "en"')
     page: int
     page_label: str = Field(description='the page as printed on it ("iv", "12"), else its number; "" for a '
                                         'file without fixed pages (Word), which is cited by section')

@@ -7,7 +7,7 @@ from pathlib import Path
 from qa.batch import answer_lines
 
 REPO = Path(__file__).resolve().parents[2]
-PASSAGE_KEYS = {"doc", "thesis", "section", "page", "start", "end", "score", "text", "quote", "citation"}
+PASSAGE_KEYS = {"doc", "thesis", "section", "part", "language", "page", "start", "end", "score", "text", "quote", "citation"}
 
 LINES = [
     b"\xef\xbb\xbf" + json.dumps({"id": "a", "question": "Hva er gatekapital?", "lang": "no"}).encode(),  # a BOM
