@@ -42,6 +42,8 @@ _ENGLISH_WORDS = frozenset("what which who whom whose why how when where does di
 _NORWEGIAN_WORDS = frozenset("hva hvilke hvilken hvem hvorfor hvordan når hvor er var det den de og i på til for "
                        "med om ifølge finn sitat ikke som av".split())
 _SHORT = 4  # words; below this langdetect guesses
+# Scripts written without spaces between words (Chinese, Japanese, Thai): each letter counts as a word.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CLEAR = 2  # function words of one language and none of the other: no need to ask langdetect
 
 
@@ -64,9 +66,11 @@ def question_language(question: str) -> str:
 def other_language(question: str) -> str | None:
     """The ISO 639-1 code of the language `question` is written in when it is clearly neither
     Norwegian nor English ("de" for "Welche Rolle spielt die Familie?"), else None; questions
-    shorter than four words are never judged (langdetect guesses on them)."""
+    shorter than four words (or, in a script without spaces, four letters) are never judged
+    (langdetect guesses on them). Danish and Swedish count as Norwegian (`_NORWEGIAN`)."""
     words, english, norwegian = _function_words(question)
-    if len(words) < _SHORT or (min(english, norwegian) == 0 and max(english, norwegian) >= _CLEAR):
+    short = len(words) < _SHORT and len(_UNSPACED.findall(question)) < _SHORT
+    if short or (min(english, norwegian) == 0 and max(english, norwegian) >= _CLEAR):
         return None
     code = detect_language(question)
     return None if code in ("no", "en") else code

@@ -22,8 +22,10 @@ def test_a_question_in_a_third_language_is_named_and_read_as_norwegian():
     assert other_language("Quel est le rôle de la famille?") == "fr"
     assert question_language("Welche Rolle spielt die Familie im Genesungsprozess?") == "no"
     for question in ("Hva er gatekapital?", "Hvordan opplever informantene overgangen til egen bolig?",
-                     "What is recovery capital?", "recovery capital og bolig først i Oslo", "Rolle der Familie"):
-        assert other_language(question) is None, question  # Norwegian, English, or too short to judge
+                     "What is recovery capital?", "recovery capital og bolig først i Oslo", "Rolle der Familie",
+                     "康复？", "Vilken roll spelar familjen för unga missbrukare?"):
+        assert other_language(question) is None, question  # Norwegian (Swedish counts), English, or too short
+    assert other_language("社会网络在康复中起什么作用？") == "zh-cn"  # no spaces: letters count as words
 
 
 def test_no_project_question_is_taken_for_a_third_language():
