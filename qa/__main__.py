@@ -119,9 +119,10 @@ def _run(args: argparse.Namespace) -> int:
         args.design = design(questions, args.cv, args.repeats, args.by_set)  # so do impossible folds
     engine = Engine(args.store or args.index)
     if questions:
-        from qa.evaluation.evaluate import check_gold_docs
+        from qa.evaluation.evaluate import missing_gold_docs
 
-        check_gold_docs(questions, engine.docs)
+        if warning := missing_gold_docs(questions, engine.docs):
+            print(f"warning: {warning}", file=sys.stderr)
     if args.command == "ask":
         from qa.answer import ask
         from qa.filters import Filters

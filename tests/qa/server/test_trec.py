@@ -85,10 +85,11 @@ def test_cli_batch_trec_and_eval_qrels(tiny_built, tmp_path, monkeypatch, encode
     run = (tmp_path / "run.txt").read_text("utf-8").splitlines()
     assert code == 0 and "36 answered, 0 with errors" in err and len(run) == 36 * 3
     assert run[0].startswith("q001 Q0 ") and run[0].endswith(" 1 3 tesesok")
-    code, out, _ = run_main(["eval", str(GOLD), "--k", "3", "--write-qrels", str(qrels_path), "--index", index],
-                            monkeypatch, encoder, capsys)
+    code, out, err = run_main(["eval", str(GOLD), "--k", "3", "--write-qrels", str(qrels_path), "--index", index],
+                              monkeypatch, encoder, capsys)
     judged = qrels_path.read_text("utf-8").splitlines()
     assert code == 0 and "nDCG@10" in out and "TREC figures" not in out
+    assert "name a file the index does not hold" in err  # the tiny index holds part of the corpus: told, not refused
     assert judged and all(len(line.split()) == 4 for line in judged)
     assert {line.split()[0] for line in judged} == {q["id"] for q in load_questions(GOLD) if q["gold"]}
     code, out, _ = run_main(["eval", str(GOLD), "--k", "3", "--qrels", str(qrels_path), "--index", index],
