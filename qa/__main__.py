@@ -91,32 +91,7 @@ def _run(args: argparse.Namespace) -> int:
         from qa.evaluation.backends import run
 
         return run(args.index, if_needed=args.if_needed, variants=args.variants.split(",") if args.variants else None)
-    if args.command == "batch":
-        from qa.output import check_batch_paths
-
-        problem = check_batch_paths(args.input, args.out)
-        if problem:
-            print(f"error: {problem}", file=sys.stderr)
-            return 2
-    if args.command == "eval" and args.qrels:
-        from qa.evaluation.qrels import read_qrels
-
-        try:
-            args.judged = read_qrels(args.qrels)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            print(f"error: cannot read the qrels: {exc}", file=sys.stderr)
-            return 2
-    if args.command in ("ask", "batch", "eval"):
-        from qa.search import MAX_K, check_k
-
-        check_k(args.k, MAX_K)  # before a batch answers a line or the model loads
-    questions = _questions(args)  # a bad question file fails before the model loads
-    if args.command == "eval" and args.repeats != 1 and not args.cv:
-        raise ValueError("--repeats applies to --cv N only")
-    if args.command == "eval" and (args.cv or args.by_set):
-        from qa.evaluation.cv import design
-
-        args.design = design(questions, args.cv, args.repeats, args.by_set)  # so do impossible folds
+    questions = _checked_input(args)
     engine = Engine(args.store or args.index)
     if questions:
         from qa.evaluation.evaluate import missing_gold_docs
@@ -134,16 +109,7 @@ def _run(args: argparse.Namespace) -> int:
         print(terminal_json(json.dumps(answer.to_json(), ensure_ascii=False, indent=2)) if args.json
               else terminal_text(render_answer(answer)))
     elif args.command == "batch":
-        from qa.batch import run_batch
-        from qa.output import STDIN, replacing
-
-        with (nullcontext(sys.stdin.buffer) if str(args.input) == STDIN else args.input.open("rb")) as source:
-            if args.out:
-                with replacing(args.out) as out:
-                    answered, errors = run_batch(engine, source, out, args.k, fmt=args.format)
-            else:
-                answered, errors = run_batch(engine, source, sys.stdout, args.k, fmt=args.format)
-        print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
+        _batch(engine, args)
     elif args.command == "eval":
         _evaluate(engine, questions, args)
     elif args.command == "calibrate":
@@ -151,6 +117,49 @@ def _run(args: argparse.Namespace) -> int:
 
         print(calibrate(engine, questions, write=not args.dry_run))
     return 0
+
+
+def _checked_input(args: argparse.Namespace) -> list[dict]:
+    """The gold questions of `eval` or `calibrate` (none for the other commands), once every input
+    that can be wrong has been checked, before the model loads: a ValueError says what is wrong."""
+    if args.command == "batch":
+        from qa.output import check_batch_paths
+
+        if problem := check_batch_paths(args.input, args.out):
+            raise ValueError(problem)
+    if args.command == "eval" and args.qrels:
+        from qa.evaluation.qrels import read_qrels
+
+        try:
+            args.judged = read_qrels(args.qrels)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(f"cannot read the qrels: {exc}") from None
+    if args.command in ("ask", "batch", "eval"):
+        from qa.search import MAX_K, check_k
+
+        check_k(args.k, MAX_K)  # before a batch answers a line
+    questions = _questions(args)
+    if args.command == "eval" and args.repeats != 1 and not args.cv:
+        raise ValueError("--repeats applies to --cv N only")
+    if args.command == "eval" and (args.cv or args.by_set):
+        from qa.evaluation.cv import design
+
+        args.design = design(questions, args.cv, args.repeats, args.by_set)  # so do impossible folds
+    return questions
+
+
+def _batch(engine: Engine, args: argparse.Namespace) -> None:
+    """`qa batch`: every line of the input file (or standard input) answered into --out or standard output."""
+    from qa.batch import run_batch
+    from qa.output import STDIN, replacing
+
+    with (nullcontext(sys.stdin.buffer) if str(args.input) == STDIN else args.input.open("rb")) as source:
+        if args.out:
+            with replacing(args.out) as out:
+                answered, errors = run_batch(engine, source, out, args.k, fmt=args.format)
+        else:
+            answered, errors = run_batch(engine, source, sys.stdout, args.k, fmt=args.format)
+    print(f"{answered} answered, {errors} with errors" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
 
 
 def _questions(args: argparse.Namespace) -> list[dict]:
