@@ -247,9 +247,13 @@ def _settle(job: BuildJob) -> None:
         if name in indexed:
             job.indexed.append(name)
             continue
-        reason = next((line.strip() for line in job.output.splitlines() if name in line), "")
-        job.failed[name] = reason or _last_error(job) or "the build did not index it"
+        job.failed[name] = build_reason(job.output, name) or _last_error(job) or "the build did not index it"
         (job.corpus_dir / name).unlink(missing_ok=True)
+
+
+def build_reason(output: str, name: str) -> str:
+    """The line of a build's printed report (`output`) that says why it skipped the file `name`."""
+    return next((line.strip() for line in output.splitlines() if name in line), "")
 
 
 def _last_error(job: BuildJob) -> str:

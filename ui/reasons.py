@@ -4,7 +4,8 @@
 the background build skipped, the build's line about it ("NAME: the PDF is encrypted …", from
 the indexer's `ThesisReadError`). The build runs in a child process, so no error object reaches
 the app: the known wordings are matched here and told with a text of `ui.strings`; any other
-reason is shown in English after a lead-in saying so.
+reason is shown in English after a lead-in saying so. `tests/ui/test_reasons.py` builds a real
+index over every kind of PDF the build refuses, so a wording changed in the indexer fails there.
 """
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), 
     (r"the PDF is encrypted with a password.*", "why_encrypted"),
     (r"the PDF has (?P<pages>\d+) pages \(at most (?P<limit>\d+)\).*", "why_too_many_pages"),
     (r"same content as (?P<other>[^;]+);.*", "why_same_text"),
+    # the parse of the text read (indexer.thesis, indexer.junk)
+    (r"no running text found \(only headings or page numbers\)", "why_no_running_text"),
+    (r"parsing took longer than (?P<seconds>\d+) s .*", "why_parse_slow"),
+    (r"only (?P<share>\d+) % of its characters are letters .*", "why_few_letters"),
+    (r"(?P<words>[\d ]+) words but only (?P<distinct>\d+) different ones;.*", "why_few_words"),
+    (r"(?P<pages>[\d ]+) pages with (?P<chars>\d+) characters each on average;.*", "why_thin_pages"),
     (r"the build did not index it", "why_not_indexed"),
 ))
 

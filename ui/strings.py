@@ -276,6 +276,18 @@ STRINGS: dict[str, dict[str, str]] = {
                            "en": "the PDF has {pages} pages (at most {limit}). Check that it is one thesis."},
     "why_same_text": {"nb": "samme tekst som {other}, som allerede er indeksert",
                       "en": "the same text as {other}, which is indexed already"},
+    "why_no_running_text": {"nb": "fant ingen løpende tekst, bare overskrifter eller sidetall",
+                            "en": "no running text found, only headings or page numbers"},
+    "why_parse_slow": {"nb": "det tok over {seconds} s å dele opp teksten. Sjekk at fila er én oppgave.",
+                       "en": "parsing the text took over {seconds} s. Check that the file is one thesis."},
+    "why_few_letters": {"nb": "bare {share} % av tegnene er bokstaver (resten tall og symboler), så det er ikke "
+                              "løpende tekst",
+                        "en": "only {share} % of its characters are letters (the rest numbers and symbols), so it "
+                              "is not running text"},
+    "why_few_words": {"nb": "{words} ord, men bare {distinct} forskjellige, så det er ikke løpende tekst",
+                      "en": "{words} words but only {distinct} different ones, so it is not running text"},
+    "why_thin_pages": {"nb": "{pages} sider med i snitt {chars} tegn, så det er ikke teksten i en oppgave",
+                       "en": "{pages} pages with {chars} characters each on average, so it is not a thesis text"},
     "why_not_indexed": {"nb": "indekseringen tok den ikke med", "en": "the build did not index it"},
     "why_untranslated": {"nb": "begrunnelse på engelsk: {reason}", "en": "{reason}"},
 }
