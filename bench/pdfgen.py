@@ -38,6 +38,7 @@ class PdfSpec:
     split_words: list[str] = field(default_factory=list)  # words hyphenated at a line end by `_hyphenate`
     title: str = ""
     author: str = ""
+    page_labels: bool = True  # declare the numbering in /PageLabels; False: the footers alone show it, as Word writes
 
 
 def roman(n: int) -> str:
@@ -127,9 +128,10 @@ def write_pdf(spec: PdfSpec, path: Path, *, encrypt: str | None = None) -> Path:
                 canv.bookmarkPage(f"s{n}")  # one destination per entry: reportlab merges entries by key
         _draw_page(canv, font, page, spec.header if i else "")
         canv.showPage()
-    if spec.front_pages:
+    if spec.front_pages and spec.page_labels:
         canv.addPageLabel(0, style="ROMAN_LOWER")
-    canv.addPageLabel(spec.front_pages, style="ARABIC", start=1)
+    if spec.page_labels:
+        canv.addPageLabel(spec.front_pages, style="ARABIC", start=1)
     level = -1
     for n, (title, lvl, _) in enumerate(spec.outline):
         level = min(lvl - 1, level + 1)  # an outline may not skip a level

@@ -16,8 +16,8 @@ def calibrate_pages(clean: CleanText, labels: Sequence[str] = ()) -> list[Page]:
     Each page takes the offset (printed minus physical number) of the nearest page whose printed
     number survived, preferring the one before it on ties; page-start markers are sometimes
     missing from the dumps, so a near anchor is more trustworthy than a far one. A page that would
-    get a number below 1 (unnumbered front matter) keeps its physical number, cited in brackets
-    ("[1]") as a number the page does not print. One pass over pages
+    get a number below 1 (front matter) keeps its physical number and is cited by the roman numeral
+    its footer prints ("iii"), or in brackets ("[1]") as a number the page does not print. One pass over pages
     and anchors together: linear in their number (a file of 100 000 tiny pages takes well under a second).
     """
     physicals = [i + 1 if b.physical is None else b.physical + 1 for i, b in enumerate(clean.page_breaks)]
@@ -36,8 +36,9 @@ def calibrate_pages(clean: CleanText, labels: Sequence[str] = ()) -> list[Page]:
             after = anchors[k]
             _, offset = before if abs(before[0] - i) <= abs(after[0] - i) else after
             number = physical + offset
-            if number < 1:  # before the numbering starts: a supplied number, in brackets, so that
-                number, label = physical, f"[{physical}]"  # "s. [1]" (a title page) is never the printed "s. 1"
+            if number < 1:  # before the arabic numbering: the roman numeral the page prints, else a
+                # supplied number in brackets, so that "s. [1]" (a title page) is never the printed "s. 1"
+                number, label = physical, label or f"[{physical}]"
         pages.append(Page(start=brk.start, physical=physical, number=number, label=label))
     return pages
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bench.pdfgen import roman, write_pdf
 from indexer.formats import read_source
 from tests.indexer.formats.conftest import DOCS
 
@@ -77,6 +78,22 @@ def test_front_matter_pages_are_roman_and_inspect_shows_both(corpus_pdfs):
     out = describe(thesis)
     assert "pages (printed/physical): i" in out
     assert f"1-{len(spec.pages) - spec.front_pages}/{spec.front_pages + 1}-{len(spec.pages)}" in out
+
+
+def test_roman_footers_number_the_front_matter_without_page_labels(tmp_path, count_tokens, corpus_pdfs):
+    """A PDF that declares no /PageLabels (Word's export) is cited by the numbers its footers print."""
+    from dataclasses import replace
+
+    from indexer.thesis import parse_thesis
+
+    pdf = corpus_pdfs[DOCS[1]]
+    path = write_pdf(replace(pdf.spec, page_labels=False), tmp_path / "uten-sidenummerering.pdf")
+    assert b"/PageLabels" not in path.read_bytes()
+    thesis = parse_thesis(path, count_tokens=count_tokens)
+    labels = [p.label for p in thesis.pages]
+    assert labels[0] == "[1]"  # the title page prints no number
+    assert labels[1 : pdf.spec.front_pages] == [roman(n) for n in range(2, pdf.spec.front_pages + 1)]
+    assert labels[1:] == [p.label for p in pdf.from_pdf.pages][1:]
 
 
 def test_running_header_footer_and_page_numbers_removed(corpus_pdfs):
