@@ -55,7 +55,7 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-# Build the index only when `indexer status` finds none it can vouch for (absent, older schema, damaged:
+# Build the index only when `indexer status` finds none it can vouch for (absent, older schema or parser, damaged:
 # sizes and checksums recorded by the build, SQLite quick_check, zeroed vectors; store.health);
 # `python -m indexer build` updates an existing one after corpus changes.
 # Then, once per CPU (models/backend-choice.json), each encoder backend and precision is timed and

@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="also publish the new snapshot to this store: postgresql://… or pgserver:DIR "
                             "(the --index folder is then the build's working copy; default: only --index)")
 
-    status = sub.add_parser("status", help="print what the index holds")
+    status = sub.add_parser("status", help="print what the index holds (exit 1 when it was built by an older "
+                                            "version that parses theses otherwise)")
     status.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="index folder (default: index)")
 
     inspect = sub.add_parser("inspect", help="print the section tree of one thesis file")
@@ -92,9 +93,21 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "catalog":
         return _catalog(args)
     elif args.command == "status":
-        from store.status import index_status
+        return _status(args.index)
+    return 0
 
-        print(index_status(args.index))
+
+def _status(index: Path) -> int:
+    """Print what the index holds; exit 1 when this version of Tesesøk would parse it otherwise."""
+    from indexer.build import outdated
+    from store.status import index_status
+
+    print(index_status(index))
+    if changes := outdated(index):
+        print(f"\nOutdated: this version of Tesesøk parses theses otherwise ({'; '.join(changes)}); "
+              f"`python -m indexer build --index {index}` rebuilds the index (`make run` does it itself)",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -195,12 +195,29 @@ def _corpus_files(corpus_dir: Path, report: BuildReport) -> tuple[dict[str, Thes
     return catalog, files
 
 
-def _settings(encoder: EncoderLike) -> dict[str, Any]:
-    """What a snapshot must have been built with for its theses to be reused."""
+def _parse_settings() -> dict[str, Any]:
+    """What this code parses and stores theses with, whatever the encoder."""
     from indexer.thesis import DEFAULT_TOKEN_BUDGET, PARSER_VERSION
 
-    return {"schema_version": SCHEMA_VERSION, "model_id": encoder.model_id, "dimension": encoder.dimension,
-            "parser_version": PARSER_VERSION, "token_budget": DEFAULT_TOKEN_BUDGET}
+    return {"schema_version": SCHEMA_VERSION, "parser_version": PARSER_VERSION, "token_budget": DEFAULT_TOKEN_BUDGET}
+
+
+def _settings(encoder: EncoderLike) -> dict[str, Any]:
+    """What a snapshot must have been built with for its theses to be reused."""
+    return {**_parse_settings(), "model_id": encoder.model_id, "dimension": encoder.dimension}
+
+
+def _changes(manifest: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    """Each of `settings` the snapshot of `manifest` was built with another value of, as "key old → new"."""
+    return [f"{key.replace('_', ' ')} {manifest.get(key)} → {value}"
+            for key, value in settings.items() if manifest.get(key) != value]
+
+
+def outdated(index_dir: Path) -> list[str]:
+    """How the live snapshot of `index_dir` was parsed otherwise than this code parses (empty when it
+    was not, or there is none): a build re-parses and re-embeds every thesis then."""
+    snapshot = current_snapshot(index_dir)
+    return _changes(read_manifest(snapshot), _parse_settings()) if snapshot is not None else []
 
 
 def _add_theses(window: _Window, files: list[Path], catalog: dict[str, ThesisMeta], previous: IndexSnapshot | None,
@@ -268,9 +285,7 @@ def _open_previous(index_dir: Path, settings: dict[str, Any], docs: set[str],
         report.notes.append(f"Re-embedding everything: {exc}")
         return None
     report.removed = len(set(manifest.get("theses") or {}) - docs)
-    changes = [f"{key.replace('_', ' ')} {manifest.get(key)} → {value}"
-               for key, value in settings.items() if manifest.get(key) != value]
-    if changes:
+    if changes := _changes(manifest, settings):
         report.notes.append("Re-embedding everything: " + "; ".join(changes))
         return None
     if problems := check_snapshot(snapshot, manifest):  # never copy damage forward

@@ -250,6 +250,20 @@ def test_cli_status_without_index(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_cli_status_says_when_an_older_parser_built_the_index(tiny):
+    corpus, index = tiny
+    snapshot = current_snapshot(index)
+    manifest = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
+    from indexer.thesis import PARSER_VERSION
+
+    (snapshot / MANIFEST).write_text(json.dumps({**manifest, "parser_version": "0"}), encoding="utf-8")
+    result = run_cli("status", "--index", str(index))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"(parser version 0 → {PARSER_VERSION}); `python -m indexer build --index {index}` rebuilds" in result.stderr
+    assert run_cli("build", "--corpus", str(corpus), "--index", str(index)).returncode == 0
+    assert run_cli("status", "--index", str(index)).returncode == 0
+
+
 def test_cli_status(built_index, corpus_copy):
     result = run_cli("status", "--index", str(built_index))
     assert result.returncode == 0, result.stderr
