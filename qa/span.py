@@ -38,7 +38,7 @@ REFERENCE = re.compile(
 # Starts inside something ("(Sandberg & Pedersen 2007).", a piece of a sentence) or is a footnote
 # ("2 Se f. eks Sirus sine studier …").
 FRAGMENT = re.compile(r"\s*(?:\(|[a-zæøå]|\d+\s+[A-ZÆØÅ])")
-CONTENTS = re.compile(r"(?:\.\s*){4,}\d+\s*$|\s{3,}\d+\s*$")
+CONTENTS = re.compile(r"(?:\.\s*){4,}(?:\d+|[ivxlc]{1,7})\s*$|\s{3,}\d+\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

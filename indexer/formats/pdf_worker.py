@@ -11,32 +11,93 @@ import json
 import sys
 from typing import Any
 
-# Parts of one visual line closer than this share of the line height in y belong to it.
+# Parts of one visual line closer than this share of the text size in y belong to it.
 _SAME_LINE = 0.5
+# A digit or mark this much smaller than its line's text and raised off its baseline is a footnote
+# reference ("2019³, og"): left out, so that the sentence reads as the student quotes it.
+_SUPERSCRIPT_SIZE = 0.8
+_FOOTNOTE_MARKS = frozenset("0123456789*†‡")
+_NO_SPACE_BEFORE = frozenset(",.;:!?)]}»”%")
+_LINE_END, _SOFT_HYPHEN = {10, 13}, 2
+
+
+def _segments(textpage: Any) -> list[list[tuple[str, tuple[float, float, float, float] | None]]]:
+    """PDFium's own lines, in its reading order (which keeps an italic word or a right-aligned
+    number where it stands): each char with (left, right, baseline, size), or None for a space."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    raw, x, y = textpage.raw, ctypes.c_double(), ctypes.c_double()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    segments: list[list[tuple[str, Any]]] = [[]]
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in _LINE_END:
+            if segments[-1]:
+                segments.append([])
+            continue
+        char = "-" if code == _SOFT_HYPHEN else chr(code)  # \x02: the hyphen printed at a line end
+        if char.isspace() or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            segments[-1].append((" ", None))
+            continue
+        pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
+        box = (left.value, right.value, y.value, pdfium_c.FPDFText_GetFontSize(raw, i))
+        last = next((b for _, b in reversed(segments[-1]) if b), None)
+        if last is not None and abs(last[2] - box[2]) > _SAME_LINE * max(last[3], box[3]):
+            segments.append([])  # PDFium runs on past a hyphen that ends a line ("fakt-" "orer")
+        segments[-1].append((char, box))
+    return [s for s in segments if any(box for _, box in s)]
+
+
+def _visual_lines(segments: list[list[tuple[str, Any]]]) -> list[list[list[tuple[str, Any]]]]:
+    """The segments grouped into visual lines, top to bottom, each line's segments left to right."""
+    def baseline(segment: list[tuple[str, Any]]) -> tuple[float, float]:
+        boxes = sorted((box[3], box[2]) for _, box in segment if box)
+        return boxes[len(boxes) // 2][1], boxes[-1][0]  # the baseline of the median-sized char; the largest size
+
+    lines: list[tuple[float, float, list[list[tuple[str, Any]]]]] = []
+    for segment in sorted(segments, key=lambda s: -baseline(s)[0]):
+        base, size = baseline(segment)
+        if lines and abs(lines[-1][0] - base) < _SAME_LINE * max(size, lines[-1][1]):
+            lines[-1][2].append(segment)
+        else:
+            lines.append((base, size, [segment]))
+    return [sorted(group, key=lambda s: min(box[0] for _, box in s if box)) for _, _, group in lines]
+
+
+def _line(segments: list[list[tuple[str, Any]]]) -> list[Any]:
+    """One visual line as [left, baseline, right, size, text], footnote references left out."""
+    boxes = [box for segment in segments for _, box in segment if box]
+    size = sorted(box[3] for box in boxes)[len(boxes) // 2]
+    base = sorted(box[2] for box in boxes if box[3] == size)[0]
+
+    def superscript(char: str, box: Any) -> bool:
+        return (box is not None and char in _FOOTNOTE_MARKS and box[3] < _SUPERSCRIPT_SIZE * size
+                and box[2] > base + 0.2 * size)
+
+    text, right = "", None
+    for segment in segments:
+        kept = [(char, box) for char, box in segment if not superscript(char, box)]
+        part = "".join(char for char, _ in kept)
+        first = next((box for _, box in kept if box), None)
+        if first is None:
+            continue
+        if text and right is not None and first[0] - right > 0.15 * size and not text.endswith(" ") \
+                and part[:1] not in _NO_SPACE_BEFORE:
+            text += " "
+        text += part
+        right = max(box[1] for _, box in kept if box)
+    return [min(b[0] for b in boxes), base, max(b[1] for b in boxes), size, text]
 
 
 def _lines(page: Any) -> list[list[Any]]:
-    """The visual lines of a page, top to bottom: [left, baseline, right, height, text]."""
+    """The visual lines of a page, top to bottom: [left, baseline, right, text size, text]."""
     textpage = page.get_textpage()
-    parts = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        # PDFium reports a hyphen that ends a line as \x02 ("soft"): it is the printed hyphen.
-        text = textpage.get_text_bounded(left, bottom, right, top).replace("\r", "").replace("\n", " ").replace("\x02", "-")
-        if text.strip():
-            parts.append((left, bottom, right, top - bottom, text))
-    parts.sort(key=lambda p: (-p[1], p[0]))
-    lines: list[list[Any]] = []
-    for left, bottom, right, height, text in parts:
-        last = lines[-1] if lines else None
-        if last is not None and abs(last[1] - bottom) < _SAME_LINE * max(height, last[3]):
-            gap = left - last[2]
-            last[4] += (" " if gap > 0.15 * height and not last[4].endswith(" ") else "") + text
-            last[2], last[3] = max(last[2], right), max(last[3], height)
-        else:
-            lines.append([left, bottom, right, height, text])
+    lines = [_line(group) for group in _visual_lines(_segments(textpage))]
     textpage.close()
-    return lines
+    return [line for line in lines if line[4].strip()]
 
 
 def _outline(doc: Any) -> list[list[Any]]:
