@@ -42,6 +42,9 @@ class Settings:
 
     def problem(self) -> str | None:
         """Why the server must not start with these settings, or None."""
+        if self.api_key is not None and (not self.api_key.strip() or self.api_key != self.api_key.strip()):
+            return ("TESESOK_API_KEY is blank or starts or ends with white space, which HTTP drops from a header: "
+                    "no client could send it; set a key without surrounding spaces")
         if not is_loopback(self.host) and not self.api_key:
             return (f"serving on {self.host} (beyond localhost) needs an API key: "
                     "set TESESOK_API_KEY, or bind to 127.0.0.1")

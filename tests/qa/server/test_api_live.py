@@ -85,6 +85,14 @@ def test_serve_refuses_a_public_address_without_an_api_key(tiny_built):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("key", [" ", "s3cret "])
+def test_serve_refuses_an_api_key_no_client_can_send(tiny_built, key):
+    result = subprocess.run([sys.executable, "-m", "qa", "serve", "--index", str(tiny_built[1]), "--host", "0.0.0.0"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120, env={**_env(), "TESESOK_API_KEY": key})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: TESESOK_API_KEY is blank or starts or ends with white space")
+
+
 @pytest.mark.parametrize("limit", ["abc", "0"])
 def test_serve_refuses_a_time_limit_that_is_no_positive_number(tiny_built, limit):
     result = subprocess.run([sys.executable, "-m", "qa", "serve", "--index", str(tiny_built[1])], cwd=REPO,
