@@ -130,8 +130,8 @@ class Source:
 
     def citations(self, lang: str = "nb") -> dict[str, str]:
         """This source's citations (`qa.citation.citation_strings`) in interface language `lang`,
-        naming `pages`; `citation` holds the Norwegian ones."""
-        return citation_strings(self.work, self.pages, lang)
+        naming `pages`, or the section in a file without fixed pages; `citation` holds the Norwegian ones."""
+        return citation_strings(self.work, self.pages, lang, self.section)
 
     @property
     def pages_text(self) -> str:

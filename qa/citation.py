@@ -17,7 +17,9 @@ Unknown metadata degrades gracefully, the same way in every string of one langua
 * a title derived from the text (``"title" in work.derived``) is a description, so it is written
   in square brackets (APA 7's form for untitled works), and exports say it was derived;
 * no title at all: "[Uten tittel]" / "[Untitled]"; never the corpus file name;
-* pages: one page or a range ("s. 30–31" / "pp. 30–31"); `None` leaves the page part out.
+* pages: one page or a range ("s. 30–31" / "pp. 30–31"); `None` leaves the page part out, and a
+  work without fixed pages (a Word file) is cited by its section instead, as APA 7 does for
+  unpaginated works: "avsnitt «4.2 Funn»" / "section “4.2 Findings”".
 
 All output is plain text. RIS records use LF line ends.
 """
@@ -36,10 +38,10 @@ LANGS = ("nb", "en")
 Pages = int | str | tuple[int | str, int | str] | None  # a page, a printed label, or a range
 
 _WORDS: dict[str, dict[str, str]] = {
-    "nb": {"no_year": "u.å.", "page": "s.", "pages": "s.", "untitled": "[Uten tittel]",
+    "nb": {"no_year": "u.å.", "page": "s.", "pages": "s.", "untitled": "[Uten tittel]", "section": "avsnitt",
            "and": "og", "others": "mfl.", "open": "«", "close": "»", "final_and": " & ",
            "derived": "Tittelen er utledet fra teksten, ikke oppgitt i oppgaven"},
-    "en": {"no_year": "n.d.", "page": "p.", "pages": "pp.", "untitled": "[Untitled]",
+    "en": {"no_year": "n.d.", "page": "p.", "pages": "pp.", "untitled": "[Untitled]", "section": "section",
            "and": "and", "others": "et al.", "open": "“", "close": "”", "final_and": ", & ",
            "derived": "Title derived from the text, not stated in the thesis"},
 }
@@ -183,6 +185,13 @@ def page_part(pages: Pages, lang: str = "nb") -> str:
     return f"{words['page']} {first}" if first == last else f"{words['pages']} {first}–{last}"
 
 
+def section_part(section: str, lang: str = "nb") -> str:
+    """The locator of a work without pages: "avsnitt «4.2 Funn»" / "section “4.2 Findings”"; "" for no section."""
+    words = _WORDS[language(lang)]
+    section = _clean(section)
+    return f"{words['section']} {words['open']}{section}{words['close']}" if section else ""
+
+
 def _short_title(title: str) -> str:
     main = title.split(":", 1)[0].strip()
     return main or title
@@ -204,10 +213,11 @@ def _description(work: Work, lang: str) -> str:
     return f"[{kind}]" if kind else _WORDS[lang]["untitled"]
 
 
-def in_text(work: Work, pages: Pages = None, style: str = "apa", lang: str = "nb") -> str:
+def in_text(work: Work, pages: Pages = None, style: str = "apa", lang: str = "nb", section: str = "") -> str:
     """An in-text citation: "(Hansen & Berg, 2019, s. 12)" (APA 7), "(Hansen og Berg, 2019, s. 12)".
 
-    `style` is "apa" or "norwegian", `lang` the interface's language (see the module docstring).
+    `style` is "apa" or "norwegian", `lang` the interface's language (see the module docstring);
+    `section` locates what is cited when `pages` is None (a work without fixed pages).
     Raises ValueError for an unknown style or language or bad pages.
     """
     lang = language(lang)
@@ -224,7 +234,8 @@ def in_text(work: Work, pages: Pages = None, style: str = "apa", lang: str = "nb
         who = f"{names[0]} {many}"
     else:
         who = _title_as_author(work, lang)
-    parts = [who, year_part(work, lang), page_part(pages, lang)]
+    locator = page_part(pages, lang) if pages is not None else section_part(section, lang)
+    parts = [who, year_part(work, lang), locator]
     return "(" + ", ".join(p for p in parts if p) + ")"
 
 
@@ -370,9 +381,10 @@ def ris(work: Work, lang: str = "nb") -> str:
 
 # --- for answers -----------------------------------------------------------------------------
 
-def citation_strings(work: Work, pages: Pages, lang: str = "nb") -> dict[str, str]:
-    """The citation object of an answer source: APA and Norwegian in-text, APA reference entry."""
-    return {"apa": in_text(work, pages, "apa", lang), "norwegian": in_text(work, pages, "norwegian", lang),
+def citation_strings(work: Work, pages: Pages, lang: str = "nb", section: str = "") -> dict[str, str]:
+    """The citation object of an answer source: APA and Norwegian in-text, APA reference entry;
+    `section` locates the source when `pages` is None."""
+    return {"apa": in_text(work, pages, "apa", lang, section), "norwegian": in_text(work, pages, "norwegian", lang, section),
             "reference_apa": reference(work, lang)}
 
 

@@ -384,3 +384,11 @@ def test_with_derived_fills_only_empty_fields_and_marks_them():
     assert in_text(w, 4) == "(Øydgard, u.å., s. 4)"
     assert reference(w) == "Øydgard, G. (u.å.). [Hvilke mål?] [Masteroppgave]."  # the whole question it was cut from
     assert stated.with_derived({}) == stated and stated.with_derived({"title": "  "}) == stated
+
+
+def test_a_work_without_pages_is_located_by_its_section():
+    work = Work(authors=("Hansen, Kari",), year="2019")
+    assert in_text(work, None, "apa", "nb", section="4.2 Funn") == "(Hansen, 2019, avsnitt «4.2 Funn»)"
+    assert in_text(work, None, "norwegian", "en", section="4.2 Funn") == "(Hansen, 2019, section “4.2 Funn”)"
+    assert in_text(work, 12, "apa", "nb", section="4.2 Funn") == "(Hansen, 2019, s. 12)"  # pages win
+    assert in_text(work, None, "apa", "nb") == "(Hansen, 2019)"

@@ -53,3 +53,22 @@ def test_not_a_word_file(tmp_path):
     path.write_text("just text", encoding="utf-8")
     with pytest.raises(ThesisReadError, match="fake.docx: not a Word"):
         read_source(path)
+
+
+def test_a_word_file_is_cited_by_the_section_of_the_quote(tmp_path, encoder):
+    """A file without fixed pages: its citations name the quote's section in place of a page."""
+    from indexer.build import build_index
+    from qa.answer import ask
+    from qa.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _word_file(corpus / "oppgave.docx")
+    build_index(corpus, tmp_path / "index", encoder=encoder, progress=False)
+    engine = Engine(tmp_path / "index", encoder=encoder)
+    source = next(s for s in ask(engine, "Hvordan opplever informantene overgangen til et liv uten rus?").sources
+                  if s.section == "1.1 Problemstilling")
+    assert source.pages is None
+    assert source.citation["apa"].endswith(", u.å., avsnitt «1.1 Problemstilling»)")
+    assert source.citations("en")["norwegian"].endswith(", n.d., section “1.1 Problemstilling”)")
+    engine.close()
