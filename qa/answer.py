@@ -21,7 +21,7 @@ from analysis.language import other_language
 from analysis.lexical import analyse, unknown_words
 from qa.answer_type import (asks_for_quantity, asks_for_quote, quantities, quantity_kinds, quoted_regions, quoted_share,
                             states_quantity)
-from qa.citation import Work, citation_strings
+from qa.citation import Work, citation_strings, display_title
 from qa.confidence import Confidence, Signals, background, grade
 from qa.engine import Engine
 from qa.filters import Filters
@@ -174,9 +174,8 @@ class Answer:
 
 def _source_json(source: Source) -> dict:
     hit = source.hit
-    title = source.work.title or source.work.doc
     return {
-        "doc": hit.doc, "thesis": title, "section": source.section, "part": hit.part, "language": hit.language,
+        "doc": hit.doc, "thesis": display_title(source.work), "section": source.section, "part": hit.part, "language": hit.language,
         "page": source.page, "page_label": source.page_label, "last_page_label": source.last_page_label,
         "start": source.quote.start if source.quote else hit.start,
         "end": source.quote.end if source.quote else hit.end, "score": round(hit.score, 4),

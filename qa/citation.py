@@ -255,6 +255,14 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+def display_title(work: Work, lang: str = "nb") -> str:
+    """The title a reader sees: the catalog's, a derived one in brackets, or "[Uten tittel]" /
+    "[Untitled]"; never the file name."""
+    if work.title_is_derived:
+        return f"[{work.title}]"
+    return work.title or _WORDS[language(lang)]["untitled"]
+
+
 def _derived_title(work: Work) -> str:
     """A derived title in a reference list or an export, in brackets: the whole research question
     it was cut from when that was derived too ("[Hvilke faktorer … liv …]" helps no reader)."""

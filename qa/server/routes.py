@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from qa import Engine, Filters, Hit
 from qa.answer import ask
 from qa.batch import answer_line, error_line, format_result, once_per_query, parse_line, read_item, to_json_line
+from qa.citation import display_title
 from qa.corpus import thesis_rows
 from qa.errors import QueryError
 from qa.search import MAX_K, clean_query, search
@@ -144,7 +145,7 @@ async def search_endpoint(request: Request) -> JSONLineResponse:
 
 def hit_json(engine: Engine, hit: Hit) -> dict:
     """A search hit as JSON (scores rounded as in answers)."""
-    return {"doc": hit.doc, "thesis": engine.theses[hit.thesis_id].work.title or hit.doc, "section": hit.section,
+    return {"doc": hit.doc, "thesis": display_title(engine.theses[hit.thesis_id].work), "section": hit.section,
             "part": hit.part, "language": hit.language, "page": hit.page_start, "page_end": hit.page_end,
             "page_label": engine.page_label(hit.thesis_id, hit.start),
             "page_end_label": engine.page_label(hit.thesis_id, max(hit.start, hit.end - 1)),

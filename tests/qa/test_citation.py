@@ -11,7 +11,7 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 
-from qa.citation import (Work, ascii_fold, bibtex, bibtex_escape, bibtex_key, citation_strings,
+from qa.citation import (Work, ascii_fold, bibtex, bibtex_escape, bibtex_key, citation_strings, display_title,
                          in_text, language, page_part, reference, ris, thesis_kind, thesis_type,
                          with_attribution)
 
@@ -392,3 +392,10 @@ def test_a_work_without_pages_is_located_by_its_section():
     assert in_text(work, None, "norwegian", "en", section="4.2 Funn") == "(Hansen, 2019, section “4.2 Funn”)"
     assert in_text(work, 12, "apa", "nb", section="4.2 Funn") == "(Hansen, 2019, s. 12)"  # pages win
     assert in_text(work, None, "apa", "nb") == "(Hansen, 2019)"
+
+
+def test_the_display_title_is_never_the_file_name():
+    assert display_title(Work(doc="007_fotnote.pdf")) == "[Uten tittel]"
+    assert display_title(Work(doc="007_fotnote.pdf"), "en") == "[Untitled]"
+    assert display_title(Work(doc="x.pdf", title="Hva hjelper?", derived=frozenset({"title"}))) == "[Hva hjelper?]"
+    assert display_title(Work(doc="x.pdf", title="Veien ut")) == "Veien ut"
