@@ -7,7 +7,8 @@ the file name. Each value comes with the sentence it was read from (`Suggestion.
   «…»", "Problemstillingen i denne oppgaven er: …?", a question in the paragraph after "mine to
   problemstillinger er følgende:", or an indirect "vår problemstilling har vært å belyse …");
 * ``title``: a short display title made from the topic (cut at a clause or word boundary);
-* ``degree``: the level the thesis calls itself ("denne bacheloroppgaven", "min masteroppgave")
+* ``degree``: the level the thesis calls itself ("denne bacheloroppgaven", "min masteroppgave"),
+  else the level of the degree it names with a field ("Masteroppgave i sosiologi" on a title page),
   and the field of study where the text names one ("master i rehabilitering", "sosionomstudiet").
 
 `derive` returns every suggestion; `missing_from` keeps those for fields the catalog leaves empty.
@@ -43,7 +44,7 @@ _STUDY_FIELDS = ("sosialt arbeid", "barnevern", "vernepleie", "sykepleie", "reha
                  "psykologi", "sosiologi", "helsevitenskap", "folkehelse", "spesialpedagogikk")
 # The field of study: "master i rehabilitering", "pensumlisten vår i sosialt arbeid", "sosionomstudiet".
 _FIELD = re.compile(
-    r"\b(?:bachelor|master)(?:grad\w*|oppgave\w*|avhandling\w*|studiet)?\s+i\s+(?P<field>(?-i:sosialt arbeid|[a-zæøå]{5,}))\b"
+    r"\b(?P<level>bachelor|master)(?:grad\w*|oppgave\w*|avhandling\w*|studiet)?\s+i\s+(?P<field>(?-i:sosialt arbeid|[a-zæøå]{5,}))\b"
     rf"|\b(?:pensum\w*(?:\s+vår)?|utdanningen|studiet)\s+(?:i\s+|innen\s+)?(?P<study>{'|'.join(_STUDY_FIELDS)})\b",
     re.IGNORECASE)
 _PROFESSION = {"sosionom": "sosialt arbeid", "barnevernspedagog": "barnevern", "vernepleier": "vernepleie",
@@ -163,10 +164,13 @@ def display_title(topic: str, limit: int = TITLE_CHARS) -> str:
 
 def find_degree(thesis: Thesis) -> tuple[str, list[tuple[int, int]]] | None:
     """The degree, "Bachelor i sosialt arbeid", and the spans naming it: the level the text most
-    often calls itself and the field of study it names most; None when it names neither."""
+    often calls itself (else the one it most often names with a field, "masteroppgave i sosiologi")
+    and the field of study it names most; None when it names neither."""
     text = thesis.text
     levels = [((m["level"] or m["main"]).lower(), m.start(), m.end()) for m in _SELF_REFERENCE.finditer(text)]
     fields = [((m["field"] or m["study"]).lower(), m.start(), m.end()) for m in _FIELD.finditer(text)]
+    if not levels:  # "Masteroppgave i sosiologi" on a title page states the level as well as the field
+        levels = [(m["level"].lower(), m.start(), m.end()) for m in _FIELD.finditer(text) if m["level"]]
     fields += [(_PROFESSION[m["job"].lower()], m.start(), m.end()) for m in _PROFESSION_STUDY.finditer(text)]
     parts, spans = [], []
     for found, name_of in ((levels, _LEVELS.get), (fields, str)):
@@ -177,15 +181,16 @@ def find_degree(thesis: Thesis) -> tuple[str, list[tuple[int, int]]] | None:
     if not parts:
         return None
     value = " i ".join(parts)
-    return value[0].upper() + value[1:], spans
+    return value[0].upper() + value[1:], list(dict.fromkeys(spans))  # one span may name both
 
 
 # --- evidence --------------------------------------------------------------------------------
 
 def _location(thesis: Thesis, offset: int) -> str:
-    """ "s. 3, 1.2 Problemstilling": the page and section holding `offset`."""
+    """ "s. 3, 1.2 Problemstilling": the page, as printed on it ("s. ii" in the front matter), and the
+    section holding `offset`."""
     section = thesis.section_at(offset).label
-    return f"s. {thesis.page_at(offset).number}" + (f", {section}" if section else "")
+    return f"s. {thesis.page_at(offset).printed}" + (f", {section}" if section else "")
 
 
 def _evidence(thesis: Thesis, start: int, end: int) -> str:

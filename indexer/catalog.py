@@ -13,7 +13,9 @@ One TOML table per corpus file name::
     evidence = "free text: where in the thesis the fields were found"
     keep_personal_data = false   # true: do not mask names/phones/e-mails in appendices
 
-Every key is optional; an empty string (or a missing key) means unknown.
+Every key is optional; an empty string (or a missing key) means unknown. `authors` is a list
+even for one author (a bare string is refused: "Kari Nordmann" would be cited as a surname), and
+`year` a number.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from indexer.errors import CatalogError, IndexerError
 from indexer.names import catalog_key
 from store.records import Suggestion, ThesisMeta
 
-__all__ = ["CATALOG_NAME", "Suggestion", "ThesisMeta", "format_suggestions", "load_catalog"]
+__all__ = ["CATALOG_NAME", "Suggestion", "ThesisMeta", "catalog_names", "format_suggestions", "load_catalog"]
 
 CATALOG_NAME = "catalog.toml"
 _MAX_DEPTH = 100  # nesting reported as too deep (tomllib itself gives up with a RecursionError)
@@ -155,9 +157,10 @@ def _meta(path: Path, raw: bytes, doc: str, table: dict[str, Any]) -> ThesisMeta
         strings[key] = value.strip()
 
     authors = table.get("authors", [])
-    if isinstance(authors, str):
-        authors = [authors] if authors.strip() else []
+    if authors == "":
+        authors = []
     if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        # a bare string is refused too: "Kari Nordmann" would be cited as a surname ("Kari Nordmann, 2021")
         raise fail("authors", 'a list of strings like ["Etternavn, Fornavn"]')
 
     year = table.get("year")
@@ -192,13 +195,61 @@ def _type_name(value: Any) -> str:
 def format_suggestions(doc: str, suggestions: Iterable[Suggestion]) -> str:
     """A TOML table for `doc` holding `suggestions`, each under a comment with its source and evidence.
 
-    The output parses as TOML; a user copies the lines they confirm into catalog.toml.
+    The output parses as TOML, each value in the type `load_catalog` reads (`year = 2021`, `authors =
+    ["Nordmann, Kari"]`); a user copies the lines they confirm into catalog.toml. A year that is not
+    one is left out.
     """
     lines = [f"[{json.dumps(_printable(doc), ensure_ascii=False)}]"]
     for s in suggestions:
+        value = _toml_value(s.field, _printable(s.value))
+        if value is None:
+            continue
         lines.append(f"# {s.field} ({_printable(s.source)}): {_printable(s.evidence)}")
-        lines.append(f"{s.field} = {json.dumps(_printable(s.value), ensure_ascii=False)}")
+        lines.append(f"{s.field} = {value}")
     return "\n".join(lines) + "\n"
+
+
+def _toml_value(key: str, value: str) -> str | None:
+    """`value` written as the catalog's `key` holds it: a year as a number, authors as a list (a
+    Suggestion holds them in catalog form, separated by ";"), anything else as a string."""
+    if key == "year":
+        return value if re.fullmatch(r"\d{4}", value) else None
+    if key == "authors":
+        return json.dumps([a.strip() for a in value.split(";") if a.strip()], ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
+
+# Words between a given name and a surname that belong to the surname ("van der Berg, Ole").
+_PARTICLES = frozenset("af av da de del den der di du la le van von zu ten ter".split())
+_NAME_SEPARATORS = re.compile(r";|\s+(?:og|and|und)\s+|\s*&\s*", re.IGNORECASE)
+
+
+def catalog_names(text: str) -> list[str]:
+    """The names in `text` as a file states its authors ("Kari Nordmann", "Kari Nordmann og Per
+    Hansen", "Nordmann, Kari; Hansen, Per"), each in the catalog's form "Etternavn, Fornavn".
+
+    Names are separated by "og", "and", "&", ";" or ","; a comma inside one name ("Nordmann, Kari")
+    is told from one between names by the parts: between whole names every part has two words or more.
+    """
+    names: list[str] = []
+    for piece in _NAME_SEPARATORS.split(_printable(text)):
+        parts = [p.strip() for p in piece.split(",") if p.strip()]
+        if len(parts) == 2 and not all(len(p.split()) >= 2 for p in parts):
+            names.append(f"{parts[0]}, {parts[1]}")  # already "Etternavn, Fornavn"
+        elif len(parts) > 2 and len(parts) % 2 == 0 and all(len(p.split()) == 1 for p in parts):
+            names += [f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2])]  # "Nordmann, Kari, Hansen, Per"
+        else:
+            names += [_surname_first(p) for p in parts]
+    return names
+
+
+def _surname_first(name: str) -> str:
+    """ "Kari Nordmann" -> "Nordmann, Kari"; "Ole van der Berg" -> "van der Berg, Ole"; one word stays."""
+    words = name.split()
+    cut = len(words) - 1
+    while cut > 1 and words[cut - 1].lower() in _PARTICLES:
+        cut -= 1
+    return f"{' '.join(words[cut:])}, {' '.join(words[:cut])}" if cut > 0 else name
 
 
 def _printable(text: str) -> str:

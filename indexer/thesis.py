@@ -25,11 +25,13 @@ from indexer.structure import build_sections, calibrate_pages
 DEFAULT_TOKEN_BUDGET = 200
 DEFAULT_OVERLAP = 1
 # Bump whenever the parse of an unchanged file can change, so that indexes are rebuilt.
-PARSER_VERSION = "7"  # 2: junk text refused, invisible characters dropped; 3: PDF and Word files, split words joined;
+PARSER_VERSION = "8"  # 2: junk text refused, invisible characters dropped; 3: PDF and Word files, split words joined;
 # 4: table-of-contents entries are never headings; a heading under a running header starts its page;
 # 5: a page before the printed numbering starts is cited in brackets ("[1]");
 # 6: a front-matter page without /PageLabels is cited by the roman numeral its footer prints;
-# 7: a PDF line is read in PDFium's order (italics, right-aligned numbers), footnote references left out
+# 7: a PDF line is read in PDFium's order (italics, right-aligned numbers), footnote references left out;
+# 8: a derived degree keeps the level a title page states ("Masteroppgave i sosiologi" -> "Master i sosiologi",
+#    was "Sosiologi"), derived fields' evidence names pages as printed ("s. ii")
 # Longest one file may take to parse. Parsing is linear (bench.parse: 7-12 s per MB for the
 # corpus's theses with the real tokenizer, so a 5 MB file, the reader's limit, fits); the limit
 # guards a build against an input that is slow in a way nobody has found yet.
@@ -111,9 +113,11 @@ def _headings(doc: str, lines: list[Line], outline: Sequence[OutlineEntry]) -> t
     return headings, [f"{doc}: outline entry not found in the text: {e.title!r}" for e in missing]
 
 
-def parse_structure(doc: str, text: str, *, mask_personal_data: bool = True) -> Thesis:
-    """The clean text, pages and sections of the decoded text of `doc`, without sentences or passages."""
-    return _structure(doc, text, mask_personal_data, (), (), _Deadline(doc, PARSE_SECONDS))[0]
+def parse_structure(doc: str, text: str, *, mask_personal_data: bool = True, outline: Sequence[OutlineEntry] = (),
+                    page_labels: Sequence[str] = ()) -> Thesis:
+    """The clean text, pages and sections of the decoded text of `doc` (with the file's outline and
+    page labels if any), without sentences or passages."""
+    return _structure(doc, text, mask_personal_data, outline, page_labels, _Deadline(doc, PARSE_SECONDS))[0]
 
 
 def _structure(doc: str, text: str, mask_personal_data: bool, outline: Sequence[OutlineEntry],

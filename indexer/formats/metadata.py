@@ -1,15 +1,19 @@
-"""Catalog suggestions from a thesis file: title, authors and year with the evidence for each.
+"""Catalog suggestions from a thesis file: title, authors, year and degree with the evidence for each.
 
 Sources, strongest first: the file's own metadata (PDF document information, Word core
 properties) and its title page (the text before the first page break). These are suggestions
 for corpus/catalog.toml only: a field the catalog already sets is never suggested, so the
 catalog always wins (the citations issue prints them with `indexer catalog --suggest`).
+
+Values are in the catalog's own form: authors as "Etternavn, Fornavn" (several separated by ";",
+which `format_suggestions` prints as a list), a year as four digits, a degree with its level as the
+title page states it ("Masteroppgave i sosiologi").
 """
 from __future__ import annotations
 
 import re
 
-from indexer.catalog import ThesisMeta
+from indexer.catalog import ThesisMeta, catalog_names
 from store.records import Suggestion
 from indexer.formats import SourceText
 from indexer.headings import FRONT_MATTER
@@ -19,6 +23,15 @@ _AUTHOR_LINE = re.compile(r"^(?:av|by|forfatter(?:e)?|author(?:s)?|skrevet av|ka
                           re.IGNORECASE)
 _TITLE_PAGE_LINES = 25
 _PRODUCER_TITLES = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(docx?|pdf|tex))$", re.IGNORECASE)
+# What a word processor writes as the author of a file whose writer never named themself.
+_PRODUCER_AUTHORS = re.compile(r"^(?:microsoft office[- ]?(?:user|bruker)|windows[- ]?(?:user|bruker)|user|bruker|"
+                               r"admin(?:istrator)?|owner|eier|unknown|ukjent)$", re.IGNORECASE)
+# A title page line naming the degree with its level: "Masteroppgave i sosiologi", "Master i
+# rehabilitering", "Bacheloroppgave", "Master's thesis in sociology" (up to a comma, a dash or a bracket).
+_DEGREE_LINE = re.compile(
+    r"^(?P<degree>(?:bachelor|master|hoved(?:fags)?|doktor|ph\.?\s?d\.?)(?:grads)?(?:oppgave|avhandling|studiet)?"
+    r"(?:['’]s)?(?:\s+(?:thesis|dissertation|degree))?(?:\s+(?:i|in|innen)\s+[^,;:()–—]{3,60}?)?)\s*(?:$|[,;:(–—]|\s-\s)",
+    re.IGNORECASE)
 
 SOURCE = "file"  # `Suggestion.source`: the file's own metadata or its title page
 
@@ -39,8 +52,9 @@ def _from_metadata(source: SourceText) -> list[Suggestion]:
     title = source.metadata.get("title", "")
     if title and not _PRODUCER_TITLES.match(title):
         out.append(Suggestion("title", title, f"{what} (Title)", SOURCE))
-    if source.metadata.get("author"):
-        out.append(Suggestion("authors", source.metadata["author"], f"{what} (Author)", SOURCE))
+    author = source.metadata.get("author", "").strip()
+    if author and not _PRODUCER_AUTHORS.match(author) and (names := catalog_names(author)):
+        out.append(Suggestion("authors", "; ".join(names), f"{what} (Author): {author!r}", SOURCE))
     return out
 
 
@@ -55,12 +69,19 @@ def _file_date(source: SourceText) -> list[Suggestion]:
 def _from_title_page(lines: list[str]) -> list[Suggestion]:
     out: list[Suggestion] = []
     words = [line for line in lines if len(line.split()) >= 3 and line.casefold() not in FRONT_MATTER
-             and not _YEAR.fullmatch(line) and not _AUTHOR_LINE.match(line)]
+             and not _YEAR.fullmatch(line) and not _AUTHOR_LINE.match(line) and not _DEGREE_LINE.match(line)]
     if words:
         out.append(Suggestion("title", words[0], f"title page, line {lines.index(words[0]) + 1}: {words[0]!r}", SOURCE))
     for n, line in enumerate(lines, 1):
         if m := _AUTHOR_LINE.match(line):
-            out.append(Suggestion("authors", m["name"].strip(), f"title page, line {n}: {line!r}", SOURCE))
+            if names := catalog_names(m["name"]):
+                out.append(Suggestion("authors", "; ".join(names), f"title page, line {n}: {line!r}", SOURCE))
+            break
+    for n, line in enumerate(lines, 1):
+        if m := _DEGREE_LINE.match(line):
+            degree = m["degree"].strip()
+            degree = degree.capitalize() if degree.isupper() else degree[0].upper() + degree[1:]
+            out.append(Suggestion("degree", degree, f"title page, line {n}: {line!r}", SOURCE))
             break
     for n, line in enumerate(lines, 1):
         if m := _YEAR.search(line):
@@ -72,6 +93,7 @@ def _from_title_page(lines: list[str]) -> list[Suggestion]:
 def suggest_metadata(source: SourceText, known: ThesisMeta | None = None) -> list[Suggestion]:
     """Suggestions for the catalog fields `known` (the catalog's entry) leaves empty, best first."""
     known = known or ThesisMeta()
-    filled = {"title": bool(known.title), "authors": bool(known.authors), "year": known.year is not None}
+    filled = {"title": bool(known.title), "authors": bool(known.authors), "year": known.year is not None,
+              "degree": bool(known.degree)}
     suggestions = _from_metadata(source) + _from_title_page(_title_page(source)) + _file_date(source)
     return [s for s in suggestions if not filled[s.field]]

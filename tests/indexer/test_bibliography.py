@@ -68,7 +68,7 @@ def test_suggestions_carry_evidence_and_never_the_file_name(corpus):
         assert all(s.source == "text" for s in suggestions)
         topic = by_field["topic"]
         start = find_topic(thesis)[1]
-        where = f"s. {thesis.page_at(start).number}, {thesis.section_at(start).label}: «"
+        where = f"s. {thesis.page_at(start).printed}, {thesis.section_at(start).label}: «"
         assert topic.evidence.startswith(where), (tag, topic.evidence)
         assert by_field["title"].evidence == f"the research question ({where[:-3]}), shortened to a display title"
         assert len(by_field["title"].value) <= 92
@@ -133,6 +133,16 @@ def test_degree_false_friends():
     assert find_degree(thesis)[0] == "Master i folkehelse"
 
 
+def test_degree_level_from_a_degree_named_with_its_field():
+    """A title page's "Masteroppgave i sosiologi" states the level too, when the text never says
+    "denne masteroppgaven" (was "Sosiologi": cited as an unpublished thesis)."""
+    thesis = _thesis("Kari Nordmann\nMasteroppgave i sosiologi\nUniversitetet i Bergen\nVår 2021\n\n"
+                     "1.0 Innledning\n\nOppgaven handler om arbeid og tilhørighet blant unge voksne.\n")
+    value, spans = find_degree(thesis)
+    assert value == "Master i sosiologi" and len(spans) == 1
+    assert thesis.text[spans[0][0]:spans[0][1]].lower() == "masteroppgave i sosiologi"
+
+
 def test_display_title():
     assert display_title("Kort spørsmål om rus?") == "Kort spørsmål om rus?"
     long = ("Hvilke mål har mennesker med omfattende rusmiddelmisbruk for fremtiden, og Hvorfor når "
@@ -149,9 +159,13 @@ def test_display_title():
 def test_format_suggestions_is_toml():
     text = format_suggestions("007_x.txt", [
         Suggestion("topic", 'Hva er "gatekapital"?\x07', "s. 3, 1.2: «Hva er\n\"gatekapital\"?»", "text"),
-        Suggestion("year", "2019", "PDF CreationDate 2019-05-02", "pdf-metadata")])
-    assert tomllib.loads(text) == {"007_x.txt": {"topic": 'Hva er "gatekapital"?', "year": "2019"}}
-    assert "# year (pdf-metadata): PDF CreationDate 2019-05-02\n" in text
+        Suggestion("year", "2019", "PDF CreationDate 2019-05-02", "pdf-metadata"),
+        Suggestion("authors", "Nordmann, Kari; Hansen, Per", "Author", "file")])
+    # in the types the catalog holds: a year is a number, authors a list
+    assert tomllib.loads(text) == {"007_x.txt": {"topic": 'Hva er "gatekapital"?', "year": 2019,
+                                                 "authors": ["Nordmann, Kari", "Hansen, Per"]}}
+    assert "# year (pdf-metadata): PDF CreationDate 2019-05-02\nyear = 2019\n" in text
+    assert "year" not in format_suggestions("x.txt", [Suggestion("year", "våren", "-", "file")])
 
 
 def test_catalog_accepts_a_topic(tmp_path):
@@ -202,6 +216,27 @@ def test_suggest_command_reads_a_pdf_and_what_it_states_about_itself(tmp_path, c
     assert main(["catalog", "--suggest", "--corpus", str(corpus)]) == 0
     out = capsys.readouterr().out
     fields = tomllib.loads(out)["010_fiske.PDF"]
-    assert fields["title"] == "Fjordfiske og kystkultur i Nordland" and fields["authors"] == "Kari Nordmann"
-    assert fields["year"] == "2021" and fields["topic"].startswith("Hvordan påvirker kvotesystemet")
+    assert fields["title"] == "Fjordfiske og kystkultur i Nordland" and fields["authors"] == ["Nordmann, Kari"]
+    assert fields["year"] == 2021 and fields["topic"].startswith("Hvordan påvirker kvotesystemet")
+    assert fields["degree"] == "Bacheloroppgave i sosialt arbeid"  # the title page's, with its level
+    assert "# degree (file): title page, line 3: 'Bacheloroppgave i sosialt arbeid'" in out
     assert "# title (file): the PDF's document information (Title)" in out
+
+
+def test_suggest_command_names_pages_as_printed(tmp_path, capsys):
+    """Evidence in the front matter is on the page printed "ii", not physical page 2."""
+    from bench.pdfgen import PageSpec, PdfSpec, write_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    pages = [PageSpec(["Arbeid og tilhørighet blant unge voksne", "Kari Nordmann", "Universitetet i Bergen", "Vår 2021"]),
+             PageSpec(["Sammendrag", "Denne masteroppgaven handler om arbeid og tilhørighet blant unge voksne."], "ii"),
+             PageSpec(["1 Innledning", "Problemstillingen er: Hvordan opplever unge voksne tilhørighet på sin første "
+                       "arbeidsplass?", "Jeg skriver ved masterstudiet i sosiologi i Bergen."], "1")]
+    write_pdf(PdfSpec(pages, front_pages=2, header="Arbeid og tilhørighet", author="Kari Nordmann"), corpus / "t.pdf")
+    assert main(["catalog", "--suggest", "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert tomllib.loads(out)["t.pdf"]["degree"] == "Master i sosiologi"
+    assert "# degree (text): s. ii, Sammendrag: «Denne masteroppgaven" in out
+    assert "# topic (text): s. 1, 1 Innledning: «Problemstillingen" in out
+    assert "s. 2" not in out
