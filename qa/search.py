@@ -31,7 +31,7 @@ from analysis.lexical import INVISIBLE, analyse
 from models.encoder import TokenVectors
 from models.widen import widened_product
 from qa.engine import Engine
-from qa.errors import QueryError
+from qa.errors import QueryError, shown_value
 from qa.filters import Filters
 from qa.params import Params
 from qa.phrase import find_phrase, is_phrase, phrase_pattern
@@ -173,7 +173,7 @@ def retrieve(
 def check_k(k: object, at_most: int | None = None) -> int:
     """`k` if it is a whole number from 1 (to `at_most`, if given), else QueryError saying why."""
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise QueryError(f"k must be a whole number of at least 1, got {k!r}")
+        raise QueryError(f"k must be a whole number of at least 1, got {shown_value(k)}")
     if at_most is not None and k > at_most:
         raise QueryError(f"k must be at most {at_most}, got {k}")
     return k

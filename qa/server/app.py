@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from qa import Engine, QueryError
+from qa.errors import shown_value
 from qa.server.routes import ApiError, check_k, router
 from qa.server.settings import API_KEY_HEADER, Settings
 from qa.server.state import EngineHolder
@@ -119,5 +120,5 @@ def _validation_message(exc: RequestValidationError) -> str:
             pass
         except ApiError as error:
             return error.message
-        return f"k must be a whole number of at least 1, got {first.get('input')!r}"
+        return f"k must be a whole number of at least 1, got {shown_value(first.get('input'))}"
     return f"{name}: {first['msg']}"
