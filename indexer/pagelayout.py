@@ -100,7 +100,12 @@ def split_paged_lines(text: str) -> list[Line]:
     previous_width = 0
     indents = any(_indented(page) for page in pages)
     for number, page in enumerate(pages):
-        page, label = _mark_page(page, furniture)
+        # A title page prints no page number, and its title is often the running header of the
+        # pages after it: furniture is taken off the first page only when it is numbered.
+        page, label = _mark_page(page, furniture if number else set())
+        if number == 0 and label is not None:
+            page, again = _mark_page(page, furniture)
+            label = label or again
         body = [i for i, line in enumerate(page) if line.kind == "text"]
         for i, line in enumerate(page):
             if line.kind == "break" and (not body or i < body[0] or i > body[-1]):

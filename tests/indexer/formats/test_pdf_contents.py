@@ -38,3 +38,15 @@ def test_a_chapter_under_a_running_header_after_the_title_page_is_a_section(tmp_
     assert [(s.number, s.title) for s in thesis.sections if s.part == "body"] == [("1", "Innledning"),
                                                                                 ("2", "Resultater")]
     assert "Innledning" not in thesis.text[thesis.sections[0].start:thesis.sections[0].end]
+
+
+def test_the_title_page_keeps_a_title_that_the_running_header_repeats(tmp_path, count_tokens):
+    title = "Sosial kapital blant ungdom i Bergen"
+    body = ["\tDenne oppgaven handler om fritid og tilhørighet blant ungdom i en norsk by, og om hva som "
+            "skaper sosial kapital.", "Jeg har intervjuet seks ungdommer om hvordan de bruker fritiden sin."]
+    pages = [PageSpec([title, None, "En kvalitativ studie av fritid og tilhørighet", None, "Kari Nordmann"])]
+    pages += [PageSpec([f"{n} Kapittel {n}", None, *body], str(n)) for n in range(1, 5)]
+    path = write_pdf(PdfSpec(pages, header=title), tmp_path / "tittel.pdf")
+    thesis = parse_thesis(path, count_tokens=count_tokens)
+    assert thesis.text.startswith(title)
+    assert thesis.text.count(title) == 1  # the running header of pages 1-4 is still dropped
