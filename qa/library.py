@@ -5,6 +5,12 @@ The build is `python -m indexer build` in a child process (the query side never 
 indexer); it re-embeds only the new files and switches snapshots atomically, so `qa.load` serves
 the old index until the new one is live. Progress is read from the build's progress bars on
 stderr. One build runs per index folder at a time.
+
+Before anything is saved, the corpus's catalog is checked the same way (`python -m indexer
+catalog`, in a child process): a broken catalog fails every build, so the upload is refused as a
+whole rather than saved and then lost. A build that fails as a whole anyway (the catalog broken
+meanwhile, the store locked, the model missing) keeps the added files in the corpus: only a file
+the build itself refused, naming it, is removed again.
 """
 from __future__ import annotations
 
@@ -29,11 +35,18 @@ MAX_FILE_BYTES = 50 * 2**20  # per file: a thesis PDF with figures, not a scanne
 SUFFIX = ".pdf"
 _NAME_CHARS = re.compile(r"[^a-z0-9æøå]+")
 _MAX_STEM = 60
+CATALOG_NAME = "catalog.toml"  # the corpus's catalog (indexer.catalog.CATALOG_NAME; qa does not import indexer)
+CHECK_SECONDS = 120  # for `indexer catalog`: a Python start and one TOML file
 _BAR = re.compile(r"(Theses|Batches):\s*\d+%\|[^|\r\n]*\|\s*(\d+)/(\d+)")
 
 
 class UploadError(ValueError):
     """An upload refused as a whole (too many files, a build already running); the message says why."""
+
+
+class CatalogInvalid(UploadError):
+    """An upload refused because the corpus's catalog has an error, which would fail every build
+    (the message: `catalog_problem`'s reason); nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -133,10 +146,13 @@ class BuildJob:
     log: list[str] = field(default_factory=list)
     indexed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # saved name -> why it was not indexed (file removed)
+    error: str = ""  # why the build failed as a whole (no absolute paths), if it did
+    kept: list[str] = field(default_factory=list)  # added files left in the corpus for the next build
+    settled: bool = False  # the lists above are complete
 
     @property
     def done(self) -> bool:
-        return self.returncode is not None
+        return self.settled
 
     @property
     def fraction(self) -> float:
@@ -171,26 +187,31 @@ _jobs_lock = threading.Lock()
 
 
 def current_job(index_dir: Path) -> BuildJob | None:
-    """The latest build started for `index_dir` by this process (running or finished), if any."""
-    return _jobs.get(Path(index_dir).resolve())
+    """The build of `index_dir` this process is running, if any. A finished build is forgotten
+    here: its outcome belongs to whoever holds the job `add_theses` returned."""
+    job = _jobs.get(Path(index_dir).resolve())
+    return job if job is not None and not job.done else None
 
 
 def add_theses(uploads: list[Upload], corpus_dir: Path, index_dir: Path) -> tuple[list[Checked], BuildJob | None]:
     """Check and save `uploads`, then start indexing the saved ones in the background.
 
     Returns what became of each upload and the build job (None when nothing was saved). Raises
-    UploadError when the upload is refused as a whole or a build of `index_dir` is running.
+    UploadError when the upload is refused as a whole or a build of `index_dir` is running, and
+    CatalogInvalid (saving nothing) when the corpus's catalog would fail the build.
     """
-    key = Path(index_dir).resolve()
+    key, corpus_dir = Path(index_dir).resolve(), Path(corpus_dir).resolve()
     with _jobs_lock:
         running = _jobs.get(key)
         if running is not None and not running.done:
             raise UploadError("theses are being indexed already; add more when that is done")
+        if len(uploads) <= MAX_FILES and (problem := catalog_problem(corpus_dir)):
+            raise CatalogInvalid(problem)
         checked = save_uploads(uploads, corpus_dir)
         saved = [c.saved for c in checked if c.saved]
         if not saved:
             return checked, None
-        job = _jobs[key] = BuildJob(Path(corpus_dir), key, saved)
+        job = _jobs[key] = BuildJob(corpus_dir, key, saved)
     threading.Thread(target=_run, args=(job,), name="tesesok-build", daemon=True).start()
     return checked, job
 
@@ -205,22 +226,79 @@ def _command(job: BuildJob) -> list[str]:
     return command
 
 
+def _env() -> dict[str, str]:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def catalog_problem(corpus_dir: Path) -> str:
+    """Why the catalog of `corpus_dir` would fail every build ("" if it would not, or cannot be
+    checked: the build then says): `python -m indexer catalog` in a child process, as the build runs."""
+    corpus_dir = Path(corpus_dir).resolve()
+    command = [sys.executable, "-m", "indexer", "catalog", "--corpus", str(corpus_dir)]
+    try:
+        done = subprocess.run(command, cwd=PROJECT_DIR, env=_env(), capture_output=True, timeout=CHECK_SECONDS)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    if done.returncode == 0:
+        return ""
+    return _catalog_reason(_error_line(done.stderr.decode("utf-8", "replace").splitlines()), corpus_dir)
+
+
+def _catalog_reason(error: str, corpus_dir: Path) -> str:
+    """`error` (an indexer error message) told as "the catalog corpus/catalog.toml has an error at
+    line N: …" if it is about the catalog of `corpus_dir`, else ""."""
+    path = str(corpus_dir / CATALOG_NAME)
+    if not error.startswith(path):
+        return ""
+    rest, shown = error[len(path):], f"{_shown(corpus_dir)}/{CATALOG_NAME}"
+    line = re.match(r", line (\d+): ", rest)
+    if line:
+        return f"the catalog {shown} has an error at line {line.group(1)}: {_public(rest[line.end():], corpus_dir)}"
+    return f"the catalog {shown} has an error: {_public(rest.lstrip(':').strip(), corpus_dir)}"
+
+
+def _shown(folder: Path) -> str:
+    """`folder` as a visitor may see it: relative to the project folder (`corpus`), else by its own
+    name, never the server's absolute path."""
+    try:
+        return str(Path(folder).relative_to(PROJECT_DIR))
+    except ValueError:
+        return Path(folder).name
+
+
+def _public(text: str, *folders: Path) -> str:
+    """`text` with the absolute paths of `folders` (then of the project folder) shown as `_shown` does."""
+    for folder in folders:
+        for form in sorted({str(folder), str(Path(folder).resolve())}, key=len, reverse=True):
+            text = text.replace(form, _shown(Path(form)))
+    return text.replace(f"{PROJECT_DIR}{os.sep}", "")
+
+
+def _error_line(lines: list[str]) -> str:
+    """The message of the last `error: …` line in `lines` ("" if none)."""
+    return next((line.strip()[len("error:"):].strip() for line in reversed(lines) if line.startswith("error:")), "")
+
+
 def _run(job: BuildJob) -> None:
     """Run the build, follow its progress, then note which added files were indexed."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     try:
-        process = subprocess.Popen(_command(job), cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
-    except (OSError, StoreError) as exc:
-        job.output, job.returncode = f"could not start the build: {exc}", -1
+        try:
+            process = subprocess.Popen(_command(job), cwd=PROJECT_DIR, env=_env(), stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE)
+        except (OSError, StoreError) as exc:
+            job.log, job.returncode = [f"error: could not start the build: {exc}"], -1
+        else:
+            reader = threading.Thread(target=_read_stderr, args=(job, process), daemon=True)
+            reader.start()
+            job.output = process.stdout.read().decode("utf-8", "replace")
+            reader.join()
+            job.returncode = process.wait()
         _settle(job)
-        return
-    reader = threading.Thread(target=_read_stderr, args=(job, process), daemon=True)
-    reader.start()
-    job.output = process.stdout.read().decode("utf-8", "replace")
-    reader.join()
-    job.returncode = process.wait()
-    _settle(job)
+    finally:
+        job.settled = True
+        with _jobs_lock:
+            if _jobs.get(job.index_dir) is job:
+                del _jobs[job.index_dir]
 
 
 def _read_stderr(job: BuildJob, process: subprocess.Popen) -> None:
@@ -237,18 +315,27 @@ def _read_stderr(job: BuildJob, process: subprocess.Popen) -> None:
 
 
 def _settle(job: BuildJob) -> None:
-    """Sort the added files into indexed and failed; a failed one is removed from the corpus."""
-    snapshot = current_snapshot(job.index_dir, strict=False)  # a bad CURRENT: the build replaces it
+    """Sort the added files into indexed, failed and kept. A file the build refused, naming it, is
+    removed from the corpus; when the build failed as a whole (a non-zero exit, the file not named:
+    a broken catalog, a locked store) the file was not at fault and stays for the next build."""
     try:
+        snapshot = current_snapshot(job.index_dir, strict=False)  # a bad CURRENT: the build replaces it
         indexed = set(read_manifest(snapshot).get("theses", {})) if snapshot is not None else set()
     except StoreError:  # an unreadable manifest: nothing counts as indexed
         indexed = set()
+    if job.returncode != 0:
+        job.error = build_error(job)
     for name in job.added:
         if name in indexed:
             job.indexed.append(name)
-            continue
-        job.failed[name] = build_reason(job.output, name) or _last_error(job) or "the build did not index it"
-        (job.corpus_dir / name).unlink(missing_ok=True)
+        elif reason := build_reason(job.output, name):
+            job.failed[name] = reason
+            (job.corpus_dir / name).unlink(missing_ok=True)
+        elif job.returncode != 0:
+            job.kept.append(name)
+        else:
+            job.failed[name] = "the build did not index it"
+            (job.corpus_dir / name).unlink(missing_ok=True)
 
 
 def build_reason(output: str, name: str) -> str:
@@ -256,5 +343,10 @@ def build_reason(output: str, name: str) -> str:
     return next((line.strip() for line in output.splitlines() if name in line), "")
 
 
-def _last_error(job: BuildJob) -> str:
-    return next((line.strip() for line in reversed(job.log) if line.startswith("error:")), "")
+def build_error(job: BuildJob) -> str:
+    """Why `job`'s build failed as a whole, for a visitor: the catalog's error as `catalog_problem`
+    tells it, else the build's last `error: …` line (absolute paths shortened), else its exit code."""
+    error = _error_line(job.log)
+    if not error:
+        return f"the build stopped with exit code {job.returncode}"
+    return _catalog_reason(error, job.corpus_dir) or _public(error, job.corpus_dir, job.index_dir)

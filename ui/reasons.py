@@ -25,6 +25,10 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), 
     (r"(?P<count>\d+) files at once; at most (?P<limit>\d+)", "why_too_many"),
     (r"no corpus folder (?P<folder>.+)", "why_no_corpus"),
     (r"theses are being indexed already.*", "why_busy"),
+    # qa.library: the catalog that fails every build (checked before an upload is saved, or after a build failed)
+    (r"the catalog (?P<file>.+?) has an error at line (?P<line>\d+): (?P<detail>.+)", "why_catalog_line"),
+    (r"the catalog (?P<file>.+?) has an error: (?P<detail>.+)", "why_catalog"),
+    (r"the build stopped with exit code (?P<code>-?\d+)", "why_build_stopped"),
     # the build (indexer.formats.pdf, indexer.reader, indexer.build), then qa.library's fallbacks
     (r"the PDF is truncated .*", "why_truncated"),
     (r"the PDF has no text layer .*", "why_no_text_layer"),

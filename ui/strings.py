@@ -247,6 +247,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload_refused": {"nb": "Ikke lagt til: {name} ({why})", "en": "Not added: {name} ({why})"},
     "upload_failed": {"nb": "Ikke indeksert (fjernet fra korpuset): {name}: {why}",
                       "en": "Not indexed (removed from the corpus): {name}: {why}"},
+    "upload_running_other": {"nb": "Andre oppgaver indekseres nå. Du kan legge til flere når det er ferdig.",
+                             "en": "Other theses are being indexed now. You can add more when that is done."},
+    "upload_catalog_refused": {"nb": "Ikke lagt til: {why}. Ingen oppgaver kan indekseres før katalogen er rettet.",
+                               "en": "Not added: {why}. No thesis can be indexed until the catalog is fixed."},
+    "upload_build_failed": {"nb": "Indekseringen mislyktes: {why}. Filene ligger fortsatt i korpuset og indekseres "
+                                  "ved neste vellykkede indeksering: {names}",
+                            "en": "Indexing failed: {why}. The files stay in the corpus and are indexed by the next "
+                                  "successful build: {names}"},
     # why an upload was refused or not indexed (ui.reasons)
     "why_not_pdf_name": {"nb": "filnavnet slutter ikke på .pdf", "en": "the file name does not end in .pdf"},
     "why_empty": {"nb": "fila er tom", "en": "the file is empty"},
@@ -259,6 +267,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "why_no_corpus": {"nb": "korpusmappa {folder} finnes ikke", "en": "the corpus folder {folder} does not exist"},
     "why_busy": {"nb": "Oppgaver indekseres allerede. Legg til flere når det er ferdig.",
                  "en": "Theses are being indexed already. Add more when that is done."},
+    "why_catalog_line": {"nb": "katalogen {file} har en feil på linje {line} (på engelsk: {detail})",
+                         "en": "the catalog {file} has an error at line {line}: {detail}"},
+    "why_catalog": {"nb": "katalogen {file} har en feil (på engelsk: {detail})",
+                    "en": "the catalog {file} has an error: {detail}"},
+    "why_build_stopped": {"nb": "indekseringen stoppet med kode {code}", "en": "the build stopped with exit code {code}"},
     "why_truncated": {"nb": "PDF-en er avkuttet. Last den ned eller eksporter den på nytt.",
                       "en": "the PDF is truncated. Download or export it again."},
     "why_no_text_layer": {"nb": "PDF-en har ikke noe tekstlag (en skanning?). Den må gjennom tekstgjenkjenning "

@@ -4,6 +4,10 @@ Upload is a setting: `TESESOK_UPLOAD=on` or `off`; unset, it is on only when the
 on localhost alone (`--server.address localhost`, as `make run` starts it), so a shared public
 server does not let visitors add files. Files go into the corpus folder named by
 `TESESOK_CORPUS` (default `corpus`, relative to the project folder).
+
+An upload's outcome (what was refused, what became searchable, why the build failed) is kept in
+the session state of the browser session that made it and shown there only; another session
+sees that a build is running (one at a time per index), never its file names or errors.
 """
 from __future__ import annotations
 
@@ -13,7 +17,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from qa.library import MAX_FILE_BYTES, MAX_FILES, BuildJob, Checked, Upload, UploadError, add_theses, current_job
+from qa.library import (
+    MAX_FILE_BYTES, MAX_FILES, BuildJob, CatalogInvalid, Checked, Upload, UploadError, add_theses, current_job,
+)
 from ui.loader import PROJECT_DIR
 from ui.reasons import reason_text
 from ui.strings import t
@@ -22,6 +28,8 @@ UPLOAD_VAR = "TESESOK_UPLOAD"
 CORPUS_VAR = "TESESOK_CORPUS"
 LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:<>])")
+# session_state keys: this session's last upload (see the module docstring)
+_CHECKED, _JOB, _REFUSAL = "upload_checked", "upload_job", "upload_refusal"
 
 def enabled() -> bool:
     """Whether this server lets visitors upload theses (see the module docstring)."""
@@ -40,24 +48,25 @@ def corpus_dir() -> Path:
 
 
 def upload_view(index: Path, lang: str) -> None:
-    """The tab's content: the build's progress while one runs, else its outcome and the file picker."""
+    """The tab's content: a build's progress while one runs, else this session's last outcome and the file picker."""
     st.caption(t(lang, "upload_intro", files=MAX_FILES, mb=MAX_FILE_BYTES // 2**20))
-    job = current_job(index)
-    if job is not None and not job.done:
+    if current_job(index) is not None:
         _progress(index, lang)
         return
-    if job is not None:
-        _outcome(job, lang)
+    _outcome(lang)
     _picker(index, lang)
 
 
 @st.fragment(run_every=1.0)
 def _progress(index: Path, lang: str) -> None:
-    """Redrawn every second while the build runs; then the whole page, so search uses the new index."""
+    """Redrawn every second while the build runs; then the whole page, so search uses the new index.
+    The names are shown only to the session that added them."""
     job = current_job(index)
-    if job is None or job.done:
+    if job is None:
         st.rerun()
-    st.progress(job.fraction, text=t(lang, "upload_running", names=", ".join(job.added)))
+    mine = job is st.session_state.get(_JOB)
+    text = t(lang, "upload_running", names=", ".join(job.added)) if mine else t(lang, "upload_running_other")
+    st.progress(job.fraction, text=text)
 
 
 def _picker(index: Path, lang: str) -> None:
@@ -68,15 +77,13 @@ def _picker(index: Path, lang: str) -> None:
         st.warning(t(lang, "upload_no_files"), icon=":material/upload_file:")
     if not submitted or not files:
         return
+    refusal = None
     try:
         checked, job = add_theses([Upload(f.name, f.getvalue()) for f in files], corpus_dir(), index)
     except UploadError as exc:
-        st.error(_md(reason_text(str(exc), lang)))
-        return
-    st.session_state["upload_checked"] = checked
-    if job is not None:
-        st.rerun()
-    _refused(checked, lang)
+        checked, job, refusal = [], None, exc
+    st.session_state.update({_CHECKED: checked, _JOB: job, _REFUSAL: refusal})
+    st.rerun()  # drawn anew from this session's state: the progress, or the outcome above the picker
 
 
 def _md(value: str) -> str:
@@ -91,9 +98,21 @@ def _refused(checked: list[Checked], lang: str) -> None:
             st.warning(t(lang, "upload_refused", name=_md(item.original), why=_md(why)))
 
 
-def _outcome(job: BuildJob, lang: str) -> None:
-    _refused(st.session_state.get("upload_checked", []), lang)
+def _outcome(lang: str) -> None:
+    """What became of this session's last upload (nothing from any other session)."""
+    refusal = st.session_state.get(_REFUSAL)
+    if isinstance(refusal, CatalogInvalid):
+        st.error(t(lang, "upload_catalog_refused", why=_md(reason_text(str(refusal), lang))))
+    elif refusal is not None:
+        st.error(_md(reason_text(str(refusal), lang)))
+    _refused(st.session_state.get(_CHECKED, []), lang)
+    job: BuildJob | None = st.session_state.get(_JOB)
+    if job is None or not job.done:
+        return
     for name in job.indexed:
         st.success(t(lang, "upload_added", name=_md(name)))
     for name, why in job.failed.items():
         st.error(t(lang, "upload_failed", name=_md(name), why=_md(reason_text(why, lang, name))))
+    if job.kept:
+        st.error(t(lang, "upload_build_failed", why=_md(reason_text(job.error, lang)),
+                   names=_md(", ".join(job.kept))))

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from bench.pdfgen import PageSpec, PdfSpec, write_pdf
+import qa.library
 from qa.library import (
-    MAX_FILE_BYTES, MAX_FILES, Upload, UploadError, add_theses, current_job, safe_name, save_uploads,
+    MAX_FILE_BYTES, MAX_FILES, CatalogInvalid, Upload, UploadError, add_theses, current_job, safe_name, save_uploads,
 )
-from tests.conftest import writable_copy
+from tests.conftest import copy_corpus, writable_copy
 
 SAFE = re.compile(r"opplastet-[a-z0-9æøå-]+\.pdf")
 # Sentences no corpus thesis holds, so a search for one can only find the uploaded thesis.
@@ -123,3 +124,41 @@ def test_added_pdf_is_indexed_in_the_background_and_found(corpus_copy, built_ind
     assert front.quote.text == FRONT[1] and front.page_label == "i"
     later = qa.ask(LATER[0], index_dir=index).sources[0]
     assert later.quote.text == LATER[0] and later.page_label == "2"
+
+
+def broken_catalog_corpus(folder: Path) -> tuple[Path, int]:
+    """A copy of the real corpus in `folder/corpus` whose catalog gives one year as a string
+    (`year = "2021"`, which every build refuses), and the line of that year."""
+    corpus = copy_corpus(folder / "corpus")
+    lines = (corpus / "catalog.toml").read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if re.fullmatch(r"year = \d{4}", line.strip()))
+    lines[at] = 'year = "2021"'
+    (corpus / "catalog.toml").write_text("\n".join(lines), encoding="utf-8")
+    return corpus, at + 1
+
+
+def test_a_broken_catalog_refuses_the_upload_before_anything_is_saved(tmp_path):
+    corpus, line = broken_catalog_corpus(tmp_path)
+    before = _tree(corpus)
+    pdf = small_thesis_pdf(tmp_path / "src.pdf").read_bytes()
+    with pytest.raises(CatalogInvalid) as refused:
+        add_theses([Upload("Birøkt på Vestlandet.pdf", pdf)], corpus, tmp_path / "index")
+    assert str(refused.value).startswith(f"the catalog corpus/catalog.toml has an error at line {line}: ")
+    assert "year must be a year like 2019" in str(refused.value) and str(tmp_path) not in str(refused.value)
+    assert _tree(corpus) == before and current_job(tmp_path / "index") is None
+
+
+def test_a_build_failing_as_a_whole_keeps_the_added_file(tmp_path, monkeypatch):
+    """The catalog broken after the upload was checked (or the check unable to run): the build fails
+    on the catalog, names no file, and the user's file stays in the corpus for the next build."""
+    corpus, line = broken_catalog_corpus(tmp_path)
+    monkeypatch.setattr(qa.library, "catalog_problem", lambda corpus_dir: "", raising=False)
+    pdf = small_thesis_pdf(tmp_path / "src.pdf").read_bytes()
+    checked, job = add_theses([Upload("Birøkt på Vestlandet.pdf", pdf)], corpus, tmp_path / "index")
+    saved = checked[0].saved
+    _wait(job, 120)
+    assert job.returncode != 0 and not job.indexed and not job.failed
+    assert job.kept == [saved] and (corpus / saved).read_bytes() == pdf
+    assert job.error.startswith(f"the catalog corpus/catalog.toml has an error at line {line}: "), job.error
+    assert str(tmp_path) not in job.error
+    assert current_job(tmp_path / "index") is None  # finished: forgotten, its outcome is the caller's
