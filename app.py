@@ -45,7 +45,7 @@ def main() -> None:
         st.html(render.DARK_STYLE)
     lang = choose_language()
     st.html(page.page_html(lang), unsafe_allow_javascript=True)
-    st.title(t(lang, "page_title"))
+    st.title(t(lang, "page_title"), anchor=False)
     st.caption(t(lang, "tagline"))
     if lang != DEFAULT_LANGUAGE:
         st.caption(t(lang, "verbatim_note"))
@@ -118,7 +118,7 @@ def no_index_message(folder: Path, lang: str) -> None:
 def sidebar(engine: Engine, lang: str) -> Settings:
     """Filters (thesis, passage language, part, number of sources) and the citation style."""
     bar = st.sidebar
-    bar.header(t(lang, "filters_heading"))
+    bar.header(t(lang, "filters_heading"), anchor=False)
     theses = {info.doc: info for info in engine.theses.values()}
 
     def thesis_label(doc: str) -> str:
@@ -132,7 +132,7 @@ def sidebar(engine: Engine, lang: str) -> Settings:
     parts = bar.multiselect(t(lang, "filter_parts"), list(PARTS), format_func=lambda part: part_name(lang, part),
                             **kept("f_parts", lang), **common)
     k = bar.slider(t(lang, "filter_k"), 1, MAX_SOURCES, DEFAULT_SOURCES, key="f_k")
-    bar.header(t(lang, "settings_heading"))
+    bar.header(t(lang, "settings_heading"), anchor=False)
     style = bar.radio(t(lang, "citation_style"), CITATION_STYLES, format_func=lambda s: t(lang, f"style_{s}"),
                       **kept("cite_style", lang))
     return Settings(Filters.of(docs, languages, parts), int(k), style or CITATION_STYLES[0])
@@ -228,9 +228,9 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         hint = "abstained_hint_no_figure" if "no_figure" in answer.confidence.reasons else "abstained_hint"
         st.warning(" ".join([f"**{t(lang, 'abstained')}** {t(lang, hint)}", *unknown_note(answer, lang)]),
                    icon=":material/search_off:")
-        st.header(t(lang, "nearest_heading"))
+        st.header(t(lang, "nearest_heading"), anchor=False)
     else:
-        st.header(t(lang, "answer_heading"))
+        st.header(t(lang, "answer_heading"), anchor=False)
         if answer.confidence.level == "high":
             st.success(f"**{t(lang, 'high_confidence')}**", icon=":material/verified:")
         elif answer.confidence.level == "low":
@@ -239,7 +239,7 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
                                    if r in ("few_terms", "uncalibrated")), *unknown_note(answer, lang)]),
                        icon=":material/help:")
         st.html(render.answer_html(answer, lang))
-        st.header(t(lang, "sources_heading"))
+        st.header(t(lang, "sources_heading"), anchor=False)
     for source in answer.sources:
         source_card(engine, source, settings.style, lang)
     export_buttons(answer, settings, lang)
@@ -283,7 +283,7 @@ def clear_filters() -> None:
 
 def export_buttons(answer: Answer, settings: Settings, lang: str) -> None:
     """The download buttons: the answer as JSON, the sources as CSV, the theses as BibTeX and RIS."""
-    st.header(t(lang, "export_heading"))
+    st.header(t(lang, "export_heading"), anchor=False)
     files = (
         ("export_json", "json", "application/json", export.answer_json(answer, settings.filters, settings.k, lang)),
         ("export_csv", "csv", "text/csv", export.sources_csv(answer, lang)),

@@ -36,7 +36,7 @@ def chart_rows(rows: list[corpus.ThesisRow], measure: str, lang: str) -> list[di
 
 
 def corpus_chart(rows: list[corpus.ThesisRow], lang: str) -> None:
-    st.subheader(t(lang, "chart_heading"))
+    st.subheader(t(lang, "chart_heading"), anchor=False)
     measure = st.segmented_control(t(lang, "chart_measure"), MEASURES, key="chart_measure", default="sections",
                                    format_func=lambda m: t(lang, f"chart_{m}")) or "sections"
     data = chart_rows(rows, measure, lang)
@@ -92,7 +92,7 @@ def about_index(info: corpus.IndexInfo, lang: str) -> None:
 def corpus_view(engine: Engine, lang: str) -> None:
     """The corpus tab."""
     info, rows = corpus.index_info(engine), corpus.thesis_rows(engine)
-    st.header(t(lang, "corpus_heading"))
+    st.header(t(lang, "corpus_heading"), anchor=False)
     metrics = (("metric_theses", info.theses), ("metric_pages", info.pages),
                ("chart_sections", sum(r.sections for r in rows)))
     for column, (label, value) in zip(st.columns(len(metrics)), metrics):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 
-from qa.library import MAX_FILE_BYTES
+from streamlit import config
+
 from ui.strings import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, t
 
 # Streamlit's built-in texts (as it writes them in English) -> our string key.
@@ -18,7 +19,7 @@ STREAMLIT_TEXTS = {"Select all": "st_select_all", "Copy to clipboard": "st_copy"
                    "No results": "st_no_results", "Show sidebar": "st_show_sidebar",
                    "Hide sidebar": "st_hide_sidebar", "Skip to main content": "st_skip_main",
                    "Collapse sidebar": "st_hide_sidebar", "Expand sidebar": "st_show_sidebar",
-                   "Upload": "st_upload", f"{MAX_FILE_BYTES // 2**20}MB per file": "st_upload_limit",
+                   "Upload": "st_upload", "Open": "st_open", "Error:": "st_error",
                    "Drag and drop files here": "st_drop", "Drag and drop file here": "st_drop",
                    "Running...": "st_running", "Stop": "st_stop", "Main menu": "st_main_menu",
                    "Choose an option": "st_choose", "Selected values": "st_selected", "Clear all": "st_clear_all",
@@ -129,10 +130,20 @@ SCRIPT = """
 """
 
 
+def upload_texts() -> dict[str, str]:
+    """Streamlit's texts that name the upload widget's own limit, `server.maxUploadSize` (MB), -> our
+    string key. That limit is set above qa.library's (.streamlit/config.toml) so that the library's
+    check refuses a file over its limit, in the interface language; the widget's note says the
+    library's limit, and a file over the widget's limit gets our words instead of Streamlit's."""
+    mb = config.get_option("server.maxUploadSize")
+    too_large = f"File must be {float(mb):.1f}MB or smaller."
+    return {f"{mb}MB per file": "st_upload_limit", too_large: "st_upload_too_large"}
+
+
 def labels(lang: str) -> dict[str, str]:
     """Every form of Streamlit's texts (English, and ours in each language) -> `lang`'s."""
     out = {}
-    for english, key in STREAMLIT_TEXTS.items():
+    for english, key in {**STREAMLIT_TEXTS, **upload_texts()}.items():
         target = t(lang, key)
         for form in (english, *(STRINGS[key][code] for code in LANGUAGES)):
             out[form] = target

@@ -5,12 +5,14 @@ question cut off at laptop widths (1366 and 1280 px) or on the phone. Screenshot
 """
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.ui.conftest import REPO
 from tests.ui.test_browser import (CHROMIUM, CHROMIUM_ARGS, FIRST_LOAD, NO_QUESTION, PLACEHOLDER, STEP, ask,
                                    open_app, overflowing, shot, streamlit, wait_idle)
 from ui.corpus_view import COLUMNS
@@ -347,3 +349,44 @@ def test_phone_shows_whole_example_questions(phone, served, artifacts):
         pills.first.scroll_into_view_if_needed()
         check_whole(pills, list(EXAMPLES[lang]))
         page.locator(".st-key-example").screenshot(path=str(artifacts / f"18-03-phone-examples-{lang}.png"))
+
+
+def accessible_names(page) -> list[tuple[str, str]]:
+    """(role, accessible name) of every named node of the page, as Chromium computes them for
+    screen readers (the open tab's content only)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    return [(node["role"]["value"], node["name"]["value"]) for node in nodes
+            if not node.get("ignored") and node.get("name", {}).get("value")]
+
+
+def test_accessible_names_are_the_interface_texts(page, served, artifacts):
+    """What a screen reader says for the tabs, buttons and expanders is the interface's text: no
+    icon name ("search icon Spør", "article Vis teksten rundt"), no English "Link to heading"
+    anchor on a heading (each was a tab stop), the drop-downs' "Open" in Norwegian."""
+    icons = {name for path in [REPO / "app.py", *(REPO / "ui").glob("*.py")]
+             for name in re.findall(r":material/(\w+):", path.read_text(encoding="utf-8"))}
+    assert {"article", "menu_book", "toc", "download"} <= icons
+    url, _ = served
+    open_app(page, url)
+    ask(page, NO_QUESTION)
+    names = accessible_names(page)
+    for tab in ("Les en oppgave", "Korpus", "Legg til"):
+        page.get_by_role("tab", name=tab).click()
+        wait_idle(page)
+        names += [node for node in accessible_names(page) if node not in names]
+    assert [name for role, name in names if role == "tab"] == ["Spør", "Les en oppgave", "Korpus", "Legg til"]
+    controls = [(role, name) for role, name in names if role in ("tab", "tabpanel", "button", "DisclosureTriangle")]
+    assert {"Vis teksten rundt", "Innhold", "Om indeksen"} <= {name for role, name in controls
+                                                              if role == "DisclosureTriangle"}
+    assert [(role, name) for role, name in controls
+            if any(f"{icon} icon" in name or name.startswith(f"{icon} ") for icon in icons)] == []
+    assert [name for _, name in names if name == "Link to heading"] == []
+    assert main_area(page).locator(":is(h1, h2, h3, h4, h5, h6) a").count() == 0
+    buttons = [name for role, name in names if role == "button"]
+    assert "Open" not in buttons and buttons.count("Åpne") >= 2  # the thesis and section drop-downs
+    shot(page, artifacts, "19-accessible-names")
+
