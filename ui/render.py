@@ -8,6 +8,7 @@ Streamlit elements. Plain-text helpers (labels, the copy-ready block) need no es
 from __future__ import annotations
 
 import html
+import re
 import string
 from collections.abc import Iterable
 
@@ -72,10 +73,18 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# Where Streamlit's Markdown (GitHub's autolinks, found in the text after escapes are resolved)
+# would make a link of a bare "https://…", "www.…" or "name@host": an invisible word joiner goes there.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+
+
 def markdown_text(text: str) -> str:
     """`text` for Markdown with every ASCII punctuation mark backslash-escaped, so that none of
-    them formats ("_x_"), makes a link of "[a](b)" or opens an HTML tag: it shows as written
-    (a bare web address is still shown as a link to itself)."""
+    them formats ("_x_"), makes math of "$x$", a link of "[a](b)" or opens an HTML tag, and a
+    word joiner (U+2060, invisible) inside every bare web or e-mail address, so that it is no
+    link either: it shows as written."""
+    text = _AUTOLINK.sub(WORD_JOINER, text)
     return "".join("\\" + c if c in string.punctuation else c for c in text)
 
 

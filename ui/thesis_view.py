@@ -66,9 +66,10 @@ def thesis_view(engine: Engine, lang: str) -> None:
                        format_func=lambda d: thesis_option(theses[d], lang))
     info = theses[doc or next(iter(theses))]
     work = info.work
-    st.header(thesis_title(info, lang))
+    # Catalog text as written: st.header and st.caption render Markdown (emphasis, $math$, links).
+    st.header(render.markdown_text(thesis_title(info, lang)), anchor=False)
     details = [render.who_and_year(info.authors, info.year, lang), render.work_degree(work), work.institution, info.doc]
-    st.caption(" · ".join(d for d in details if d))
+    st.caption(render.markdown_text(" · ".join(d for d in details if d)))
     if work.topic:
         marker = f" ({t(lang, 'read_derived')})" if "topic" in work.derived else ""
         st.html(render.topic_html(f"{t(lang, 'read_topic')}{marker}", work.topic))

@@ -124,8 +124,11 @@ def test_esc_round_trips_and_leaves_no_markup(text):
 @PROPERTY
 @given(st.lists(NONEMPTY, min_size=1, max_size=3))
 def test_markdown_words_escape_every_mark(words):
-    """The words an answer's marker names (`app.unknown_note`) cannot format or link in Markdown."""
+    """The words an answer's marker names (`app.unknown_note`) cannot format or link in Markdown
+    (a bare address gets an invisible word joiner, `render.WORD_JOINER`, that GitHub's autolinks miss)."""
     out = render.markdown_words(words)
+    assert not re.search(f"(?i)://|www\\.|[^{render.WORD_JOINER}]@", re.sub(r"\\(.)", r"\1", out))
+    out = out.replace(render.WORD_JOINER, "")
     marks = re.escape(string.punctuation)
     assert re.sub(rf"\\([{marks}])", r"\1", out) == ", ".join(f"«{w}»" for w in words)
     bare = re.sub(rf"\\[{marks}]", "", out)

@@ -21,11 +21,15 @@ HOSTILE_LINES = (
     "Fellesskapet i gatelaget ga informantene en ny identitet uten rus og en hverdag ",
     "med faste treningstider, og mange fortalte at vennskapet var viktigst. ",
 )
+# Markdown, math and a link beside the HTML: st.header and st.caption render Markdown (ui.thesis_view).
+HOSTILE_TITLE = ("Rus <b>og</b> fellesskap <img src=x onerror=alert(2)>: $CO_2$-avgiften *konsekvenser* "
+                 "[se nettside](https://example.org) for Stavanger")
+HOSTILE_INSTITUTION = "Universitetet <script>alert(3)</script> i _Stavanger_ [lenke](https://example.org)"
 HOSTILE_CATALOG = f"""["{HOSTILE_FILE}"]
-title = "Rus <b>og</b> fellesskap <img src=x onerror=alert(2)>"
+title = "{HOSTILE_TITLE}"
 authors = ["Hansen, <i>Kari</i>"]
 year = 2021
-institution = "Universitetet <script>alert(3)</script>"
+institution = "{HOSTILE_INSTITUTION}"
 degree = "Master i sosialt arbeid"
 language = "nb"
 """

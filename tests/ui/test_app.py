@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import string
 from html import unescape
 
 import pytest
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import abstain_always
 from ui.strings import t
-from tests.ui.conftest import APP
+from tests.ui.conftest import APP, HOSTILE_INSTITUTION, HOSTILE_TITLE
 from ui import loader
 from ui.render import markdown_text
 
@@ -296,6 +297,53 @@ def test_corpus_view_lists_theses_and_index(app, engine):
     assert markdown_text(engine.snapshot.manifest["model_id"]) in set(info["Verdi"])
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Oppgaver"] == str(len(engine.docs))
+
+
+# --- reading a thesis ------------------------------------------------------------------------
+
+def shown_as_written(markdown: str) -> str:
+    """What Markdown `markdown` shows, asserting that none of it formats: every ASCII punctuation
+    mark is backslash-escaped, so no "*", "$", "[…](…)" or "<" is left to make emphasis, math
+    (KaTeX), a link or a tag, and a bare address has a word joiner (U+2060) that keeps GitHub's
+    autolinks from making a link of it (they see the text with the escapes resolved)."""
+    bare = re.sub(r"\\(.)", r"\1", markdown)
+    assert not re.search("(?i)://|www\\.|[^\u2060]@", bare), f"a bare address in {markdown!r}"
+    markdown = markdown.replace("\u2060", "")
+    out, chars = [], iter(markdown)
+    for char in chars:
+        if char == "\\":
+            char = next(chars, "")
+            assert char in string.punctuation, f"a lone backslash in {markdown!r}"
+        else:
+            assert char not in string.punctuation, f"{char!r} unescaped in {markdown!r}"
+        out.append(char)
+    return "".join(out)
+
+
+def test_thesis_view_shows_catalog_text_as_written(app_for, hostile_index, encoder):
+    """A catalog title and institution holding Markdown, math and a link (tests/ui/conftest.py) are
+    shown as written in "Les en oppgave": no emphasis, no KaTeX, no live link."""
+    import qa
+
+    qa.load(hostile_index, encoder=encoder)  # into the shared cache, with the session's encoder
+    at = app_for(hostile_index)
+    assert not at.exception, at.exception
+    assert any(HOSTILE_TITLE in option for option in at.selectbox(key="read_doc").options)  # plain text
+    headings = [h.value for h in at.header if "fellesskap" in h.value]
+    assert [shown_as_written(h) for h in headings] == [HOSTILE_TITLE]
+    details = [c.value for c in at.caption if "Universitetet" in c.value]
+    assert len(details) == 1 and HOSTILE_INSTITUTION in shown_as_written(details[0])
+    table = at.table[0].value  # the corpus tab's st.table renders Markdown too
+    assert [shown_as_written(cell) for cell in table["Tittel"]] == [HOSTILE_TITLE]
+    assert [shown_as_written(cell) for cell in table["Institusjon"]] == [HOSTILE_INSTITUTION]
+
+
+def test_headings_have_no_anchor_links(app):
+    """Streamlit's "Link to heading" anchor (English, and a tab stop) is off on every heading."""
+    ask(app, NO_QUESTION)
+    headings = [*app.title, *app.header, *app.subheader]
+    assert len(headings) >= 6
+    assert [h.value for h in headings if not h.proto.hide_anchor] == []
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import APP, HOSTILE_FILE, REPO
+from tests.ui.conftest import APP, HOSTILE_FILE, HOSTILE_INSTITUTION, HOSTILE_TITLE, REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -354,3 +354,13 @@ def test_thesis_with_html_is_shown_as_text(page, hostile_server, artifacts):
     assert HOSTILE_FILE in page.locator(".ts-work").first.inner_text()
     assert not page.dialogs
     shot(page, artifacts, "07-html-in-thesis", height=1400)
+    # "Les en oppgave": the catalog's title and institution (Markdown, $math$, a link) as written
+    page.get_by_role("tab", name="Les en oppgave").click()
+    wait_idle(page)
+    panel = main.get_by_role("tabpanel", name="Les en oppgave")
+    title = panel.locator("h2").first
+    assert title.inner_text().replace("\u2060", "") == HOSTILE_TITLE  # an invisible word joiner unlinks the address
+    assert HOSTILE_INSTITUTION in panel.inner_text().replace("\u2060", "")
+    assert main.locator("a[href*='example.org'], .katex, em, img[src='x']").count() == 0  # the corpus table too
+    assert not page.dialogs
+    shot(page, artifacts, "07b-markdown-in-catalog", height=1000)

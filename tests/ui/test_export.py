@@ -153,6 +153,10 @@ def test_labels_degrade_gracefully():
 
 def test_markdown_text_shows_as_written():
     assert render.markdown_text("<b>x</b> _y_ [a](b) 2 %") == r"\<b\>x\<\/b\> \_y\_ \[a\]\(b\) 2 \%"
+    # a bare address: a word joiner where GitHub's autolinks would start a link (they ignore escapes)
+    joiner = render.WORD_JOINER
+    assert render.markdown_text("https://x.no WWW.y.no a@b.no") == (
+        f"https\\:{joiner}\\/\\/x\\.no WWW{joiner}\\.y\\.no a{joiner}\\@b\\.no")
 
 
 # --- strings ---------------------------------------------------------------------------------
