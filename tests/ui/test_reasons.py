@@ -79,7 +79,7 @@ def _bad_pdfs(folder: Path) -> dict[str, bytes]:
         "tall.pdf": pdf([["12 345 678 910 / 11 - 12 % 13,14 (15) 16; 17 18"] * 30] * 3, "tall.pdf"),
         "gjentatt.pdf": pdf([["rus og hjelp " * 12] * 30] * 3, "gjentatt.pdf"),
         "kopi.pdf": good,
-        "bare-topptekst.pdf": pdf([[SENTENCE] * 6] * 3, "bare-topptekst.pdf"),  # every line a running header
+        "bare-overskrifter.pdf": pdf([["1 Innledning"], ["2 Metode"], ["3 Funn og drøfting"]], "bare-overskrifter.pdf"),
     }
 
 
