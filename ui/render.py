@@ -13,7 +13,7 @@ import string
 from collections.abc import Iterable
 
 from qa.answer import Answer, Source
-from qa.citation import Work
+from qa.citation import Work, display_title
 from qa.corpus import Surroundings, TocEntry
 from qa.engine import ThesisInfo
 from qa.filters import Filters
@@ -119,20 +119,13 @@ def thesis_label(work: Work, lang: str) -> str:
     """A one-line label for a thesis, as in the thesis filter: "003 · Guro Øydgard (u.å.) · Master i …";
     its title (else its degree), in brackets where derived from the text."""
     tag = work.doc.split("_", 1)[0] if "_" in work.doc else work.doc
-    detail = work_title(work, lang) if work.title or not work.degree else work_degree(work)
+    detail = display_title(work, lang) if work.title or not work.degree else work_degree(work)
     return f"{tag} · {who_and_year(work.authors, work.year, lang)} · {detail}"
 
 
 def work_degree(work: Work) -> str:
     """The degree a reader sees: the catalog's, or one derived from the text in brackets ("" if unknown)."""
     return f"[{work.degree}]" if work.degree and "degree" in work.derived else work.degree
-
-
-def work_title(work: Work, lang: str) -> str:
-    """The title a reader sees: the catalog's, a derived one in brackets, or "[Uten tittel]"."""
-    if work.title_is_derived:
-        return f"[{work.title}]"
-    return work.title or t(lang, "untitled")
 
 
 def page_text(start: int | str, end: int | str, lang: str) -> str:
@@ -204,7 +197,7 @@ def card_html(source: Source, lang: str) -> str:
     """A source card's body: number, thesis, section and page, and the passage with its quote marked."""
     work = source.work
     badge = f'<span class="ts-badge">{esc(t(lang, "cited_badge"))}</span>' if source.quote else ""
-    details = [work_title(work, lang), work.degree, work.institution, work.doc]
+    details = [display_title(work, lang), work.degree, work.institution, work.doc]
     return (
         f'<div class="ts-head" id="{source_anchor(source.number)}" tabindex="-1">'
         f'<span class="ts-num">{source.number}</span>'

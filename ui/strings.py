@@ -101,7 +101,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "page": {"nb": "s. {page}", "en": "p. {page}"},
     "pages": {"nb": "s. {start}–{end}", "en": "pp. {start}–{end}"},
     "unknown_author": {"nb": "Ukjent forfatter", "en": "Unknown author"},
-    "untitled": {"nb": "[Uten tittel]", "en": "[Untitled]"},
     "no_year": {"nb": "u.å.", "en": "n.d."},
     "and": {"nb": "og", "en": "and"},
     "context_label": {"nb": "Vis teksten rundt", "en": "Show the surrounding text"},

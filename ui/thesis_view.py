@@ -11,6 +11,7 @@ import streamlit as st
 
 from qa import corpus
 from qa.answer import Source
+from qa.citation import display_title
 from qa.engine import Engine, ThesisInfo
 from ui import render
 from ui.strings import t
@@ -19,7 +20,7 @@ TAB_KEY = "main_tab"
 
 
 def thesis_title(info: ThesisInfo, lang: str) -> str:
-    return render.work_title(info.work, lang)
+    return display_title(info.work, lang)
 
 
 def thesis_option(info: ThesisInfo, lang: str) -> str:
