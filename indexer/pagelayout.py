@@ -27,7 +27,9 @@ _FURNITURE_SHARE = 0.5
 _SHORT_LINE = 0.85
 
 
-def _key(text: str) -> str:
+def line_key(text: str) -> str:
+    """A line's text with case, spacing and numbers (arabic or roman) evened out: the same on
+    every page for a running header ("Kapittel 3" / "Kapittel 4")."""
     return _TOKEN.sub("#", _DIGITS.sub("#", " ".join(text.lower().split())))
 
 
@@ -59,8 +61,8 @@ def _furniture_keys(pages: list[list[Line]]) -> set[str]:
     tops, bottoms = Counter(), Counter()
     for page in counted:
         top, bottom = _edges(page)
-        tops.update({_key(line.text) for line in top})
-        bottoms.update({_key(line.text) for line in bottom})
+        tops.update({line_key(line.text) for line in top})
+        bottoms.update({line_key(line.text) for line in bottom})
     need = max(2, _FURNITURE_SHARE * len(counted))
     return {k for k, n in (tops + bottoms).items() if n >= need and k.strip("# ")}
 
@@ -75,9 +77,9 @@ def _mark_page(page: list[Line], furniture: set[str]) -> tuple[list[Line], str |
             token = page_number_token(line.raw)
             if token is not None:
                 page[i], label = replace(line, kind="page_number"), token
-            elif _key(line.text) in furniture:
+            elif line_key(line.text) in furniture:
                 tokens = _TOKEN.findall(line.text)
-                label = label or (tokens[-1] if tokens and "#" in _key(line.text) else None)
+                label = label or (tokens[-1] if tokens and "#" in line_key(line.text) else None)
                 page[i] = replace(line, kind="furniture")
             else:
                 break

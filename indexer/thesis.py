@@ -25,14 +25,15 @@ from indexer.structure import build_sections, calibrate_pages
 DEFAULT_TOKEN_BUDGET = 200
 DEFAULT_OVERLAP = 1
 # Bump whenever the parse of an unchanged file can change, so that indexes are rebuilt.
-PARSER_VERSION = "9"  # 2: junk text refused, invisible characters dropped; 3: PDF and Word files, split words joined;
+PARSER_VERSION = "10"  # 2: junk text refused, invisible characters dropped; 3: PDF and Word files, split words joined;
 # 4: table-of-contents entries are never headings; a heading under a running header starts its page;
 # 5: a page before the printed numbering starts is cited in brackets ("[1]");
 # 6: a front-matter page without /PageLabels is cited by the roman numeral its footer prints;
 # 7: a PDF line is read in PDFium's order (italics, right-aligned numbers), footnote references left out;
 # 8: a derived degree keeps the level a title page states ("Masteroppgave i sosiologi" -> "Master i sosiologi",
 #    was "Sosiologi"), derived fields' evidence names pages as printed ("s. ii");
-# 9: an unnumbered title page keeps a line the running header of later pages repeats (the title)
+# 9: an unnumbered title page keeps a line the running header of later pages repeats (the title);
+# 10: a PDF page's footnotes go before its last sentence when that sentence runs on to the next page
 # Longest one file may take to parse. Parsing is linear (bench.parse: 7-12 s per MB for the
 # corpus's theses with the real tokenizer, so a 5 MB file, the reader's limit, fits); the limit
 # guards a build against an input that is slow in a way nobody has found yet.

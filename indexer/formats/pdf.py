@@ -15,11 +15,14 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+from collections import Counter
 from statistics import median
 from typing import Any
 
 from indexer.errors import ThesisReadError
 from indexer.formats import OutlineEntry, SourceText, file_bytes
+from indexer.layout import page_number_token
+from indexer.pagelayout import line_key
 
 # A long thesis has 300-500 pages; thousands of pages are a book series or a generated file.
 MAX_PAGES = 2000
@@ -32,6 +35,13 @@ _PARAGRAPH_GAP = 1.35
 # is indented; further right it is centred or a column.
 _MAX_INDENT = 0.15
 _DATE = re.compile(r"D:(\d{4})")
+# A run of lines at the foot of a page, in type this much smaller than the page's running text and
+# the first starting with a note number, is the page's footnotes.
+_FOOTNOTE_SIZE = 0.85
+_NOTE_START = re.compile(r"\d{1,3}\s*[^\d\s.,]")
+_SENTENCE_END = re.compile(r"[.!?:»”\"')\]]\s*$")
+# A line on at least this share of the pages (numbers evened out) is a running header or footer.
+_FURNITURE_SHARE = 0.5
 
 
 def read_pdf(path: Path) -> SourceText:
@@ -45,7 +55,12 @@ def read_pdf(path: Path) -> SourceText:
     if b"%%EOF" not in data[-2048:]:
         raise ThesisReadError(f"{name}: the PDF is truncated (no end-of-file marker); download or export it again")
     result = _extract(name, data)
-    pages = [_page_text(page["lines"], page["width"]) for page in result["pages"]]
+    furniture = _repeated_lines(result["pages"])
+    pages, after_sentence = [], True
+    for page in result["pages"]:
+        pages.append(_page_text(page["lines"], page["width"], furniture, after_sentence))
+        notes, _ = _foot(page["lines"], furniture)
+        after_sentence = not notes or bool(_SENTENCE_END.search(page["lines"][notes - 1][4]))
     if not any(page.strip() for page in pages):
         raise ThesisReadError(f"{name}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed")
     warnings = [f"{name}: {what} ignored" for what, present in (
@@ -92,18 +107,60 @@ def _extract(name: str, data: bytes) -> dict[str, Any]:
     return result
 
 
-def _page_text(lines: list[list[Any]], width: float) -> str:
+def _repeated_lines(pages: list[dict[str, Any]]) -> frozenset[str]:
+    """The `line_key`s of lines on most pages (running headers and footers), never footnotes."""
+    counts = Counter(key for page in pages for key in {line_key(line[4]) for line in page["lines"]})
+    need = max(3, _FURNITURE_SHARE * len(pages))
+    return frozenset(key for key, n in counts.items() if n >= need)
+
+
+def _foot(lines: list[list[Any]], furniture: frozenset[str]) -> tuple[int, int]:
+    """Where the page's footnotes and its footer start: (notes, footer), equal without footnotes."""
+    end = len(lines)
+    while end and (page_number_token(lines[end - 1][4]) or line_key(lines[end - 1][4]) in furniture):
+        end -= 1
+    if len(lines) < 4:
+        return end, end
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line[3] * 2) / 2] += len(line[4])
+    body = sizes.most_common(1)[0][0]
+    start = end
+    while start and lines[start - 1][3] <= _FOOTNOTE_SIZE * body and line_key(lines[start - 1][4]) not in furniture:
+        start -= 1
+    while start < end and not _NOTE_START.match(lines[start][4].strip()):
+        start += 1  # a caption or a note's second line above the first numbered note
+    return (start, end) if start else (end, end)
+
+
+def _page_text(lines: list[list[Any]], width: float, furniture: frozenset[str] = frozenset(),
+               after_sentence: bool = True) -> str:
     """A page's lines top to bottom: a line holding one space where a vertical gap marks a new
-    paragraph, and indented lines (a paragraph's first, as most theses set them) with leading spaces."""
+    paragraph, and indented lines (a paragraph's first, as most theses set them) with leading spaces.
+
+    When the running text goes on to the next page past footnotes, the footnotes are put before the
+    page's last sentence that starts a line (`after_sentence`: the previous page ended one), so that
+    the sentence they interrupted reads on, and is quoted, whole; they stay on their page."""
     steps = [a[1] - b[1] for a, b in zip(lines, lines[1:])]
     usual = median(steps) if steps else 0.0
     margin = min((line[0] for line in lines), default=0.0)
+    gap = [bool(i and usual > 0 and steps[i - 1] > _PARAGRAPH_GAP * usual) for i in range(len(lines))]
+    indented = [line[3] < line[0] - margin < _MAX_INDENT * width for line in lines]
+    order = list(range(len(lines)))
+    notes, end = _foot(lines, furniture)
+    if notes < end and not _SENTENCE_END.search(lines[notes - 1][4]):
+        body = [i for i in range(notes) if line_key(lines[i][4]) not in furniture]
+        starts = [i for n, i in enumerate(body) if (after_sentence if n == 0 else
+                  gap[i] or indented[i] or _SENTENCE_END.search(lines[body[n - 1]][4]))]
+        if starts:
+            last = starts[-1]
+            order = [*range(last), *range(notes, end), *range(last, notes), *range(end, len(lines))]
+            gap[notes] = gap[last] = True
     out: list[str] = []
-    for i, line in enumerate(lines):
-        if i and usual > 0 and steps[i - 1] > _PARAGRAPH_GAP * usual:
+    for n, i in enumerate(order):
+        if n and gap[i]:
             out.append(" ")
-        indented = line[3] < line[0] - margin < _MAX_INDENT * width
-        out.append(("   " if indented else "") + " ".join(line[4].split()))
+        out.append(("   " if indented[i] else "") + " ".join(lines[i][4].split()))
     return "\n".join(out)
 
 

@@ -68,7 +68,7 @@ def _visual_lines(segments: list[list[tuple[str, Any]]]) -> list[list[list[tuple
 
 
 def _line(segments: list[list[tuple[str, Any]]]) -> list[Any]:
-    """One visual line as [left, baseline, right, size, text], footnote references left out."""
+    """One visual line as [left, baseline, right, size, text], footnote references in the text left out."""
     boxes = [box for segment in segments for _, box in segment if box]
     size = sorted(box[3] for box in boxes)[len(boxes) // 2]
     base = sorted(box[2] for box in boxes if box[3] == size)[0]
@@ -79,7 +79,18 @@ def _line(segments: list[list[tuple[str, Any]]]) -> list[Any]:
 
     text, right = "", None
     for segment in segments:
-        kept = [(char, box) for char, box in segment if not superscript(char, box)]
+        kept: list[tuple[str, Any]] = []
+        lead = not text.strip()  # a raised number that starts the line numbers a footnote: kept, "1 Se også"
+        for char, box in segment:
+            if superscript(char, box):
+                if lead:
+                    kept.append((char, box))
+                continue
+            if box is not None:
+                if lead and kept and superscript(*kept[-1]):
+                    kept.append((" ", None))
+                lead = False
+            kept.append((char, box))
         part = "".join(char for char, _ in kept)
         first = next((box for _, box in kept if box), None)
         if first is None:
