@@ -19,13 +19,16 @@ STREAMLIT_TEXTS = {"Select all": "st_select_all", "Copy to clipboard": "st_copy"
                    "No results": "st_no_results", "Show sidebar": "st_show_sidebar",
                    "Hide sidebar": "st_hide_sidebar", "Skip to main content": "st_skip_main",
                    "Collapse sidebar": "st_hide_sidebar", "Expand sidebar": "st_show_sidebar",
-                   "Upload": "st_upload", "Open": "st_open", "Error:": "st_error",
+                   "Upload": "st_upload", "Open": "st_open", "Error:": "st_error", "Sidebar": "st_sidebar",
+                   "file upload": "st_file_upload",
                    "Drag and drop files here": "st_drop", "Drag and drop file here": "st_drop",
                    "Running...": "st_running", "Stop": "st_stop", "Main menu": "st_main_menu",
                    "Choose an option": "st_choose", "Selected values": "st_selected", "Clear all": "st_clear_all",
                    "Download as CSV": "st_download_csv", "Search": "ask_button", "Fullscreen": "st_fullscreen",
                    "Show/hide columns": "st_columns", "System": "st_system", "Light": "st_light", "Dark": "st_dark",
                    "Print": "st_print", "Record screen": "st_record"}
+# Streamlit's names that start with a fixed text and end with ours ("Help for Oppgaver") -> our key.
+STREAMLIT_PREFIXES = {"Help for ": "st_help_for", "Remove ": "st_remove"}
 QUESTION_INPUT = ".st-key-question input"
 LIVE_REGION_ID = "ts-live"
 SCRIPT_ID = "ts-page-script"
@@ -85,6 +88,9 @@ SCRIPT = """
       for (const name of ["title", "aria-label"]) {
         const value = el.getAttribute(name);
         if (value && labels[value] && labels[value] !== value) el.setAttribute(name, labels[value]);
+        for (const [prefix, ours] of Object.entries(window.__tsConfig.prefixes)) {
+          if (value && prefix !== ours && value.startsWith(prefix)) el.setAttribute(name, ours + value.slice(prefix.length));
+        }
       }
     });
     const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
@@ -140,10 +146,11 @@ def upload_texts() -> dict[str, str]:
     return {f"{mb}MB per file": "st_upload_limit", too_large: "st_upload_too_large"}
 
 
-def labels(lang: str) -> dict[str, str]:
-    """Every form of Streamlit's texts (English, and ours in each language) -> `lang`'s."""
+def labels(lang: str, texts: dict[str, str] | None = None) -> dict[str, str]:
+    """Every form of Streamlit's `texts` (English, and ours in each language; default its whole
+    texts) -> `lang`'s."""
     out = {}
-    for english, key in {**STREAMLIT_TEXTS, **upload_texts()}.items():
+    for english, key in (texts or {**STREAMLIT_TEXTS, **upload_texts()}).items():
         target = t(lang, key)
         for form in (english, *(STRINGS[key][code] for code in LANGUAGES)):
             out[form] = target
@@ -153,7 +160,8 @@ def labels(lang: str) -> dict[str, str]:
 def page_html(lang: str) -> str:
     """The <style> and <script> of the page for interface language `lang` (the default for an unknown one)."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    config = {"lang": lang, "labels": labels(lang), "question": QUESTION_INPUT, "live": LIVE_REGION_ID,
+    config = {"lang": lang, "labels": labels(lang), "prefixes": labels(lang, STREAMLIT_PREFIXES),
+              "question": QUESTION_INPUT, "live": LIVE_REGION_ID,
               "skip": t(lang, "skip_link")}
     encoded = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     return f'<style>{CSS}</style><script id="{SCRIPT_ID}">{SCRIPT % {"config": encoded}}</script>'

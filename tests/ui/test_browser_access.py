@@ -366,7 +366,8 @@ def accessible_names(page) -> list[tuple[str, str]]:
 def test_accessible_names_are_the_interface_texts(page, served, artifacts):
     """What a screen reader says for the tabs, buttons and expanders is the interface's text: no
     icon name ("search icon Spør", "article Vis teksten rundt"), no English "Link to heading"
-    anchor on a heading (each was a tab stop), the drop-downs' "Open" in Norwegian."""
+    anchor on a heading (each was a tab stop), the drop-downs' "Open", the help buttons' "Help for …",
+    the upload button and the sidebar in Norwegian."""
     icons = {name for path in [REPO / "app.py", *(REPO / "ui").glob("*.py")]
              for name in re.findall(r":material/(\w+):", path.read_text(encoding="utf-8"))}
     assert {"article", "menu_book", "toc", "download"} <= icons
@@ -388,5 +389,8 @@ def test_accessible_names_are_the_interface_texts(page, served, artifacts):
     assert main_area(page).locator(":is(h1, h2, h3, h4, h5, h6) a").count() == 0
     buttons = [name for role, name in names if role == "button"]
     assert "Open" not in buttons and buttons.count("Åpne") >= 2  # the thesis and section drop-downs
+    assert "Hjelp om Oppgaver" in buttons and not [b for b in buttons if b.startswith("Help for ")]
+    assert "Velg filer å laste opp" in buttons and "file upload" not in buttons
+    assert ("region", "Sidepanel") in names and ("region", "Sidebar") not in names
     shot(page, artifacts, "19-accessible-names")
 
