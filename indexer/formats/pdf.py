@@ -58,9 +58,8 @@ def read_pdf(path: Path) -> SourceText:
     furniture = _repeated_lines(result["pages"])
     pages, after_sentence = [], True
     for page in result["pages"]:
-        pages.append(_page_text(page["lines"], page["width"], furniture, after_sentence))
-        notes, _ = _foot(page["lines"], furniture)
-        after_sentence = not notes or bool(_SENTENCE_END.search(page["lines"][notes - 1][4]))
+        text, after_sentence = _page_text(page["lines"], page["width"], furniture, after_sentence)
+        pages.append(text)
     if not any(page.strip() for page in pages):
         raise ThesisReadError(f"{name}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed")
     warnings = [f"{name}: {what} ignored" for what, present in (
@@ -134,13 +133,14 @@ def _foot(lines: list[list[Any]], furniture: frozenset[str]) -> tuple[int, int]:
 
 
 def _page_text(lines: list[list[Any]], width: float, furniture: frozenset[str] = frozenset(),
-               after_sentence: bool = True) -> str:
+               after_sentence: bool = True) -> tuple[str, bool]:
     """A page's lines top to bottom: a line holding one space where a vertical gap marks a new
     paragraph, and indented lines (a paragraph's first, as most theses set them) with leading spaces.
 
     When the running text goes on to the next page past footnotes, the footnotes are put before the
     page's last sentence that starts a line (`after_sentence`: the previous page ended one), so that
-    the sentence they interrupted reads on, and is quoted, whole; they stay on their page."""
+    the sentence they interrupted reads on, and is quoted, whole; they stay on their page. Also
+    returns whether the page's running text ends a sentence (the next page's `after_sentence`)."""
     steps = [a[1] - b[1] for a, b in zip(lines, lines[1:])]
     usual = median(steps) if steps else 0.0
     margin = min((line[0] for line in lines), default=0.0)
@@ -148,7 +148,8 @@ def _page_text(lines: list[list[Any]], width: float, furniture: frozenset[str] =
     indented = [line[3] < line[0] - margin < _MAX_INDENT * width for line in lines]
     order = list(range(len(lines)))
     notes, end = _foot(lines, furniture)
-    if notes < end and not _SENTENCE_END.search(lines[notes - 1][4]):
+    ends_sentence = not notes or bool(_SENTENCE_END.search(lines[notes - 1][4]))
+    if notes < end and not ends_sentence:
         body = [i for i in range(notes) if line_key(lines[i][4]) not in furniture]
         starts = [i for n, i in enumerate(body) if (after_sentence if n == 0 else
                   gap[i] or indented[i] or _SENTENCE_END.search(lines[body[n - 1]][4]))]
@@ -161,7 +162,7 @@ def _page_text(lines: list[list[Any]], width: float, furniture: frozenset[str] =
         if n and gap[i]:
             out.append(" ")
         out.append(("   " if indented[i] else "") + " ".join(lines[i][4].split()))
-    return "\n".join(out)
+    return "\n".join(out), ends_sentence
 
 
 def _metadata(info: dict[str, str]) -> dict[str, str]:

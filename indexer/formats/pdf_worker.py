@@ -58,8 +58,7 @@ def _visual_lines(segments: list[list[tuple[str, Any]]]) -> list[list[list[tuple
         return boxes[len(boxes) // 2][1], boxes[-1][0]  # the baseline of the median-sized char; the largest size
 
     lines: list[tuple[float, float, list[list[tuple[str, Any]]]]] = []
-    for segment in sorted(segments, key=lambda s: -baseline(s)[0]):
-        base, size = baseline(segment)
+    for (base, size), segment in sorted(((baseline(s), s) for s in segments), key=lambda p: -p[0][0]):
         if lines and abs(lines[-1][0] - base) < _SAME_LINE * max(size, lines[-1][1]):
             lines[-1][2].append(segment)
         else:
