@@ -56,7 +56,7 @@ def suggest_catalog(corpus_dir: Path) -> SuggestReport:
             source = read_source(path)
             meta = catalog.get(path.name, ThesisMeta())
             thesis = parse_structure(path.name, source.text, mask_personal_data=not meta.keep_personal_data,
-                                     outline=source.outline, page_labels=source.page_labels)  # pages as the build cites them
+                                     outline=source.outline, page_labels=source.page_labels)  # pages as cited
         except IndexerError as exc:
             report.problems.append(str(exc))
             continue

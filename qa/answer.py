@@ -175,7 +175,8 @@ class Answer:
 def _source_json(source: Source) -> dict:
     hit = source.hit
     return {
-        "doc": hit.doc, "thesis": display_title(source.work), "section": source.section, "part": hit.part, "language": hit.language,
+        "doc": hit.doc, "thesis": display_title(source.work), "section": source.section, "part": hit.part,
+        "language": hit.language,
         "page": source.page, "page_label": source.page_label, "last_page_label": source.last_page_label,
         "start": source.quote.start if source.quote else hit.start,
         "end": source.quote.end if source.quote else hit.end, "score": round(hit.score, 4),

@@ -392,8 +392,8 @@ def ris(work: Work, lang: str = "nb") -> str:
 def citation_strings(work: Work, pages: Pages, lang: str = "nb", section: str = "") -> dict[str, str]:
     """The citation object of an answer source: APA and Norwegian in-text, APA reference entry;
     `section` locates the source when `pages` is None."""
-    return {"apa": in_text(work, pages, "apa", lang, section), "norwegian": in_text(work, pages, "norwegian", lang, section),
-            "reference_apa": reference(work, lang)}
+    return {"apa": in_text(work, pages, "apa", lang, section),
+            "norwegian": in_text(work, pages, "norwegian", lang, section), "reference_apa": reference(work, lang)}
 
 
 # --- attribution -----------------------------------------------------------------------------
