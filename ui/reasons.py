@@ -59,5 +59,13 @@ def reason_text(reason: str, lang: str, name: str = "") -> str:
     for pattern, key in _REASONS:
         match = pattern.fullmatch(reason)
         if match:
-            return t(lang, key, **match.groupdict())
+            return t(lang, key, **{name: _number(value, lang) for name, value in match.groupdict().items()})
     return t(lang, "why_untranslated", reason=reason)
+
+
+_DECIMAL = re.compile(r"\d+\.\d+")
+
+
+def _number(value: str, lang: str) -> str:
+    """`value` as `lang` writes it: a decimal number with a comma in Norwegian ("52,0")."""
+    return value.replace(".", ",") if lang == "nb" and _DECIMAL.fullmatch(value) else value

@@ -18,7 +18,7 @@ NAME = "opplastet-kryptert.pdf"
     ("not a PDF file (no PDF header)", "ikke en PDF-fil", "not a PDF file"),  # qa.library's check
     ("already in the corpus as 007_scan.pdf", "finnes allerede i korpuset som 007_scan.pdf",
      "already in the corpus as 007_scan.pdf"),
-    ("too large (61.2 MB; at most 50 MB)", "for stor (61.2 MB; høyst 50 MB)", "too large (61.2 MB; at most 50 MB)"),
+    ("too large (61.2 MB; at most 50 MB)", "for stor (61,2 MB; høyst 50 MB)", "too large (61.2 MB; at most 50 MB)"),
     ("11 files at once; at most 10", "11 filer på én gang; høyst 10", "11 files at once; at most 10"),
     ("theses are being indexed already; add more when that is done",
      "Oppgaver indekseres allerede. Legg til flere når det er ferdig.",

@@ -95,7 +95,7 @@ def test_a_pdf_over_the_limit_is_refused_in_norwegian(page, upload_server, tmp_p
     wait_idle(page)
     assert uploader.get_by_role("alert").count() == 0  # Streamlit lets it through to the app's check
     page.get_by_role("button", name="Legg til og indekser").click()
-    page.get_by_text("Ikke lagt til: stor.pdf (for stor (52.0 MB; høyst 50 MB))", exact=True).wait_for()
+    page.get_by_text("Ikke lagt til: stor.pdf (for stor (52,0 MB; høyst 50 MB))", exact=True).wait_for()
     uploader.locator('input[type="file"]').set_input_files(str(huge))
     alert = uploader.get_by_role("alert")
     alert.wait_for()
