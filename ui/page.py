@@ -3,6 +3,8 @@ texts in the interface language, a skip link and focus on the question box, one 
 region that announces the answer, and CSS for phones and touch (copy button always visible) and
 for what Streamlit would cut off (button labels, example questions, the wide corpus table).
 
+File sizes in the upload widget get the interface's decimal mark ("52,0 MB").
+
 `page_html(lang)` is inserted once per run with `st.html(..., unsafe_allow_javascript=True)`;
 it holds no corpus or user text, only fixed strings from `ui.strings` (JSON-encoded).
 """
@@ -26,9 +28,9 @@ STREAMLIT_TEXTS = {"Select all": "st_select_all", "Copy to clipboard": "st_copy"
                    "Choose an option": "st_choose", "Selected values": "st_selected", "Clear all": "st_clear_all",
                    "Download as CSV": "st_download_csv", "Search": "ask_button", "Fullscreen": "st_fullscreen",
                    "Show/hide columns": "st_columns", "System": "st_system", "Light": "st_light", "Dark": "st_dark",
-                   "Print": "st_print", "Record screen": "st_record"}
+                   "Print": "st_print", "Record screen": "st_record", "Click to retry upload": "st_retry_upload"}
 # Streamlit's names that start with a fixed text and end with ours ("Help for Oppgaver") -> our key.
-STREAMLIT_PREFIXES = {"Help for ": "st_help_for", "Remove ": "st_remove"}
+STREAMLIT_PREFIXES = {"Help for ": "st_help_for", "Remove ": "st_remove", "Cancel upload of ": "st_cancel_upload"}
 QUESTION_INPUT = ".st-key-question input"
 LIVE_REGION_ID = "ts-live"
 SCRIPT_ID = "ts-page-script"
@@ -80,6 +82,9 @@ SCRIPT = """
     doc.body.append(live);
   }
   doc.getElementById("ts-skip").textContent = cfg.skip;
+  // Streamlit writes a file's size "52.0MB": in the interface's decimal mark, with a space.
+  const SIZE = /(\d+)\.(\d+)(GB|MB|KB|B)$/;
+  const sized = (text) => text.replace(SIZE, (_, whole, part, unit) => `${whole}${window.__tsConfig.decimal}${part} ${unit}`);
   const relabel = () => {
     const labels = window.__tsConfig.labels;
     const skipLink = doc.getElementById("ts-skip");
@@ -91,12 +96,14 @@ SCRIPT = """
         for (const [prefix, ours] of Object.entries(window.__tsConfig.prefixes)) {
           if (value && prefix !== ours && value.startsWith(prefix)) el.setAttribute(name, ours + value.slice(prefix.length));
         }
+        if (value && SIZE.test(value)) el.setAttribute(name, sized(value));  // a file chip: "stor.pdf, 52.0MB"
       }
     });
     const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const value = node.nodeValue.trim();
       if (value && labels[value] && labels[value] !== value) node.nodeValue = node.nodeValue.replace(value, labels[value]);
+      else if (/^\d+\.\d+(GB|MB|KB|B)$/.test(value)) node.nodeValue = sized(node.nodeValue);
     }
     const answer = doc.querySelector("[data-ts-announce]");
     const live = doc.getElementById(window.__tsConfig.live);
@@ -162,6 +169,6 @@ def page_html(lang: str) -> str:
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     config = {"lang": lang, "labels": labels(lang), "prefixes": labels(lang, STREAMLIT_PREFIXES),
               "question": QUESTION_INPUT, "live": LIVE_REGION_ID,
-              "skip": t(lang, "skip_link")}
+              "skip": t(lang, "skip_link"), "decimal": t(lang, "decimal_mark")}
     encoded = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     return f'<style>{CSS}</style><script id="{SCRIPT_ID}">{SCRIPT % {"config": encoded}}</script>'
