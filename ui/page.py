@@ -64,7 +64,7 @@ CSS = """
 }
 """
 
-SCRIPT = """
+SCRIPT = r"""
 (() => {
   const cfg = %(config)s;
   const doc = document;
@@ -84,6 +84,7 @@ SCRIPT = """
   doc.getElementById("ts-skip").textContent = cfg.skip;
   // Streamlit writes a file's size "52.0MB": in the interface's decimal mark, with a space.
   const SIZE = /(\d+)\.(\d+)(GB|MB|KB|B)$/;
+  const SIZE_ALONE = new RegExp("^" + SIZE.source);
   const sized = (text) => text.replace(SIZE, (_, whole, part, unit) => `${whole}${window.__tsConfig.decimal}${part} ${unit}`);
   const relabel = () => {
     const labels = window.__tsConfig.labels;
@@ -103,7 +104,7 @@ SCRIPT = """
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const value = node.nodeValue.trim();
       if (value && labels[value] && labels[value] !== value) node.nodeValue = node.nodeValue.replace(value, labels[value]);
-      else if (/^\d+\.\d+(GB|MB|KB|B)$/.test(value)) node.nodeValue = sized(node.nodeValue);
+      else if (SIZE_ALONE.test(value)) node.nodeValue = sized(node.nodeValue);
     }
     const answer = doc.querySelector("[data-ts-announce]");
     const live = doc.getElementById(window.__tsConfig.live);
