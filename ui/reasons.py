@@ -13,6 +13,7 @@ import re
 
 from ui.strings import t
 
+_DECIMAL = re.compile(r"\d+\.\d+")  # a decimal number as qa.library writes it ("52.0")
 # (the English reason, the `ui.strings` key telling it); named groups fill the text's placeholders.
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), key) for pattern, key in (
     # qa.library: an upload checked before it is saved
@@ -59,11 +60,8 @@ def reason_text(reason: str, lang: str, name: str = "") -> str:
     for pattern, key in _REASONS:
         match = pattern.fullmatch(reason)
         if match:
-            return t(lang, key, **{name: _number(value, lang) for name, value in match.groupdict().items()})
+            return t(lang, key, **{group: _number(value, lang) for group, value in match.groupdict().items()})
     return t(lang, "why_untranslated", reason=reason)
-
-
-_DECIMAL = re.compile(r"\d+\.\d+")
 
 
 def _number(value: str, lang: str) -> str:
