@@ -85,7 +85,8 @@ SCRIPT = r"""
   // Streamlit writes a file's size "52.0MB": in the interface's decimal mark, with a space.
   const SIZE = /(\d+)\.(\d+)(GB|MB|KB|B)$/;
   const SIZE_ALONE = new RegExp("^" + SIZE.source);
-  const sized = (text) => text.replace(SIZE, (_, whole, part, unit) => `${whole}${window.__tsConfig.decimal}${part} ${unit}`);
+  const sized = (text) => text.replace(
+    SIZE, (_, whole, part, unit) => `${whole}${window.__tsConfig.decimal}${part} ${unit}`);
   const relabel = () => {
     const labels = window.__tsConfig.labels;
     const skipLink = doc.getElementById("ts-skip");
