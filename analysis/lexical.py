@@ -4,7 +4,7 @@ Norwegian text is lower-cased, stripped of Norwegian stop words and stemmed with
 Norwegian stemmer; English text (abstracts, quotes) the same way with English resources. The
 build indexes passages with it and the query side analyses questions with it, and asks which of
 a question's words an index never uses (`unknown_words`), a Norwegian compound counting as known
-when its parts are.
+when its parts are, and which of its words are more than function words (`content_words`).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from collections.abc import Container
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_NORWEGIAN
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS, STOPWORDS_NORWEGIAN
 
 _TOKEN = re.compile(r"\w\w+|\d+", re.UNICODE)
 # Format characters that PDF extraction leaves inside words (zero-width space/joiners, soft hyphen,
@@ -44,6 +44,19 @@ def analyse(text: str, language: str = "no") -> list[str]:
     if new:
         stems.update(zip(new, stemmer.stemWords(new)))
     return [stems[w] for w in words]
+
+
+# Function words, for asking whether a question has any other words: BM25's English list (33 words)
+# lacks "what", "who", "he" and "about", so "what is it" kept a term and got an answer.
+_FUNCTION_WORDS = {"no": frozenset(STOPWORDS_NORWEGIAN), "en": frozenset(STOPWORDS_EN_PLUS)}
+
+
+def content_words(text: str, language: str) -> list[str]:
+    """The words of `text` (lower-cased, once each, in order) that are neither function words of
+    `language` nor numbers."""
+    function_words = _FUNCTION_WORDS.get(language, _FUNCTION_WORDS["no"])
+    words = _TOKEN.findall(text.translate(_DROP_INVISIBLE).lower())
+    return list(dict.fromkeys(w for w in words if w not in function_words and not w.isdigit()))
 
 
 _COMPOUND_PART = 3  # the shortest part of a Norwegian compound ("rus" in "rusbekjentskap")

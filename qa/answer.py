@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from analysis.language import other_language
-from analysis.lexical import analyse, unknown_words
+from analysis.lexical import analyse, content_words, unknown_words
 from qa.answer_type import (asks_for_quantity, asks_for_quote, quantities, quantity_kinds, quoted_regions, quoted_share,
                             states_quantity)
 from qa.citation import Work, citation_strings, display_title
@@ -236,6 +236,8 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
     # A number alone says nothing about a topic ("2010", the "1" of "<img … alert(1)>"): only words
     # make a question searchable and count as present in the corpus.
     weights = {t: w for t, w in weights.items() if not t.isdigit()}
+    content = content_words(retrieval.query, language)  # nor do function words alone ("what is it")
+    searchable = bool(weights) and bool(content)
     unknown: tuple[str, ...] = ()
     if language == engine.main_language:  # a term is there unless it is an unknown word's (compounds count)
         unknown = tuple(unknown_words(retrieval.query, language, vocabulary))
@@ -244,16 +246,16 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
     else:
         present = [w for t, w in weights.items() if t in vocabulary]
         if weights and not present:  # refused for its words ("unknown_terms"): say which
-            unknown = tuple(unknown_words(retrieval.query, language, vocabulary))
+            unknown = tuple(w for w in unknown_words(retrieval.query, language, vocabulary) if w in content)
     total = sum(weights.values())
     presence = sum(present) / total if total else 0.0
     if not chosen or retrieval.vector is None:
         missing = quantity and bool(retrieval.hits) and retrieval.vector is not None
-        return Signals(-1.0, -1.0, 0.0, 0.0, bool(weights), presence, missing, unknown)
+        return Signals(-1.0, -1.0, 0.0, 0.0, searchable, presence, missing, unknown)
     best, _, quote = chosen[0]
     held = sentence_terms(quote.text, language)
     coverage = len(terms & held) / len(terms) if terms else 0.0
-    return Signals(best, quote.score, background(engine, retrieval.vector), coverage, bool(weights), presence,
+    return Signals(best, quote.score, background(engine, retrieval.vector), coverage, searchable, presence,
                    unknown=unknown)
 
 

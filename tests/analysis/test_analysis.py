@@ -5,7 +5,7 @@ import json
 import time
 
 from analysis.language import detect_language, other_language, question_language
-from analysis.lexical import analyse, unknown_words
+from analysis.lexical import analyse, content_words, unknown_words
 from analysis.numbers import format_count
 
 
@@ -50,6 +50,12 @@ def test_analyse_stems_and_drops_stop_words_per_language():
     assert analyse("Nettverkene og nettverket", "no") == analyse("nettverk nettverk", "no")
     assert "og" not in analyse("rus og ettervern", "no")
     assert analyse("The networks of users", "en") == analyse("network user", "en")
+
+
+def test_content_words_leave_out_function_words_and_numbers():
+    assert content_words("What is this about?", "en") == [] and content_words("who is he", "en") == []
+    assert content_words("What is street capital in 2010?", "en") == ["street", "capital"]
+    assert content_words("Hva er det?", "no") == [] and content_words("Hva er gatekapital?", "no") == ["gatekapital"]
 
 
 def test_unknown_words_knows_norwegian_compounds_of_known_parts():

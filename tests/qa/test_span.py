@@ -102,10 +102,12 @@ def test_off_topic_questions_are_never_answered_with_high_confidence(engine):
 
 
 @pytest.mark.parametrize("question, reason", [("<img src=x onerror=alert(1)>", "unknown_terms"),
-                                              ("<script>alert(1)</script>", "unknown_terms"), ("2010", "no_terms")])
-def test_markup_and_bare_numbers_get_no_answer(engine, question, reason):
+                                              ("<script>alert(1)</script>", "unknown_terms"), ("2010", "no_terms"),
+                                              ("what is it", "no_terms"), ("who is he", "no_terms")])
+def test_markup_bare_numbers_and_function_words_get_no_answer(engine, question, reason):
     """Numbers are no words: "2010" alone, or the "1" in a piece of markup, does not make a question
-    searchable (before, both got an answer, "2010" a `high` one)."""
+    searchable (before, both got an answer, "2010" a `high` one). Nor do function words alone: "what
+    is it" got a `high` answer, since BM25's English stop list lacks "what"."""
     answer = ask(engine, question)
     assert answer.confidence.level == "none" and answer.confidence.reasons == (reason,) and answer.abstained
 
