@@ -225,7 +225,8 @@ def show_answer(engine: Engine, answer: Answer, settings: Settings, lang: str) -
         st.warning(t(lang, "no_passages"), icon=":material/filter_alt_off:")
         return
     if answer.abstained:
-        hint = "abstained_hint_no_figure" if "no_figure" in answer.confidence.reasons else "abstained_hint"
+        hint = next((f"abstained_hint_{r}" for r in answer.confidence.reasons if r in ("no_figure", "no_terms")),
+                    "abstained_hint")
         st.warning(" ".join([f"**{t(lang, 'abstained')}** {t(lang, hint)}", *unknown_note(answer, lang)]),
                    icon=":material/search_off:")
         st.header(t(lang, "nearest_heading"), anchor=False)

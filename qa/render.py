@@ -12,13 +12,15 @@ _LABELS = {
            "high": "Godt belegg: kildene svarer på spørsmålet", "score": "poengsum",
            "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet",
            "unknown": "Oppgavene bruker aldri disse ordene fra spørsmålet",
-           "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall"},
+           "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall",
+           "no_terms": "Spørsmålet har ingen søkeord, bare småord eller tall"},
     "en": {"answer": "Answer", "sources": "Sources", "passage": "Excerpt",
            "no_sources": "No passages match the filters; remove some of them",
            "high": "Well supported: the sources answer the question", "score": "score",
            "low": "Uncertain answer: the sources may not answer exactly this question",
            "unknown": "The theses never use these words of the question",
-           "no_figure": "The question asks for a figure, but none of the sources states one of that kind"},
+           "no_figure": "The question asks for a figure, but none of the sources states one of that kind",
+           "no_terms": "The question has no search words, only function words or numbers"},
 }
 _EXCERPT = 300
 
@@ -30,8 +32,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     if answer.confidence.level in ("high", "low"):  # `none` says so in the answer itself
         level = answer.confidence.level
         lines.append(f"({labels[level]}; {labels['score']} {answer.confidence.score:.3f})")
-    if "no_figure" in answer.confidence.reasons:
-        lines.append(f"({labels['no_figure']})")
+    lines += [f"({labels[reason]})" for reason in answer.confidence.reasons if reason in ("no_figure", "no_terms")]
     if answer.signals and answer.signals.unknown:
         lines.append(f"({labels['unknown']}: {', '.join(answer.signals.unknown)})")
     lines += textwrap.wrap(f"{labels['answer']}: {answer.text}", width) + ["", f"{labels['sources']}:"]

@@ -72,6 +72,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The question asks for a figure (a number, a share, a sum, a duration or a dose), but none of the "
               "nearest passages states one of that kind. They are still listed below.",
     },
+    "abstained_hint_no_terms": {
+        "nb": "Spørsmålet har ingen søkeord, bare småord eller tall. Skriv med egne ord hva du vil vite.",
+        "en": "The question has no search words, only function words or numbers. Say in your own words what you "
+              "want to know.",
+    },
     "abstained_hint": {
         "nb": "Ingen setning svarte godt nok på spørsmålet. De nærmeste passasjene vises likevel nedenfor.",
         "en": "No sentence answered the question well enough. The nearest passages are still listed below.",

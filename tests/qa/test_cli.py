@@ -22,6 +22,12 @@ def test_ask_prints_answer_and_numbered_sources(built_index):
     assert "s. " in result.stdout
 
 
+def test_ask_says_why_a_question_without_search_words_gets_no_answer(built_index):
+    result = run_qa("ask", "hva er det", "--index", str(built_index))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("(Spørsmålet har ingen søkeord, bare småord eller tall)\nSvar: Fant ikke noe svar")
+
+
 def test_ask_json_is_a_batch_line(built_index):
     result = run_qa("ask", "What is street capital?", "--json", "--index", str(built_index))
     assert result.returncode == 0, result.stderr

@@ -228,6 +228,13 @@ def test_abstention_is_clear_and_nearest_passages_are_listed(app_for, built_inde
     assert all("ts-badge" not in card for card in cards(app))
 
 
+def test_a_question_without_search_words_says_so(app):
+    ask(app, "hva er det")
+    answer = last_answer(app)
+    assert answer.abstained and answer.confidence.reasons == ("no_terms",)
+    assert "Spørsmålet har ingen søkeord, bare småord eller tall." in app.warning[0].value
+
+
 def test_a_question_for_a_figure_no_passage_states_says_so(app):
     ask(app, "What proportion of patients in Norwegian opioid maintenance treatment (LAR) are women?")
     answer = last_answer(app)
