@@ -51,6 +51,15 @@ def render_answer(answer: Answer, width: int = 100) -> str:
             prose = "" if cite["norwegian"] == cite["apa"] else f"{cite['norwegian']}  ·  "
             lines.append(f"    {prose}APA: {cite['apa']}")
         else:
-            excerpt = source.hit.text if len(source.hit.text) <= _EXCERPT else source.hit.text[:_EXCERPT] + " …"
-            lines += textwrap.wrap(f"{labels['passage']}: {excerpt}", width, initial_indent="    ", subsequent_indent="    ")
+            lines += textwrap.wrap(f"{labels['passage']}: {_excerpt(source.hit.text)}", width, initial_indent="    ",
+                                   subsequent_indent="    ")
     return "\n".join(lines)
+
+
+def _excerpt(text: str) -> str:
+    """`text`, or its start up to the last word that ends within `_EXCERPT` characters, with " …"."""
+    text = " ".join(text.split())
+    if len(text) <= _EXCERPT:
+        return text
+    cut = text.rfind(" ", 0, _EXCERPT + 1)
+    return text[:cut if cut > 0 else _EXCERPT] + " …"

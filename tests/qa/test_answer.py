@@ -120,6 +120,18 @@ def test_the_terminal_cites_in_the_question_language(engine):
     assert "Kilder:" in norwegian and " s. " in norwegian and " p. " not in norwegian and "n.d." not in norwegian
 
 
+def test_the_terminal_cuts_a_source_excerpt_after_a_whole_word(engine):
+    answer = ask(engine, "Hva er gatekapital?", k=10)
+    shown = " ".join(render_answer(answer, width=10_000).split())
+    excerpts = [s.hit.text for s in answer.sources if not s.quote and len(s.hit.text) > 300]
+    assert excerpts
+    for text in excerpts:  # each excerpt ends with a word of the passage, then " …"
+        words = " ".join(text.split()).split(" ")
+        start = shown.index(f"Utdrag: {' '.join(words[:3])}")
+        excerpt = shown[start + len("Utdrag: "):].split(" …", 1)[0]
+        assert excerpt.split(" ") == words[:len(excerpt.split(" "))], excerpt[-40:]
+
+
 def test_one_word_query(engine):
     answer = ask(engine, "recovery")
     assert answer.sources and answer.language in ("no", "en")
