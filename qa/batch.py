@@ -8,7 +8,7 @@ from typing import IO
 
 from tqdm import tqdm
 
-from qa.errors import QueryError
+from qa.errors import QueryError, shown_value
 from qa.answer import ask
 from qa.engine import Engine
 from qa.filters import Filters
@@ -57,8 +57,11 @@ def to_json_line(result: dict) -> str:
 
 def read_item(item: dict) -> tuple[str, Filters | None]:
     """The question and filters of an input object; ValueError says what is wrong."""
-    if not isinstance(item.get("question"), str):
+    question = item.get("question")
+    if question is None:
         raise ValueError('missing "question" (a string)')
+    if not isinstance(question, str):
+        raise ValueError(f'"question" must be a string, got {shown_value(question)}')
     return item["question"], _filters(item)
 
 

@@ -72,9 +72,13 @@ def test_empty_and_invisible_questions(client, question):
         assert error(client.post(path, content=json.dumps({"question": question}))) == "the question is empty"
 
 
-@pytest.mark.parametrize("question", [None, 5, ["rus"], {"q": "rus"}])
-def test_non_text_questions(client, question):
-    assert error(client.post("/ask", json={"question": question})) == 'missing "question" (a string)'
+@pytest.mark.parametrize("question, message", [(None, 'missing "question" (a string)'),
+                                               (5, '"question" must be a string, got 5'),
+                                               (["rus"], '"question" must be a string, got ["rus"]'),
+                                               ({"q": "rus"}, '"question" must be a string, got {"q": "rus"}')])
+def test_non_text_questions(client, question, message):
+    assert error(client.post("/ask", json={"question": question})) == message
+    assert error(client.post("/ask", json={})) == 'missing "question" (a string)'
 
 
 @pytest.mark.parametrize("k, shown", [(0, "0"), (-1, "-1"), (2.5, "2.5"), ("5", '"5"'), (None, "null"), (True, "true")])
