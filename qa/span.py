@@ -38,6 +38,9 @@ REFERENCE = re.compile(
 # Starts inside something ("(Sandberg & Pedersen 2007).", a piece of a sentence) or is a footnote
 # ("2 Se f. eks Sirus sine studier …").
 FRAGMENT = re.compile(r"\s*(?:\(|[a-zæøå]|\d+\s+[A-ZÆØÅ])")
+# Starts inside a quotation: a closing guillemet before any opening one ("… them people». (Boshears
+# et al. 2011 s. 298)"). Only « » say which side they are on: Norwegian type uses ” on both.
+INSIDE_QUOTATION = re.compile(r"^[^«]*»")
 CONTENTS = re.compile(r"(?:\.\s*){4,}(?:\d+|[ivxlc]{1,7})\s*$|\s{3,}\d+\s*$", re.IGNORECASE)
 
 
@@ -123,8 +126,8 @@ def spans(engine: Engine, hit: Hit, vector: np.ndarray, terms: dict[str, float],
 
 def _valid(run: list[_Sentence], min_words: int) -> bool:
     first, last = run[0].text, run[-1].text
-    if len(first.split()) < min_words or FRAGMENT.match(first):
-        return False  # a fragment opening the span: a citation left over, a piece of a sentence
+    if len(first.split()) < min_words or FRAGMENT.match(first) or INSIDE_QUOTATION.match(first):
+        return False  # a fragment opening the span: a citation left over, a piece of a sentence or quotation
     if CUT_OFF.search(first) and len(first.split()) < HEADING_WORDS:
         return False  # a heading (or a fragment) opening the span
     return not (CUT_OFF.search(last) or LEAD_IN.search(last))

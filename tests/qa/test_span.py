@@ -9,7 +9,7 @@ import pytest
 from qa.answer import NO_THRESHOLDS, Notice, ask
 from qa.confidence import Confidence, Signals, grade
 from qa.params import DEFAULT, Thresholds
-from qa.span import CUT_OFF, LEAD_IN, never_answer
+from qa.span import CUT_OFF, INSIDE_QUOTATION, LEAD_IN, never_answer
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,16 @@ def test_reference_and_contents_lines_are_recognised_and_ordinary_sentences_are_
     assert never_answer("3.2 Recovery ............................................ 14")
     texts = [engine.text(int(t), int(s), int(e)) for t, s, e in zip(engine.s_thesis, engine.s_start, engine.s_end)]
     assert sum(map(never_answer, texts)) < 0.01 * len(texts)
+
+
+def test_no_answer_starts_inside_a_quotation(engine):
+    """"rus" was answered with the end of an English interview quotation ("I mean, I know what´s going
+    to happen if I get around them people». (Boshears et al. 2011 s. 298). Sitatet over viser …")."""
+    assert INSIDE_QUOTATION.match("I mean, I know what´s going to happen if I get around them people».")
+    assert not INSIDE_QUOTATION.match("«Jeg var alene», sier hun.") and not INSIDE_QUOTATION.match("Han sa ”nei”.")
+    for question in ("rus", "Hva sier informantene om tilbakefall?", "What do the informants say about relapse?"):
+        answer = ask(engine, question, k=10)
+        assert answer.cited and not any(INSIDE_QUOTATION.match(quote.text) for _, quote in answer.cited), question
 
 
 def test_some_answers_span_several_sentences(dev_answers):
