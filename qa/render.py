@@ -11,14 +11,14 @@ _LABELS = {
            "no_sources": "Ingen passasjer passer filtrene; fjern noen av dem",
            "high": "Godt belegg: kildene svarer på spørsmålet", "score": "poengsum",
            "low": "Usikkert svar: kildene svarer kanskje ikke på akkurat dette spørsmålet",
-           "unknown": "Oppgavene bruker aldri disse ordene fra spørsmålet",
+           "unknown": "Oppgavene bruker aldri disse ordene fra spørsmålet", "unknown_author": "Ukjent forfatter",
            "no_figure": "Spørsmålet spør etter et tall, men ingen av kildene oppgir et slikt tall",
            "no_terms": "Spørsmålet har ingen søkeord, bare småord eller tall"},
     "en": {"answer": "Answer", "sources": "Sources", "passage": "Excerpt",
            "no_sources": "No passages match the filters; remove some of them",
            "high": "Well supported: the sources answer the question", "score": "score",
            "low": "Uncertain answer: the sources may not answer exactly this question",
-           "unknown": "The theses never use these words of the question",
+           "unknown": "The theses never use these words of the question", "unknown_author": "Unknown author",
            "no_figure": "The question asks for a figure, but none of the sources states one of that kind",
            "no_terms": "The question has no search words, only function words or numbers"},
 }
@@ -40,8 +40,8 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append(f"    ({labels['no_sources']})")
     for source in answer.sources:
         work = source.work
-        who = "; ".join(work.authors) or work.title
-        thesis = f"{who} ({year_part(work, answer.language)}) · {work.doc}" if who else work.doc
+        who = "; ".join(work.authors) or labels["unknown_author"]  # as the app writes it
+        thesis = f"{who} ({year_part(work, answer.language)}) · {work.doc}"
         section = source.section or "—"
         page = f" · {page_part(source.pages, answer.language)}" if source.pages else ""
         lines.append(f"[{source.number}] {thesis} · {section}{page}")

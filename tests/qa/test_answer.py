@@ -120,6 +120,15 @@ def test_the_terminal_cites_in_the_question_language(engine):
     assert "Kilder:" in norwegian and " s. " in norwegian and " p. " not in norwegian and "n.d." not in norwegian
 
 
+def test_the_terminal_names_a_thesis_without_authors_as_the_app_does(engine):
+    answer = ask(engine, "Hvilken betydning har sosialt nettverk for recovery?", k=10)
+    shown = render_answer(answer).splitlines()
+    authorless = [s for s in answer.sources if not s.work.authors]
+    assert authorless
+    for source in authorless:
+        assert f"[{source.number}] Ukjent forfatter (u.å.) · {source.work.doc} · " in "\n".join(shown)
+
+
 def test_the_terminal_cuts_a_source_excerpt_after_a_whole_word(engine):
     answer = ask(engine, "Hva er gatekapital?", k=10)
     shown = " ".join(render_answer(answer, width=10_000).split())
