@@ -8,8 +8,10 @@ when its parts are, and which of its words are more than function words (`conten
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from functools import lru_cache
 
 import Stemmer
@@ -63,12 +65,13 @@ _COMPOUND_PART = 3  # the shortest part of a Norwegian compound ("rus" in "rusbe
 _COMPOUND_WORD = 48  # longer words are not split (the splits of a long word multiply)
 
 
-def unknown_words(text: str, language: str, known: Container[str]) -> list[str]:
+def unknown_words(text: str, language: str, known: Container[str], ordered: Sequence[str] = ()) -> list[str]:
     """The words of `text` (lower-cased, once each, in order) whose stem is not among the `known`
     index terms, stemmed as `language` or as the other language analysed here (a Norwegian
     question borrows English terms: "recovery capital"); in Norwegian not even as a compound of
     known parts ("rusbekjentskapene" is known if "rus" and "bekjentskap" are, with or without a
-    linking s or e)."""
+    linking s or e), nor as the first part of a known compound (`ordered`: the known terms sorted;
+    "trinn" of "trinnsmodell")."""
     stemmer, stopwords = _analyser(language)
     stemmers = [_analyser(other)[0] for other in (language, *(o for o in _LANGUAGES if o != language))]
     out: list[str] = []
@@ -76,9 +79,23 @@ def unknown_words(text: str, language: str, known: Container[str]) -> list[str]:
         if word in stopwords or word in out or word.isdigit():
             continue
         if all(s.stemWord(word) not in known for s in stemmers) and not (
-                language == "no" and len(word) <= _COMPOUND_WORD and _splits(word, stemmer, known, {})):
+                language == "no" and len(word) <= _COMPOUND_WORD and (
+                    _splits(word, stemmer, known, {}) or _starts_compound(stemmer.stemWord(word), ordered))):
             out.append(word)
     return out
+
+
+def _starts_compound(stem: str, ordered: Sequence[str]) -> bool:
+    """Whether a term of `ordered` (sorted) is `stem` followed by a part of `_COMPOUND_PART` letters or
+    more (the stem itself that long plus one: "trinn" of "trinnsmodell", not "tan" of "tannlege")."""
+    if len(stem) <= _COMPOUND_PART:
+        return False
+    for term in itertools.islice(ordered, bisect.bisect_left(ordered, stem), None):
+        if not term.startswith(stem):
+            return False
+        if len(term) - len(stem) >= _COMPOUND_PART:
+            return True
+    return False
 
 
 def _splits(word: str, stemmer: Stemmer.Stemmer, known: Container[str], memo: dict[str, bool]) -> bool:

@@ -240,7 +240,7 @@ def _signals(engine: Engine, retrieval: Retrieval, chosen: list[Scored], terms: 
     searchable = bool(weights) and bool(content)
     unknown: tuple[str, ...] = ()
     if language == engine.main_language:  # a term is there unless it is an unknown word's (compounds count)
-        unknown = tuple(unknown_words(retrieval.query, language, vocabulary))
+        unknown = tuple(unknown_words(retrieval.query, language, vocabulary, engine.ordered_terms))
         absent = set(analyse(" ".join(unknown), language))
         present = [w for t, w in weights.items() if t not in absent]
     else:

@@ -6,7 +6,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -173,6 +173,11 @@ class Engine:
                                              len(self.token_ids)):
             raise ValueError("the vector and column files have different row counts")
 
+    @cached_property
+    def ordered_terms(self) -> list[str]:
+        """The BM25 vocabulary, sorted: where `analysis.lexical.unknown_words` finds compound heads."""
+        return sorted(self.lexical.bm25.vocab_dict)
+
     def token_idf(self, ids: np.ndarray) -> np.ndarray:
         """The idf over passages of each token id in `ids`: ln(1 + (N - df + 0.5) / (df + 0.5)), N
         passages, df of them holding the token (a token no passage holds has df 0)."""
@@ -239,8 +244,10 @@ class Engine:
         """Read now what a question may need and is otherwise read on first use: langdetect's
         language profiles (0.3-0.5 s; only questions whose function words leave their language open
         need them). Servers call this after loading so that no visitor waits; a one-off command
-        does not, and starts that much sooner."""
+        does not, and starts that much sooner. The sorted vocabulary (`ordered_terms`) too: 0.4 s for a
+        million terms here."""
         load_profiles()
+        _ = self.ordered_terms
 
     def info(self) -> dict:
         """The snapshot's name and build time, the model, the query encoder's precision and backend, sizes."""

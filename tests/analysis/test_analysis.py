@@ -71,6 +71,15 @@ def test_unknown_words_knows_norwegian_compounds_of_known_parts():
     assert unknown_words("the network", "en", set(analyse("net work", "en"))) == ["network"]
 
 
+def test_unknown_words_knows_the_first_part_of_a_known_compound():
+    known = set(analyse("12-trinnsmodellen tannlegen", "no"))
+    ordered = sorted(known)
+    assert unknown_words("12-trinn", "no", known) == ["trinn"]  # without the sorted terms: the old rule
+    assert unknown_words("12-trinn", "no", known, ordered) == []  # "trinnsmodellen" starts with it
+    assert unknown_words("tann tan", "no", known, ordered) == ["tan"]  # a first part has 4 letters or more
+    assert unknown_words("tannlegene", "no", known, ordered) == []
+
+
 def test_unknown_words_stays_fast_on_a_word_of_many_splits():
     known = set(analyse("rus rusmiddel middel", "no"))
     started = time.perf_counter()
