@@ -62,7 +62,7 @@ def read_item(item: dict) -> tuple[str, Filters | None]:
         raise ValueError('missing "question" (a string)')
     if not isinstance(question, str):
         raise ValueError(f'"question" must be a string, got {shown_value(question)}')
-    return item["question"], _filters(item)
+    return question, _filters(item)
 
 
 def _filters(item: dict) -> Filters | None:
