@@ -130,7 +130,8 @@ def test_markdown_words_escape_every_mark(words):
     assert not re.search(f"(?i)://|www\\.|[^{render.WORD_JOINER}]@", re.sub(r"\\(.)", r"\1", out))
     out = out.replace(render.WORD_JOINER, "")
     marks = re.escape(string.punctuation)
-    assert re.sub(rf"\\([{marks}])", r"\1", out) == ", ".join(f"«{w}»" for w in words)
+    shown = [w.replace(render.WORD_JOINER, "") for w in words]  # the words' own joiners go with ours
+    assert re.sub(rf"\\([{marks}])", r"\1", out) == ", ".join(f"«{w}»" for w in shown)
     bare = re.sub(rf"\\[{marks}]", "", out)
     assert re.findall(f"[{marks}]", bare) == [","] * (len(words) - 1)
 

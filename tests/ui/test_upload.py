@@ -86,7 +86,7 @@ def test_a_pdf_over_the_limit_is_refused_in_the_interface_language(monkeypatch, 
     next(b for b in at.button if b.label == STRINGS["upload_add"]["nb"]).click().run()
     assert not at.exception, at.exception
     assert [w.value.replace("\\", "") for w in at.warning] == [  # Markdown escapes undone
-        "Ikke lagt til: stor.pdf (for stor (52.0 MB; høyst 50 MB))"]
+        "Ikke lagt til: stor.pdf (for stor (52,0 MB; høyst 50 MB))"]
     assert list(corpus.iterdir()) == []
 
 
