@@ -22,7 +22,7 @@ _TOKEN = re.compile(r"(?<!\S)(\d{1,4}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})(?!\S)")
 _SENTENCE_END = re.compile(r"[.!?»”\"')]$")  # not ":", which introduces what follows
 # Lines at each edge of a page looked at for furniture, and the share of pages one must be on.
 _EDGE = 2
-_FURNITURE_SHARE = 0.5
+FURNITURE_SHARE = 0.5
 # A last line shorter than this share of the page's longest line ends its paragraph (if it ends a sentence).
 _SHORT_LINE = 0.85
 
@@ -63,7 +63,7 @@ def _furniture_keys(pages: list[list[Line]]) -> set[str]:
         top, bottom = _edges(page)
         tops.update({line_key(line.text) for line in top})
         bottoms.update({line_key(line.text) for line in bottom})
-    need = max(2, _FURNITURE_SHARE * len(counted))
+    need = max(2, FURNITURE_SHARE * len(counted))
     return {k for k, n in (tops + bottoms).items() if n >= need and k.strip("# ")}
 
 
@@ -77,9 +77,9 @@ def _mark_page(page: list[Line], furniture: set[str]) -> tuple[list[Line], str |
             token = page_number_token(line.raw)
             if token is not None:
                 page[i], label = replace(line, kind="page_number"), token
-            elif line_key(line.text) in furniture:
+            elif (key := line_key(line.text)) in furniture:
                 tokens = _TOKEN.findall(line.text)
-                label = label or (tokens[-1] if tokens and "#" in line_key(line.text) else None)
+                label = label or (tokens[-1] if tokens and "#" in key else None)
                 page[i] = replace(line, kind="furniture")
             else:
                 break

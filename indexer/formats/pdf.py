@@ -22,7 +22,7 @@ from typing import Any
 from indexer.errors import ThesisReadError
 from indexer.formats import OutlineEntry, SourceText, file_bytes
 from indexer.layout import page_number_token
-from indexer.pagelayout import line_key
+from indexer.pagelayout import FURNITURE_SHARE, line_key
 
 # A long thesis has 300-500 pages; thousands of pages are a book series or a generated file.
 MAX_PAGES = 2000
@@ -40,8 +40,6 @@ _DATE = re.compile(r"D:(\d{4})")
 _FOOTNOTE_SIZE = 0.85
 _NOTE_START = re.compile(r"\d{1,3}\s*[^\d\s.,]")
 _SENTENCE_END = re.compile(r"[.!?:»”\"')\]]\s*$")
-# A line on at least this share of the pages (numbers evened out) is a running header or footer.
-_FURNITURE_SHARE = 0.5
 
 
 def read_pdf(path: Path) -> SourceText:
@@ -55,10 +53,11 @@ def read_pdf(path: Path) -> SourceText:
     if b"%%EOF" not in data[-2048:]:
         raise ThesisReadError(f"{name}: the PDF is truncated (no end-of-file marker); download or export it again")
     result = _extract(name, data)
-    furniture = _repeated_lines(result["pages"])
+    keys = [[line_key(line[4]) for line in page["lines"]] for page in result["pages"]]
+    furniture = _repeated_lines(keys)
     pages, after_sentence = [], True
-    for page in result["pages"]:
-        text, after_sentence = _page_text(page["lines"], page["width"], furniture, after_sentence)
+    for page, page_keys in zip(result["pages"], keys):
+        text, after_sentence = _page_text(page["lines"], page_keys, page["width"], furniture, after_sentence)
         pages.append(text)
     if not any(page.strip() for page in pages):
         raise ThesisReadError(f"{name}: the PDF has no text layer (a scan?); it needs OCR before it can be indexed")
@@ -106,17 +105,17 @@ def _extract(name: str, data: bytes) -> dict[str, Any]:
     return result
 
 
-def _repeated_lines(pages: list[dict[str, Any]]) -> frozenset[str]:
-    """The `line_key`s of lines on most pages (running headers and footers), never footnotes."""
-    counts = Counter(key for page in pages for key in {line_key(line[4]) for line in page["lines"]})
-    need = max(3, _FURNITURE_SHARE * len(pages))
+def _repeated_lines(keys: list[list[str]]) -> frozenset[str]:
+    """Of each page's line keys (`line_key`), those on most pages (running headers and footers)."""
+    counts = Counter(key for page in keys for key in set(page))
+    need = max(3, FURNITURE_SHARE * len(keys))
     return frozenset(key for key, n in counts.items() if n >= need)
 
 
-def _foot(lines: list[list[Any]], furniture: frozenset[str]) -> tuple[int, int]:
+def _foot(lines: list[list[Any]], keys: list[str], furniture: frozenset[str]) -> tuple[int, int]:
     """Where the page's footnotes and its footer start: (notes, footer), equal without footnotes."""
     end = len(lines)
-    while end and (page_number_token(lines[end - 1][4]) or line_key(lines[end - 1][4]) in furniture):
+    while end and (page_number_token(lines[end - 1][4]) or keys[end - 1] in furniture):
         end -= 1
     if len(lines) < 4:
         return end, end
@@ -125,15 +124,15 @@ def _foot(lines: list[list[Any]], furniture: frozenset[str]) -> tuple[int, int]:
         sizes[round(line[3] * 2) / 2] += len(line[4])
     body = sizes.most_common(1)[0][0]
     start = end
-    while start and lines[start - 1][3] <= _FOOTNOTE_SIZE * body and line_key(lines[start - 1][4]) not in furniture:
+    while start and lines[start - 1][3] <= _FOOTNOTE_SIZE * body and keys[start - 1] not in furniture:
         start -= 1
     while start < end and not _NOTE_START.match(lines[start][4].strip()):
         start += 1  # a caption or a note's second line above the first numbered note
     return (start, end) if start else (end, end)
 
 
-def _page_text(lines: list[list[Any]], width: float, furniture: frozenset[str] = frozenset(),
-               after_sentence: bool = True) -> tuple[str, bool]:
+def _page_text(lines: list[list[Any]], keys: list[str], width: float, furniture: frozenset[str],
+               after_sentence: bool) -> tuple[str, bool]:
     """A page's lines top to bottom: a line holding one space where a vertical gap marks a new
     paragraph, and indented lines (a paragraph's first, as most theses set them) with leading spaces.
 
@@ -147,10 +146,10 @@ def _page_text(lines: list[list[Any]], width: float, furniture: frozenset[str] =
     gap = [bool(i and usual > 0 and steps[i - 1] > _PARAGRAPH_GAP * usual) for i in range(len(lines))]
     indented = [line[3] < line[0] - margin < _MAX_INDENT * width for line in lines]
     order = list(range(len(lines)))
-    notes, end = _foot(lines, furniture)
+    notes, end = _foot(lines, keys, furniture)
     ends_sentence = not notes or bool(_SENTENCE_END.search(lines[notes - 1][4]))
     if notes < end and not ends_sentence:
-        body = [i for i in range(notes) if line_key(lines[i][4]) not in furniture]
+        body = [i for i in range(notes) if keys[i] not in furniture]
         starts = [i for n, i in enumerate(body) if (after_sentence if n == 0 else
                   gap[i] or indented[i] or _SENTENCE_END.search(lines[body[n - 1]][4]))]
         if starts:
